@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Kms.Crypto.Ecies;
+using Kms.Crypto.Tests.Hpke;
 using Org.BouncyCastle.Asn1.Nist;
 using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Modes;
@@ -28,8 +29,8 @@ public sealed class GoEciesTests
     [Fact]
     public void Encrypt_MatchesTheGoVector()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(RecipientScalar);
-        using ECDiffieHellman ephemeral = TestKeys.P256Ecdh(EphemeralScalar);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(RecipientScalar);
+        using ECDiffieHellman ephemeral = P256TestKeys.P256Ecdh(EphemeralScalar);
 
         byte[] blob = GoEcies.Encrypt(recipient, "hello"u8, ephemeral, Convert.FromHexString("000102030405060708090a0b"));
 
@@ -39,7 +40,7 @@ public sealed class GoEciesTests
     [Fact]
     public void Decrypt_OpensTheGoVector()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(RecipientScalar);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(RecipientScalar);
 
         byte[] plaintext = GoEcies.Decrypt(recipient, Convert.FromHexString(ExpectedBlob));
 
@@ -49,7 +50,7 @@ public sealed class GoEciesTests
     [Fact]
     public void LeadingZeroSharedX_UsesTheStrippedCoordinate()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(RecipientScalar);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(RecipientScalar);
         (ECDiffieHellman ephemeral, byte[] sharedX) = FindEphemeralWithLeadingZeroX(recipient);
         using (ephemeral)
         {
@@ -84,7 +85,7 @@ public sealed class GoEciesTests
     [Fact]
     public void Decrypt_RejectsBadLengthPrefix()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(RecipientScalar);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(RecipientScalar);
         byte[] blob = Convert.FromHexString(ExpectedBlob);
         blob[1] = 0x21; // 33: a compressed point is not what Go marshals
 
@@ -94,7 +95,7 @@ public sealed class GoEciesTests
     [Fact]
     public void Decrypt_RejectsPointNotOnCurve()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(RecipientScalar);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(RecipientScalar);
         byte[] blob = Convert.FromHexString(ExpectedBlob);
         blob[2 + 64] ^= 0x01; // last byte of Y
 
@@ -104,7 +105,7 @@ public sealed class GoEciesTests
     [Fact]
     public void Decrypt_RejectsCompressedPrefixByte()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(RecipientScalar);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(RecipientScalar);
         byte[] blob = Convert.FromHexString(ExpectedBlob);
         blob[2] = 0x02;
 
@@ -114,7 +115,7 @@ public sealed class GoEciesTests
     [Fact]
     public void Decrypt_RejectsEveryTruncation()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(RecipientScalar);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(RecipientScalar);
         byte[] blob = Convert.FromHexString(ExpectedBlob);
         for (int length = 0; length < blob.Length; length++)
         {
@@ -126,7 +127,7 @@ public sealed class GoEciesTests
     [Fact]
     public void Decrypt_RejectsEverySingleBitFlipInIvCiphertextAndTag()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(RecipientScalar);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(RecipientScalar);
         byte[] blob = Convert.FromHexString(ExpectedBlob);
         for (int i = 2 + GoEcies.PointSize; i < blob.Length; i++)
         {
@@ -139,7 +140,7 @@ public sealed class GoEciesTests
     [Fact]
     public void Decrypt_RejectsExtendedMessage()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(RecipientScalar);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(RecipientScalar);
         byte[] blob = [.. Convert.FromHexString(ExpectedBlob), 0x00];
 
         Assert.Throws<EciesException>(() => GoEcies.Decrypt(recipient, blob));
@@ -156,7 +157,7 @@ public sealed class GoEciesTests
     [Fact]
     public void Fuzz_RandomAndMutatedInputs_OnlyThrowEciesException()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(RecipientScalar);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(RecipientScalar);
         byte[] valid = Convert.FromHexString(ExpectedBlob);
         var random = new Random(1212);
         for (int i = 0; i < 300; i++)
@@ -192,7 +193,7 @@ public sealed class GoEciesTests
         for (int counter = 0; counter < 10_000; counter++)
         {
             byte[] scalar = SHA256.HashData(Encoding.ASCII.GetBytes($"leading-zero-search/{counter}"));
-            ECDiffieHellman candidate = TestKeys.P256Ecdh(scalar);
+            ECDiffieHellman candidate = P256TestKeys.P256Ecdh(scalar);
             byte[] x = candidate.DeriveRawSecretAgreement(recipient.PublicKey);
             if (x[0] == 0)
             {

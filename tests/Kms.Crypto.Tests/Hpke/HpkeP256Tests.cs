@@ -93,7 +93,7 @@ public sealed class HpkeP256Tests
     [InlineData("54657374436f6e74657874", "d8f1ea7942adbba7412c6d431c62d01371ea476b823eb697e1f6e6cae1dab85a")]
     public void Export_MatchesRfcExportedValues(string exporterContext, string expected)
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(SkRm);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(SkRm);
         using HpkeRecipientContext receiver = HpkeP256.SetupBaseR(Convert.FromHexString(PkEm), recipient, Convert.FromHexString(Info), HpkeAead.Aes128Gcm);
 
         Assert.Equal(expected, Convert.ToHexStringLower(receiver.Export(Convert.FromHexString(exporterContext), 32)));
@@ -103,8 +103,8 @@ public sealed class HpkeP256Tests
     public void Aes256Gcm_MatchesCfrgTestVectorsJson()
     {
         // draft-irtf-cfrg-hpke test-vectors.json, mode 0, kem 0x0010, kdf 0x0001, aead 0x0002 (not printed in the RFC body).
-        using ECDiffieHellman ephemeral = TestKeys.P256Ecdh("90345e3a1d116c1dd39ae76d95ab858c142223a63e44f8f85318cfa91a84858e");
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh("317f915db7bc629c48fe765587897e01e282d3e8445f79f27f65d031a88082b2");
+        using ECDiffieHellman ephemeral = P256TestKeys.P256Ecdh("90345e3a1d116c1dd39ae76d95ab858c142223a63e44f8f85318cfa91a84858e");
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh("317f915db7bc629c48fe765587897e01e282d3e8445f79f27f65d031a88082b2");
         Assert.Equal(
             "04abc7e49a4c6b3566d77d0304addc6ed0e98512ffccf505e6a8e3eb25c685136f853148544876de76c0f2ef99cdc3a05ccf5ded7860c7c021238f9e2073d2356c",
             Convert.ToHexStringLower(HpkeP256.SerializePublicKey(recipient)));
@@ -185,7 +185,7 @@ public sealed class HpkeP256Tests
     [Fact]
     public void SetupBaseR_RejectsInvalidEncapsulatedKeys()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(SkRm);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(SkRm);
         byte[] offCurve = Convert.FromHexString(PkEm);
         offCurve[^1] ^= 1;
 
@@ -203,7 +203,7 @@ public sealed class HpkeP256Tests
     [Fact]
     public void Export_RejectsBadLength()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(SkRm);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(SkRm);
         using HpkeRecipientContext receiver = HpkeP256.SetupBaseR(Convert.FromHexString(PkEm), recipient, [], HpkeAead.Aes128Gcm);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => receiver.Export([], 0));
@@ -214,7 +214,7 @@ public sealed class HpkeP256Tests
     [Fact]
     public void Fuzz_OpenRandomAndMutatedMessages_OnlyThrowsHpkeException()
     {
-        using ECDiffieHellman recipient = TestKeys.P256Ecdh(SkRm);
+        using ECDiffieHellman recipient = P256TestKeys.P256Ecdh(SkRm);
         byte[] valid = HpkeP256.Seal(recipient, "i"u8, "a"u8, "secret value"u8);
         var random = new Random(9180);
         for (int i = 0; i < 200; i++)

@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1.Nist;
 using Org.BouncyCastle.Math;
 
-namespace Kms.Crypto.Tests;
+namespace Kms.Crypto.Tests.Hpke;
 
 /// <summary>Builds BCL P-256 keys from known scalars for known-answer tests.</summary>
-internal static class TestKeys
+internal static class P256TestKeys
 {
     private static readonly Org.BouncyCastle.Asn1.X9.X9ECParameters s_p256 = NistNamedCurves.GetByName("P-256");
 
