@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Kms.Crypto.Hpke;
+using Kms.Crypto.Pem;
 
 namespace Kms.Crypto.Ecies;
 
@@ -29,6 +31,22 @@ public static class GoEcies
     public const int Overhead = 2 + PointSize + IvSize + TagSize;
 
     private const int CoordinateSize = 32;
+
+    /// <summary>The bound on key PEM documents read by the import helpers.</summary>
+    private const int MaxKeyPemLength = 4096;
+
+    /// <summary>
+    /// Imports a recipient key as the Go system stores it: a PKIX <c>PUBLIC KEY</c> PEM (exactly one block) holding a
+    /// P-256 key.
+    /// </summary>
+    /// <exception cref="EciesException">The PEM or the key is invalid or not P-256.</exception>
+    public static ECDiffieHellman ImportPublicKeyPem(string pem) =>
+        ImportKeyPem(pem, "PUBLIC KEY", static (key, der) => key.ImportSubjectPublicKeyInfo(der, out _));
+
+    /// <summary>Imports a decryption key as the Go system stores it: a SEC1 <c>EC PRIVATE KEY</c> PEM on P-256.</summary>
+    /// <exception cref="EciesException">The PEM or the key is invalid or not P-256.</exception>
+    public static ECDiffieHellman ImportPrivateKeyPem(string pem) =>
+        ImportKeyPem(pem, "EC PRIVATE KEY", static (key, der) => key.ImportECPrivateKey(der, out _));
 
     /// <summary>Encrypts <paramref name="plaintext"/> to a P-256 public key.</summary>
     /// <param name="recipientPublicKey">A P-256 key; only its public part is used.</param>
@@ -158,32 +176,49 @@ public static class GoEcies
         SHA256.HashData(sharedX[start..], destination);
     }
 
-    private static ECDiffieHellman ImportUncompressedPoint(ReadOnlySpan<byte> point)
+    private static ECDiffieHellman ImportUncompressedPoint(ReadOnlySpan<byte> point) =>
+        // The import validates that the point lies on the curve (an invalid-curve point would leak bits of the
+        // recipient key).
+        P256Keys.TryImportUncompressedPoint(point)
+            ?? throw new EciesException("The ephemeral key is not an uncompressed point on P-256.");
+
+    private static ECDiffieHellman ImportKeyPem(string pem, string label, Action<ECDiffieHellman, byte[]> import)
     {
-        if (point[0] != 0x04)
-        {
-            throw new EciesException("The ephemeral key is not an uncompressed point.");
-        }
-
-        var parameters = new ECParameters
-        {
-            Curve = ECCurve.NamedCurves.nistP256,
-            Q = new ECPoint
-            {
-                X = point.Slice(1, CoordinateSize).ToArray(),
-                Y = point.Slice(1 + CoordinateSize, CoordinateSize).ToArray(),
-            },
-        };
-
+        ArgumentNullException.ThrowIfNull(pem);
+        byte[] der;
         try
         {
-            // The import validates that the point lies on the curve (an invalid-curve attack would
-            // otherwise leak bits of the recipient key).
-            return ECDiffieHellman.Create(parameters);
+            der = StrictPem.DecodeSingle(pem, label, MaxKeyPemLength);
         }
-        catch (CryptographicException)
+        catch (PemFormatException e)
         {
-            throw new EciesException("The ephemeral key is not a point on P-256.");
+            throw new EciesException(e.Message);
+        }
+
+        var key = ECDiffieHellman.Create();
+        try
+        {
+            import(key, der);
+            if (!P256Keys.IsP256(key))
+            {
+                throw new EciesException("The key is not a P-256 key.");
+            }
+
+            return key;
+        }
+        catch (CryptographicException e) when (e is not EciesException)
+        {
+            key.Dispose();
+            throw new EciesException("The key could not be decoded.");
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(der);
         }
     }
 
@@ -196,13 +231,7 @@ public static class GoEcies
 
     private static void EnsureP256(ECDiffieHellman key, string paramName)
     {
-        if (key.KeySize != 256)
-        {
-            throw new ArgumentException("The key must be a P-256 key.", paramName);
-        }
-
-        ECParameters parameters = key.ExportParameters(includePrivateParameters: false);
-        if (!parameters.Curve.IsNamed || parameters.Curve.Oid.Value != ECCurve.NamedCurves.nistP256.Oid.Value)
+        if (!P256Keys.IsP256(key))
         {
             throw new ArgumentException("The key must be a P-256 key.", paramName);
         }

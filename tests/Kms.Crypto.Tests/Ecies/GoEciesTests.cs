@@ -187,6 +187,40 @@ public sealed class GoEciesTests
         Assert.Throws<ArgumentException>(() => GoEcies.Encrypt(p384, "x"u8));
     }
 
+    [Fact]
+    public void PemKeys_InGoFormats_RoundTrip_FromOpenSsl()
+    {
+        using var openssl = new Kms.Crypto.Tests.Rsa.OpenSslCli();
+        string privatePath = openssl.PathOf("key.pem");
+        openssl.RunChecked("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", privatePath);
+        openssl.RunChecked("ec", "-in", privatePath, "-pubout", "-out", openssl.PathOf("pub.pem"));
+        string privatePem = File.ReadAllText(privatePath);
+        Assert.StartsWith("-----BEGIN EC PRIVATE KEY-----", privatePem, StringComparison.Ordinal);
+
+        using ECDiffieHellman publicKey = GoEcies.ImportPublicKeyPem(File.ReadAllText(openssl.PathOf("pub.pem")));
+        using ECDiffieHellman privateKey = GoEcies.ImportPrivateKeyPem(privatePem);
+        byte[] blob = GoEcies.Encrypt(publicKey, "secret"u8);
+
+        Assert.Equal("secret"u8.ToArray(), GoEcies.Decrypt(privateKey, blob));
+    }
+
+    [Fact]
+    public void PemKeys_WrongCurveLabelOrShape_AreRejected()
+    {
+        using ECDiffieHellman p384 = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP384);
+        using ECDiffieHellman p256 = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        string publicPem = p256.ExportSubjectPublicKeyInfoPem();
+
+        Assert.Throws<EciesException>(() => GoEcies.ImportPublicKeyPem(p384.ExportSubjectPublicKeyInfoPem()));
+        Assert.Throws<EciesException>(() => GoEcies.ImportPrivateKeyPem(p384.ExportECPrivateKeyPem()));
+        Assert.Throws<EciesException>(() => GoEcies.ImportPublicKeyPem(publicPem + "\n" + publicPem));
+        Assert.Throws<EciesException>(() => GoEcies.ImportPrivateKeyPem(publicPem));
+        Assert.Throws<EciesException>(() => GoEcies.ImportPublicKeyPem(publicPem.Replace("MFkw", "MFkx", StringComparison.Ordinal)));
+        Assert.Throws<EciesException>(() => GoEcies.ImportPublicKeyPem("garbage"));
+        using ECDiffieHellman roundTripped = GoEcies.ImportPublicKeyPem(publicPem);
+        Assert.Equal(P256TestKeys.UncompressedPoint(p256), P256TestKeys.UncompressedPoint(roundTripped));
+    }
+
     private static (ECDiffieHellman Ephemeral, byte[] SharedX) FindEphemeralWithLeadingZeroX(ECDiffieHellman recipient)
     {
         // Deterministic search: about 1 in 256 ephemeral keys gives an x with a leading zero byte.
