@@ -14,7 +14,8 @@ namespace Kms.Crypto.Ecies;
 /// </summary>
 /// <remarks>
 /// The scheme has no KDF info, no salt and no binding of the ephemeral key beyond the GCM tag; it exists for
-/// wire compatibility only. New protocols use HPKE (<c>Kms.Crypto.Hpke</c>).
+/// wire compatibility only. The Go code accepts any Go curve; every deployment uses P-256, and only P-256 is
+/// accepted here (other curves are an explicit <see cref="ArgumentException"/>). New protocols use HPKE (<c>Kms.Crypto.Hpke</c>).
 /// </remarks>
 public static class GoEcies
 {
