@@ -17,6 +17,9 @@ public sealed record FeldmanCommitments
     private readonly ECPoint[] _points;
     private readonly byte[] _encoded;
 
+    // Public shares are recomputed for every proof check otherwise; they depend only on public data.
+    private readonly ECPoint?[] _publicShares = new ECPoint?[ScalarShare.MaxIndex + 1];
+
     /// <summary>Creates commitments from the points C_0..C_{t-1}.</summary>
     /// <exception cref="ArgumentException">There are no points, too many, or one is the identity.</exception>
     public FeldmanCommitments(IEnumerable<ECPoint> points)
@@ -57,7 +60,14 @@ public sealed record FeldmanCommitments
     public ECPoint PublicShare(int index)
     {
         ScalarShare.ValidateIndex(index);
-        return EvaluateInExponent(_points, index, 0);
+        ECPoint? cached = Volatile.Read(ref _publicShares[index]);
+        if (cached is null)
+        {
+            cached = EvaluateInExponent(_points, index, 0);
+            Volatile.Write(ref _publicShares[index], cached);
+        }
+
+        return cached;
     }
 
     /// <summary>True when <paramref name="share"/> lies on the committed polynomial.</summary>
