@@ -25,9 +25,15 @@ public static class Dleq
             return false;
         }
 
-        (ECPoint m, ECPoint z) = ComputeComposites(suite, b, c, d, null);
+        BigInteger[] weights = CompositeWeights(suite, b, c, d);
+        ECPoint m = Combine(c, weights);
+        ECPoint z = Combine(d, weights);
         ECPoint t2 = P256Curve.SumOfTwoMultiplies(a, proof.S, b, proof.C);
-        ECPoint t3 = P256Curve.SumOfTwoMultiplies(m, proof.S, z, proof.C);
+        // t3 = s·M + c·Z. With a single element, M = w·C[0] and Z = w·D[0], so t3 = (s·w)·C[0] + (c·w)·D[0]: the same
+        // value, computed on bases whose precomputation is reused (the evaluated element is shared by all partials).
+        ECPoint t3 = c.Count == 1
+            ? P256Curve.SumOfTwoMultiplies(c[0], proof.S.Multiply(weights[0]), d[0], proof.C.Multiply(weights[0]))
+            : P256Curve.SumOfTwoMultiplies(m, proof.S, z, proof.C);
         // An identity element has no serialization (SerializeElement fails), so such a proof cannot be valid.
         if (m.IsInfinity || z.IsInfinity || t2.IsInfinity || t3.IsInfinity)
         {
@@ -46,16 +52,31 @@ public static class Dleq
     internal static DleqProof GenerateProof(
         OprfSuite suite, BigInteger k, ECPoint a, ECPoint b, IReadOnlyList<ECPoint> c, IReadOnlyList<ECPoint> d, BigInteger r)
     {
-        (ECPoint m, ECPoint z) = ComputeComposites(suite, b, c, d, k);
+        BigInteger[] weights = CompositeWeights(suite, b, c, d);
+        ECPoint m = Combine(c, weights);
         ECPoint t2 = a.Equals(P256Curve.Generator) ? P256Curve.MultiplyGenerator(r) : P256Curve.Multiply(a, r);
-        ECPoint t3 = P256Curve.Multiply(m, r);
+        ECPoint z;
+        ECPoint t3;
+        if (c.Count == 1)
+        {
+            // Z = k·M = (k·w)·C[0] and t3 = r·M = (r·w)·C[0]: equal to the RFC's values, but every multiplication
+            // shares the precomputation for C[0] that the evaluation k·C[0] already built.
+            z = P256Curve.Multiply(c[0], k.Multiply(weights[0]));
+            t3 = P256Curve.Multiply(c[0], r.Multiply(weights[0]));
+        }
+        else
+        {
+            z = P256Curve.Multiply(m, k);
+            t3 = P256Curve.Multiply(m, r);
+        }
+
         BigInteger challenge = Challenge(suite, b, m, z, t2, t3);
         BigInteger s = r.Subtract(challenge.Multiply(k)).Mod(P256Curve.Order);
         return new DleqProof(challenge, s);
     }
 
-    private static (ECPoint M, ECPoint Z) ComputeComposites(
-        OprfSuite suite, ECPoint b, IReadOnlyList<ECPoint> c, IReadOnlyList<ECPoint> d, BigInteger? k)
+    /// <summary>The composite weights d_i of ComputeComposites (RFC 9497 §2.2.1).</summary>
+    private static BigInteger[] CompositeWeights(OprfSuite suite, ECPoint b, IReadOnlyList<ECPoint> c, IReadOnlyList<ECPoint> d)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(d);
@@ -87,12 +108,11 @@ public static class Dleq
             weights[i] = suite.HashToScalar(transcript.ToArray());
         }
 
-        ECPoint m = c.Count == 1 ? P256Curve.Multiply(c[0], weights[0]) : P256Curve.SumOfMultiplies(c.ToArray(), weights);
-        ECPoint z = k is not null
-            ? P256Curve.Multiply(m, k)
-            : c.Count == 1 ? P256Curve.Multiply(d[0], weights[0]) : P256Curve.SumOfMultiplies(d.ToArray(), weights);
-        return (m, z);
+        return weights;
     }
+
+    private static ECPoint Combine(IReadOnlyList<ECPoint> elements, BigInteger[] weights) =>
+        elements.Count == 1 ? P256Curve.Multiply(elements[0], weights[0]) : P256Curve.SumOfMultiplies(elements.ToArray(), weights);
 
     private static BigInteger Challenge(OprfSuite suite, ECPoint b, ECPoint m, ECPoint z, ECPoint t2, ECPoint t3)
     {

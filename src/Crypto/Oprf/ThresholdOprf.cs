@@ -123,8 +123,7 @@ public sealed class ThresholdOprf
         }
 
         ECPoint z = P256Curve.Multiply(element, share.Value);
-        ECPoint publicShare = P256Curve.MultiplyGenerator(share.Value);
-        DleqProof proof = Dleq.GenerateProof(Suite, share.Value, P256Curve.Generator, publicShare, [element], [z], r);
+        DleqProof proof = Dleq.GenerateProof(Suite, share.Value, P256Curve.Generator, share.PublicShare, [element], [z], r);
         return new PartialEvaluation(share.Index, z, proof);
     }
 }
