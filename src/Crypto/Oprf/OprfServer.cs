@@ -1,4 +1,5 @@
 using Kms.Crypto.P256;
+using BigInteger = Org.BouncyCastle.Math.BigInteger;
 using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
 namespace Kms.Crypto.Oprf;
@@ -52,7 +53,7 @@ public sealed class OprfServer
         return OprfSuite.FinalizeHash(input, evaluated);
     }
 
-    private VoprfEvaluation BlindEvaluate(IReadOnlyList<ECPoint> blindedElements, Org.BouncyCastle.Math.BigInteger r)
+    private VoprfEvaluation BlindEvaluate(IReadOnlyList<ECPoint> blindedElements, BigInteger r)
     {
         ArgumentNullException.ThrowIfNull(blindedElements);
         if (_suite.Mode != OprfMode.Voprf)

@@ -17,6 +17,9 @@ namespace Kms.Crypto.P256;
 /// <remarks>
 /// Scalars are Org.BouncyCastle <see cref="BigInteger"/> values, which are immutable and cannot be wiped;
 /// byte buffers that hold scalar encodings are zeroed by the callers in this library after use.
+/// Side channels: k·G uses BouncyCastle's fixed-point comb with constant-time table lookups; variable-base
+/// multiplications use its width-w NAF multiplier, whose sequence of additions depends on the scalar. Secret
+/// scalars (shares, OPRF keys) therefore rely on the silo boundary (confidential VM), not on constant-time code.
 /// </remarks>
 public static class P256Curve
 {

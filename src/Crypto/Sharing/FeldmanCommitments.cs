@@ -74,7 +74,7 @@ public sealed record FeldmanCommitments
     public bool Verify(ScalarShare share)
     {
         ArgumentNullException.ThrowIfNull(share);
-        return P256Curve.MultiplyGenerator(share.Value).Equals(PublicShare(share.Index));
+        return share.PublicShare.Equals(PublicShare(share.Index));
     }
 
     /// <summary>Compares the encodings (commitments are public).</summary>

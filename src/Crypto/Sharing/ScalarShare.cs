@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Kms.Crypto.P256;
 using BigInteger = Org.BouncyCastle.Math.BigInteger;
+using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
 namespace Kms.Crypto.Sharing;
 
@@ -21,7 +22,7 @@ public sealed record ScalarShare
     public const int MaxIndex = 255;
 
     private readonly BigInteger _value;
-    private Org.BouncyCastle.Math.EC.ECPoint? _publicShare;
+    private ECPoint? _publicShare;
 
     internal ScalarShare(int index, BigInteger value)
     {
@@ -42,7 +43,7 @@ public sealed record ScalarShare
     internal BigInteger Value => _value;
 
     /// <summary>s_i·G, computed once: it is public and needed for every proof the holder makes.</summary>
-    internal Org.BouncyCastle.Math.EC.ECPoint PublicShare => _publicShare ??= P256Curve.MultiplyGenerator(_value);
+    internal ECPoint PublicShare => _publicShare ??= P256Curve.MultiplyGenerator(_value);
 
     /// <summary>Creates a share from its index and 32-byte big-endian value.</summary>
     /// <exception cref="CryptographicFormatException">The index or value is out of range.</exception>
