@@ -1,0 +1,260 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.EC;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC;
+using Org.BouncyCastle.Math.EC.Multiplier;
+using ECCurve = Org.BouncyCastle.Math.EC.ECCurve;
+using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
+
+namespace Kms.Crypto.P256;
+
+/// <summary>
+/// NIST P-256 (secp256r1) group operations shared by secret sharing, hash-to-curve and the OPRF:
+/// strict encodings (SEC1 compressed points, 32-byte big-endian scalars), scalar arithmetic modulo
+/// the group order and fast multiplications (fixed-point comb for the generator).
+/// </summary>
+/// <remarks>
+/// Scalars are Org.BouncyCastle <see cref="BigInteger"/> values, which are immutable and cannot be wiped;
+/// byte buffers that hold scalar encodings are zeroed by the callers in this library after use.
+/// Side channels: k·G uses BouncyCastle's fixed-point comb with constant-time table lookups; variable-base
+/// multiplications use its width-w NAF multiplier, whose sequence of additions depends on the scalar. Secret
+/// scalars (shares, OPRF keys) therefore rely on the silo boundary (confidential VM), not on constant-time code.
+/// </remarks>
+public static class P256Curve
+{
+    /// <summary>Size in bytes of an encoded scalar (Ns).</summary>
+    public const int ScalarSize = 32;
+
+    /// <summary>Size in bytes of a compressed SEC1 point (Ne).</summary>
+    public const int CompressedPointSize = 33;
+
+    private static readonly X9ECParameters s_parameters = CustomNamedCurves.GetByName("secp256r1");
+    private static readonly FixedPointCombMultiplier s_generatorMultiplier = new();
+
+    /// <summary>The curve (BouncyCastle's optimized secp256r1 implementation).</summary>
+    public static ECCurve Curve { get; } = s_parameters.Curve;
+
+    /// <summary>The base point G.</summary>
+    public static ECPoint Generator { get; } = CreateGenerator();
+
+    /// <summary>The prime order n of the group.</summary>
+    public static BigInteger Order { get; } = s_parameters.N;
+
+    /// <summary>The prime p of the base field.</summary>
+    public static BigInteger FieldPrime { get; } = s_parameters.Curve.Field.Characteristic;
+
+    /// <summary>The identity element (point at infinity).</summary>
+    public static ECPoint Identity => Curve.Infinity;
+
+    /// <summary>Returns k·G using the fixed-point comb multiplier (precomputed table for G).</summary>
+    public static ECPoint MultiplyGenerator(BigInteger k) =>
+        s_generatorMultiplier.Multiply(Generator, k.Mod(Order)).Normalize();
+
+    /// <summary>Returns k·P.</summary>
+    public static ECPoint Multiply(ECPoint point, BigInteger k) => point.Multiply(k.Mod(Order)).Normalize();
+
+    /// <summary>Returns a·P + b·Q (interleaved, faster than two multiplications).</summary>
+    public static ECPoint SumOfTwoMultiplies(ECPoint p, BigInteger a, ECPoint q, BigInteger b) =>
+        ECAlgorithms.SumOfTwoMultiplies(p, a.Mod(Order), q, b.Mod(Order)).Normalize();
+
+    /// <summary>Returns Σ k_i·P_i.</summary>
+    public static ECPoint SumOfMultiplies(ECPoint[] points, BigInteger[] scalars)
+    {
+        BigInteger[] reduced = Array.ConvertAll(scalars, s => s.Mod(Order));
+        return ECAlgorithms.SumOfMultiplies(points, reduced).Normalize();
+    }
+
+    /// <summary>Encodes a point as a 33-byte compressed SEC1 point; the identity has no encoding.</summary>
+    /// <exception cref="ArgumentException">The point is the identity.</exception>
+    public static byte[] EncodePoint(ECPoint point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        if (point.IsInfinity)
+        {
+            throw new ArgumentException("The identity element cannot be serialized.", nameof(point));
+        }
+
+        return point.Normalize().GetEncoded(true);
+    }
+
+    /// <summary>
+    /// Decodes a 33-byte compressed SEC1 point. Rejects any other length, prefixes other than 0x02/0x03,
+    /// x ≥ p, x values with no point on the curve and (by construction) the identity.
+    /// </summary>
+    /// <exception cref="CryptographicFormatException">The encoding is not a valid non-identity point.</exception>
+    public static ECPoint DecodePoint(ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.Length != CompressedPointSize)
+        {
+            throw new CryptographicFormatException(
+                $"A P-256 point must be {CompressedPointSize} bytes (compressed SEC1), got {encoded.Length}.");
+        }
+
+        if (encoded[0] != 0x02 && encoded[0] != 0x03)
+        {
+            throw new CryptographicFormatException("A compressed P-256 point must start with 0x02 or 0x03.");
+        }
+
+        var x = new BigInteger(1, encoded[1..].ToArray());
+        if (x.CompareTo(FieldPrime) >= 0)
+        {
+            throw new CryptographicFormatException("The point's x coordinate is not reduced modulo p.");
+        }
+
+        ECPoint point;
+        try
+        {
+            point = Curve.DecodePoint(encoded.ToArray());
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CryptographicFormatException("The point is not on the P-256 curve.", ex);
+        }
+
+        if (point.IsInfinity || !point.IsValid())
+        {
+            throw new CryptographicFormatException("The point is not a valid P-256 group element.");
+        }
+
+        return point.Normalize();
+    }
+
+    /// <summary>Encodes a scalar in [0, n) as 32 big-endian bytes.</summary>
+    public static byte[] EncodeScalar(BigInteger scalar)
+    {
+        byte[] result = new byte[ScalarSize];
+        EncodeScalar(scalar, result);
+        return result;
+    }
+
+    /// <summary>Writes a scalar in [0, n) as 32 big-endian bytes into <paramref name="destination"/>.</summary>
+    public static void EncodeScalar(BigInteger scalar, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(scalar);
+        if (destination.Length < ScalarSize)
+        {
+            throw new ArgumentException($"The destination must be at least {ScalarSize} bytes.", nameof(destination));
+        }
+
+        if (scalar.SignValue < 0 || scalar.CompareTo(Order) >= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(scalar), "The scalar is not reduced modulo the group order.");
+        }
+
+        byte[] magnitude = scalar.ToByteArrayUnsigned();
+        destination[..ScalarSize].Clear();
+        magnitude.CopyTo(destination[(ScalarSize - magnitude.Length)..]);
+        CryptographicOperations.ZeroMemory(magnitude);
+    }
+
+    /// <summary>Decodes a 32-byte big-endian scalar; rejects other lengths, values ≥ n and (unless allowed) zero.</summary>
+    /// <exception cref="CryptographicFormatException">The encoding is not a valid scalar.</exception>
+    public static BigInteger DecodeScalar(ReadOnlySpan<byte> encoded, bool allowZero = false)
+    {
+        if (encoded.Length != ScalarSize)
+        {
+            throw new CryptographicFormatException($"A P-256 scalar must be {ScalarSize} bytes, got {encoded.Length}.");
+        }
+
+        byte[] buffer = encoded.ToArray();
+        var value = new BigInteger(1, buffer);
+        CryptographicOperations.ZeroMemory(buffer);
+        if (value.CompareTo(Order) >= 0)
+        {
+            throw new CryptographicFormatException("The scalar is not reduced modulo the P-256 group order.");
+        }
+
+        if (!allowZero && value.SignValue == 0)
+        {
+            throw new CryptographicFormatException("The scalar must not be zero.");
+        }
+
+        return value;
+    }
+
+    /// <summary>Returns a uniformly random scalar in [1, n) from the OS CSPRNG (rejection sampling).</summary>
+    public static BigInteger RandomNonZeroScalar()
+    {
+        Span<byte> buffer = stackalloc byte[ScalarSize];
+        try
+        {
+            while (true)
+            {
+                RandomNumberGenerator.Fill(buffer);
+                var candidate = new BigInteger(1, buffer.ToArray());
+                if (candidate.SignValue != 0 && candidate.CompareTo(Order) < 0)
+                {
+                    return candidate;
+                }
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+        }
+    }
+
+    /// <summary>Compares two scalars without data-dependent branches on their encodings.</summary>
+    public static bool ScalarEquals(BigInteger a, BigInteger b)
+    {
+        Span<byte> left = stackalloc byte[ScalarSize];
+        Span<byte> right = stackalloc byte[ScalarSize];
+        try
+        {
+            EncodeScalar(a.Mod(Order), left);
+            EncodeScalar(b.Mod(Order), right);
+            return CryptographicOperations.FixedTimeEquals(left, right);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(left);
+            CryptographicOperations.ZeroMemory(right);
+        }
+    }
+
+    /// <summary>
+    /// The Lagrange coefficient at zero for x-coordinate <paramref name="xi"/> over the set <paramref name="xs"/>:
+    /// λ_i = Π_{j≠i} x_j / (x_j − x_i) mod n.
+    /// </summary>
+    /// <exception cref="ArgumentException">The set has duplicates, a zero, or does not contain <paramref name="xi"/>.</exception>
+    public static BigInteger LagrangeCoefficientAtZero(IReadOnlyList<int> xs, int xi)
+    {
+        ArgumentNullException.ThrowIfNull(xs);
+        BigInteger numerator = BigInteger.One;
+        BigInteger denominator = BigInteger.One;
+        bool found = false;
+        var seen = new HashSet<int>();
+        foreach (int xj in xs)
+        {
+            if (xj <= 0 || !seen.Add(xj))
+            {
+                throw new ArgumentException("The x-coordinates must be distinct and positive.", nameof(xs));
+            }
+
+            if (xj == xi)
+            {
+                found = true;
+                continue;
+            }
+
+            numerator = numerator.Multiply(BigInteger.ValueOf(xj)).Mod(Order);
+            denominator = denominator.Multiply(BigInteger.ValueOf(xj - xi)).Mod(Order);
+        }
+
+        if (!found)
+        {
+            throw new ArgumentException("The x-coordinate is not part of the set.", nameof(xi));
+        }
+
+        return numerator.Multiply(denominator.ModInverse(Order)).Mod(Order);
+    }
+
+    private static ECPoint CreateGenerator()
+    {
+        ECPoint g = s_parameters.G.Normalize();
+        // Precompute the comb table once so the first caller does not pay for it.
+        s_generatorMultiplier.Multiply(g, BigInteger.One);
+        return g;
+    }
+}
