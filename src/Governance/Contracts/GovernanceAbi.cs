@@ -85,6 +85,7 @@ public static class GovernanceAbi
     public static readonly AbiEvent ArtifactAddedEvent = AbiEvent.Parse("ArtifactAdded(bytes32,address)");
     public static readonly AbiEvent RoleGrantedEvent = AbiEvent.Parse("RoleGranted(bytes32 indexed,address indexed,address indexed)");
     public static readonly AbiEvent RoleRevokedEvent = AbiEvent.Parse("RoleRevoked(bytes32 indexed,address indexed,address indexed)");
+    public static readonly AbiEvent RoleAdminChangedEvent = AbiEvent.Parse("RoleAdminChanged(bytes32 indexed,bytes32 indexed,bytes32 indexed)");
     public static readonly AbiEvent OwnershipTransferredEvent = AbiEvent.Parse("OwnershipTransferred(address indexed,address indexed)");
 
     /// <summary>Custom errors of the contracts and of OpenZeppelin's AccessControl/Ownable.</summary>
