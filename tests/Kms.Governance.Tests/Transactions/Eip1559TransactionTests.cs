@@ -118,7 +118,7 @@ public sealed class Eip1559TransactionTests
         Assert.NotEqual(EthereumAddress.FromPrivateKey(s_key), SenderOrZero(tampered));
 
         var random = new Random(3);
-        for (int i = 0; i < 2000; i++)
+        for (int i = 0; i < 500; i++)
         {
             byte[] mutated = (byte[])raw.Clone();
             mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
