@@ -1,0 +1,118 @@
+using Kms.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kms.Silo;
+
+/// <summary>The composition root: builds a silo (actor runtime + HTTP API) from its launch context.</summary>
+public static class KmsSiloHost
+{
+    /// <summary>
+    /// Builds the silo without starting it. Reads and validates the options, prepares the data directory and the
+    /// storage key, and prints the development-mode banner to <paramref name="diagnostics"/> when in dev mode.
+    /// </summary>
+    /// <param name="launch">Arguments, environment and directories of this start.</param>
+    /// <param name="commandLine">The parsed command line.</param>
+    /// <param name="diagnostics">Where the development banner goes (stderr for the executable).</param>
+    /// <param name="configure">Last-moment additions to the builder (tests add services here).</param>
+    /// <exception cref="SiloStartupException">The configuration is invalid or the data directory/key is unusable.</exception>
+    public static WebApplication Build(
+        SiloLaunchContext launch,
+        SiloCommandLine commandLine,
+        TextWriter diagnostics,
+        Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        ArgumentNullException.ThrowIfNull(commandLine);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = Path.GetFullPath(launch.BaseDirectory),
+            // Never "Development": ASP.NET would add its developer exception page, which shows stack traces.
+            EnvironmentName = Environments.Production,
+        });
+
+        // Only the documented sources; the defaults would also read every unprefixed environment variable.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddKmsSiloSources(launch, commandLine);
+
+        KmsSiloOptions options = KmsSiloOptionsSetup.Load(builder.Configuration, launch.WorkingDirectory);
+        PrepareDataDirectory(options.DataDirectory!);
+
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        builder.Services.AddSingleton<IValidateOptions<KmsSiloOptions>, KmsSiloOptionsValidator>();
+        builder.Services.AddOptions<KmsSiloOptions>()
+            .Configure<Microsoft.Extensions.Configuration.IConfiguration>((target, configuration) =>
+                KmsSiloOptionsSetup.Bind(configuration, target))
+            .PostConfigure(target => KmsSiloOptionsSetup.ApplyDefaults(target, launch.WorkingDirectory))
+            .ValidateOnStart();
+
+        builder.Services.AddKmsApi();
+        builder.Services.AddSingleton<IReadinessProbe, SiloReadinessProbe>();
+
+        if (options.Dev)
+        {
+            DevModeBanner.Write(diagnostics, options);
+        }
+
+        SiloStorageKey storageKey = SiloStorageKey.Load(options.StorageKeyFile!, createIfMissing: options.Dev);
+        try
+        {
+            // The container owns the key from here on and zeroes it when the silo is disposed.
+            builder.Services.AddSingleton(storageKey);
+            configure?.Invoke(builder);
+
+            WebApplication app = builder.Build();
+            app.UseKmsApiErrorHandling();
+            app.MapKmsApi();
+
+            ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kms.Silo");
+            if (options.Dev)
+            {
+                SiloLog.DevelopmentMode(logger);
+            }
+
+            if (storageKey.WasCreated)
+            {
+                SiloLog.StorageKeyCreated(logger, storageKey.Path);
+            }
+
+            SiloLog.Configured(logger, options.SiloName!, options.ClusterId!, options.Urls, options.DataDirectory!);
+            return app;
+        }
+        catch
+        {
+            storageKey.Dispose();
+            throw;
+        }
+    }
+
+    private static void PrepareDataDirectory(string path)
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(path);
+            }
+            else
+            {
+                // State at rest is for this silo's user only (applies to directories this call creates).
+                Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new SiloStartupException($"Cannot create the data directory {path}: {exception.Message}", exception);
+        }
+    }
+}
