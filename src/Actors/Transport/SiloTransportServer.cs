@@ -1,0 +1,91 @@
+using System.Net;
+using System.Text.Json;
+using Kms.Actors.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Kms.Actors.Transport;
+
+/// <summary>The silo's transport endpoint: a private Kestrel server speaking HTTP/2 only (h2c with prior knowledge;
+/// TLS is not in v1), with one route that accepts <see cref="GrainRequestEnvelope"/>s.</summary>
+internal sealed class SiloTransportServer(GrainRouter router, ILoggerFactory loggerFactory) : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    /// <summary>Starts listening; returns the actual port (when <paramref name="port"/> is 0).</summary>
+    public async Task<int> StartAsync(string host, int port, int maxMessageSize, CancellationToken cancellationToken)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = maxMessageSize;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+            kestrel.Listen(IPAddress.Parse(host), port, listen => listen.Protocols = HttpProtocols.Http2);
+        });
+        WebApplication app = builder.Build();
+        app.Run(HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _app = app;
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new Uri(address).Port;
+    }
+
+    /// <summary>Stops accepting connections; in-flight requests get until the token fires.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is { } app)
+        {
+            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method) || context.Request.Path != "/" + SiloTransportClient.CallPath)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        GrainRequestEnvelope? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(context.Request.Body, TransportJsonContext.Default.GrainRequestEnvelope, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is JsonException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        if (request is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        GrainResponseEnvelope response = await router.HandleRemoteAsync(request).ConfigureAwait(false);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(response, TransportJsonContext.Default.GrainResponseEnvelope);
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+}
