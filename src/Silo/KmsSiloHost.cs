@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Kms.Actors.Hosting;
 using Kms.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -11,6 +13,9 @@ namespace Kms.Silo;
 /// <summary>The composition root: builds a silo (actor runtime + HTTP API) from its launch context.</summary>
 public static class KmsSiloHost
 {
+    /// <summary>The subdirectory of the data directory that holds grain state files.</summary>
+    public const string GrainStorageDirectoryName = "grains";
+
     /// <summary>
     /// Builds the silo without starting it. Reads and validates the options, prepares the data directory and the
     /// storage key, and prints the development-mode banner to <paramref name="diagnostics"/> when in dev mode.
@@ -19,12 +24,14 @@ public static class KmsSiloHost
     /// <param name="commandLine">The parsed command line.</param>
     /// <param name="diagnostics">Where the development banner goes (stderr for the executable).</param>
     /// <param name="configure">Last-moment additions to the builder (tests add services here).</param>
+    /// <param name="configureSilo">Additions to the actor runtime's options (grain classes, JSON contexts).</param>
     /// <exception cref="SiloStartupException">The configuration is invalid or the data directory/key is unusable.</exception>
     public static WebApplication Build(
         SiloLaunchContext launch,
         SiloCommandLine commandLine,
         TextWriter diagnostics,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        Action<SiloOptions>? configureSilo = null)
     {
         ArgumentNullException.ThrowIfNull(launch);
         ArgumentNullException.ThrowIfNull(commandLine);
@@ -64,14 +71,37 @@ public static class KmsSiloHost
             DevModeBanner.Write(diagnostics, options);
         }
 
-        SiloStorageKey storageKey = SiloStorageKey.Load(options.StorageKeyFile!, createIfMissing: options.Dev);
+        DataDirectoryLock dataLock = DataDirectoryLock.Acquire(options.DataDirectory!);
         try
         {
-            // The container owns the key from here on and zeroes it when the silo is disposed.
-            builder.Services.AddSingleton(storageKey);
+            // The storage only keeps its own copy of the key; ours is zeroed once the runtime is built.
+            using SiloStorageKey storageKey = SiloStorageKey.Load(options.StorageKeyFile!, createIfMissing: options.Dev);
+            builder.Services.AddKmsSilo(silo =>
+            {
+                silo.SiloName = options.SiloName!;
+                silo.Port = options.SiloPort;
+                byte[] key = storageKey.Key.ToArray();
+                try
+                {
+                    silo.UseFileStorage(Path.Combine(options.DataDirectory!, GrainStorageDirectoryName), key);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(key);
+                }
+
+                configureSilo?.Invoke(silo);
+            });
+
+            // Registered by factory so that the container disposes it (releases the lock) with the silo.
+            builder.Services.AddSingleton(_ => dataLock);
             configure?.Invoke(builder);
 
             WebApplication app = builder.Build();
+            _ = app.Services.GetRequiredService<DataDirectoryLock>();
+            // Builds the runtime now: grain registrations are validated and the storage takes its key copy.
+            _ = app.Services.GetRequiredService<ISiloStatus>();
+
             app.UseKmsApiErrorHandling();
             app.MapKmsApi();
 
@@ -87,11 +117,13 @@ public static class KmsSiloHost
             }
 
             SiloLog.Configured(logger, options.SiloName!, options.ClusterId!, options.Urls, options.DataDirectory!);
+            // With port 0 only the started server knows its address; operators and scripts read it here.
+            app.Lifetime.ApplicationStarted.Register(() => SiloLog.ApiListening(logger, string.Join(";", app.Urls)));
             return app;
         }
         catch
         {
-            storageKey.Dispose();
+            dataLock.Dispose();
             throw;
         }
     }

@@ -45,7 +45,8 @@ public sealed class KmsSiloOptions
     public string Urls { get; set; } = DefaultUrls;
 
     /// <summary>
-    /// TCP port of the silo-to-silo transport, 0 for any free port. Default: <c>11111</c>.
+    /// TCP port of the silo-to-silo transport (HTTP/2 on 127.0.0.1: the v1 transport has no TLS yet, so it stays on
+    /// loopback), 0 for any free port. Default: <c>11111</c>.
     /// </summary>
     public int SiloPort { get; set; } = DefaultSiloPort;
 

@@ -16,7 +16,16 @@ public static class KmsSiloOptionsSetup
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new KmsSiloOptions();
         Bind(configuration, options);
-        ApplyDefaults(options, workingDirectory);
+        try
+        {
+            ApplyDefaults(options, workingDirectory);
+        }
+        catch (ArgumentException exception)
+        {
+            // Path.GetFullPath rejects characters no file system accepts (NUL).
+            throw new SiloStartupException($"Invalid configuration: a path setting is not a valid path: {exception.Message}", exception);
+        }
+
         ValidateOptionsResult result = new KmsSiloOptionsValidator().Validate(Options.DefaultName, options);
         if (result.Failed)
         {

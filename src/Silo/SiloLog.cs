@@ -14,4 +14,7 @@ internal static partial class SiloLog
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Generated a new storage key at {Path}")]
     public static partial void StorageKeyCreated(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "KMS API listening on: {Urls}")]
+    public static partial void ApiListening(ILogger logger, string urls);
 }

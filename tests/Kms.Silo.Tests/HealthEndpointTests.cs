@@ -68,7 +68,7 @@ public sealed class HealthEndpointTests
 
         ReadinessReport beforeStart = await probe.CheckAsync(CancellationToken.None);
         Assert.False(beforeStart.IsReady);
-        Assert.Equal("silo is starting", beforeStart.Reason);
+        Assert.Equal("actor runtime has not started", beforeStart.Reason);
 
         await silo.StartAsync();
         Assert.True((await probe.CheckAsync(CancellationToken.None)).IsReady);

@@ -1,3 +1,4 @@
+using Kms.Actors.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,9 @@ internal sealed class InProcessSilo : IAsyncDisposable
         Diagnostics = diagnostics;
     }
 
+    /// <summary>A dev silo on free ports (the API and the silo transport).</summary>
+    public static string[] DevArgs { get; } = ["--dev", "--urls", "http://127.0.0.1:0", "--silo-port", "0"];
+
     public WebApplication App { get; }
 
     public CapturingLoggerProvider Logs { get; }
@@ -32,12 +36,13 @@ internal sealed class InProcessSilo : IAsyncDisposable
         string[]? args = null,
         string? workingDirectory = null,
         Action<WebApplicationBuilder>? configure = null,
-        Action<WebApplication>? map = null)
+        Action<WebApplication>? map = null,
+        Action<SiloOptions>? configureSilo = null)
     {
         TempDirectory? owned = workingDirectory is null ? new TempDirectory() : null;
         string directory = workingDirectory ?? owned!.Path;
         var launch = new SiloLaunchContext(
-            args ?? ["--dev", "--urls", "http://127.0.0.1:0"],
+            args ?? DevArgs,
             new Dictionary<string, string>(),
             BaseDirectory: directory,
             WorkingDirectory: directory);
@@ -48,7 +53,7 @@ internal sealed class InProcessSilo : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
             configure?.Invoke(builder);
-        });
+        }, configureSilo);
         map?.Invoke(app);
         return new InProcessSilo(app, owned, logs, diagnostics);
     }
@@ -57,9 +62,10 @@ internal sealed class InProcessSilo : IAsyncDisposable
         string[]? args = null,
         string? workingDirectory = null,
         Action<WebApplicationBuilder>? configure = null,
-        Action<WebApplication>? map = null)
+        Action<WebApplication>? map = null,
+        Action<SiloOptions>? configureSilo = null)
     {
-        InProcessSilo silo = Create(args, workingDirectory, configure, map);
+        InProcessSilo silo = Create(args, workingDirectory, configure, map, configureSilo);
         await silo.StartAsync();
         return silo;
     }

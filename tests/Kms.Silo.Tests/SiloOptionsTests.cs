@@ -158,3 +158,55 @@ public sealed class SiloOptionsTests : IDisposable
 
     private void WriteAppSettings(string json) => File.WriteAllText(_directory.Combine("appsettings.json"), json);
 }
+
+public sealed class SiloOptionsFuzzTests : IDisposable
+{
+    private static readonly string[] s_vocabulary =
+    [
+        "--dev", "--urls", "--silo-port", "--data-dir", "--storage-key-file", "--cluster-id", "--silo-name",
+        "--shutdown-timeout", "--config", "--help", "-h", "=", "--dev=maybe", "--silo-port=-1", "0", "65536",
+        "http://127.0.0.1:0", "https://x", "http://[::1]:80", "unix:/tmp/s", "a\0b", "", " ", "00:00:05", "1e9",
+        "../..", "/", "ü", "--", "-", "--urls=", "x;y", "99999999999999999999",
+    ];
+
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void RandomCommandLines_EitherLoadOrFailWithAStartupError()
+    {
+        var random = new Random(4242);
+        for (int i = 0; i < 500; i++)
+        {
+            string[] args = Enumerable.Range(0, random.Next(0, 7))
+                .Select(_ => s_vocabulary[random.Next(s_vocabulary.Length)])
+                .ToArray();
+            try
+            {
+                SiloCommandLine commandLine = SiloCommandLine.Parse(args);
+                var launch = new SiloLaunchContext(args, new Dictionary<string, string>(), _directory.Path, _directory.Path);
+                IConfigurationRoot configuration = new ConfigurationBuilder().AddKmsSiloSources(launch, commandLine).Build();
+                KmsSiloOptions options = KmsSiloOptionsSetup.Load(configuration, _directory.Path);
+                Assert.True(
+                    options.Dev || (options.DataDirectory is not null && options.StorageKeyFile is not null && options.ClusterId is not null),
+                    $"only --dev can load without the required settings: {string.Join(' ', args)}");
+            }
+            catch (SiloStartupException exception)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(exception.Message));
+            }
+        }
+    }
+
+    [Fact]
+    public void NulInAPathSetting_IsAStartupError()
+    {
+        File.WriteAllText(Path.Combine(_directory.Path, "appsettings.json"), """{ "Silo": { "DataDirectory": "a\u0000b" } }""");
+        var launch = new SiloLaunchContext(["--dev"], new Dictionary<string, string>(), _directory.Path, _directory.Path);
+        IConfigurationRoot configuration = new ConfigurationBuilder()
+            .AddKmsSiloSources(launch, SiloCommandLine.Parse(launch.Args)).Build();
+
+        Assert.Throws<SiloStartupException>(() => KmsSiloOptionsSetup.Load(configuration, _directory.Path));
+    }
+}

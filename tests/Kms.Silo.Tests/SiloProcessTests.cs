@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Kms.Silo.Tests;
 
@@ -12,11 +12,10 @@ public sealed class SiloProcessTests
     public async Task DevSilo_Process_BecomesReady_PrintsBanner_AndExitsZeroOnSigterm()
     {
         using var directory = new TempDirectory();
-        int port = FreeLoopbackPort();
         string dll = Path.Combine(AppContext.BaseDirectory, "kms-silo.dll");
         Assert.True(File.Exists(dll), $"{dll} is built next to the tests");
 
-        var start = new ProcessStartInfo(DotnetHost(), [dll, "--dev", "--urls", $"http://127.0.0.1:{port}", "--data-dir", "state"])
+        var start = new ProcessStartInfo(DotnetHost(), [dll, "--dev", "--urls", "http://127.0.0.1:0", "--data-dir", "state", "--silo-port", "0"])
         {
             WorkingDirectory = directory.Path,
             RedirectStandardOutput = true,
@@ -32,8 +31,10 @@ public sealed class SiloProcessTests
         process.BeginErrorReadLine();
         try
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
-            string readyBody = await PollUntilReadyAsync(client, process, output, TimeSpan.FromSeconds(45));
+            // Port 0 lets the OS pick a port nobody else holds; the silo logs the one it got.
+            Uri baseAddress = await WaitForListenAddressAsync(process, output, TimeSpan.FromSeconds(45));
+            using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            string readyBody = await PollUntilReadyAsync(client, process, output, TimeSpan.FromSeconds(30));
             Assert.Equal("""{"status":"ready"}""", readyBody);
             Assert.True(File.Exists(Path.Combine(directory.Path, "state", KmsSiloOptions.DevStorageKeyFileName)));
 
@@ -57,6 +58,36 @@ public sealed class SiloProcessTests
                 process.Kill(entireProcessTree: true);
             }
         }
+    }
+
+    private static async Task<Uri> WaitForListenAddressAsync(Process process, StringBuilder output, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
+        {
+            lock (output)
+            {
+                Match match = Regex.Match(output.ToString(), @"KMS API listening on: (http://127\.0\.0\.1:\d+)");
+                if (match.Success)
+                {
+                    return new Uri(match.Groups[1].Value);
+                }
+
+                if (process.HasExited)
+                {
+                    Assert.Fail($"kms-silo exited with {process.ExitCode} before listening:\n{output}");
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        lock (output)
+        {
+            Assert.Fail($"kms-silo did not log its listen address within {limit}:\n{output}");
+        }
+
+        throw new UnreachableException();
     }
 
     private static async Task<string> PollUntilReadyAsync(
@@ -94,16 +125,10 @@ public sealed class SiloProcessTests
             Assert.Fail($"kms-silo was not ready within {limit}:\n{output}");
         }
 
-        return string.Empty;
+        throw new UnreachableException();
     }
 
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

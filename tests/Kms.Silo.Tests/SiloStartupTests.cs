@@ -151,7 +151,7 @@ public sealed class SiloStartupTests : IDisposable
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var error = new StringWriter();
 
-        int exitCode = await RunAsync(["--dev", "--urls", $"http://127.0.0.1:{port}"], new StringWriter(), error);
+        int exitCode = await RunAsync(["--dev", "--urls", $"http://127.0.0.1:{port}", "--silo-port", "0"], new StringWriter(), error);
 
         Assert.Equal(KmsSiloProgram.ExitFailure, exitCode);
         Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), error.ToString(), StringComparison.Ordinal);
@@ -163,7 +163,7 @@ public sealed class SiloStartupTests : IDisposable
         using var stop = new CancellationTokenSource();
         var error = new StringWriter();
         Task<int> run = KmsSiloProgram.RunAsync(
-            new SiloLaunchContext(["--dev", "--urls", "http://127.0.0.1:0"], new Dictionary<string, string>(), _directory.Path, _directory.Path),
+            new SiloLaunchContext(InProcessSilo.DevArgs, new Dictionary<string, string>(), _directory.Path, _directory.Path),
             new StringWriter(), error, stop.Token);
 
         await Task.Delay(TimeSpan.FromMilliseconds(500));
@@ -174,7 +174,7 @@ public sealed class SiloStartupTests : IDisposable
     }
 
     private string[] NonDevArgs(string keyFile) =>
-        ["--data-dir", "state", "--storage-key-file", keyFile, "--cluster-id", "test-cluster", "--silo-name", "silo-a"];
+        ["--data-dir", "state", "--storage-key-file", keyFile, "--cluster-id", "test-cluster", "--silo-name", "silo-a", "--silo-port", "0"];
 
     private Task<int> RunAsync(string[] args, StringWriter output, StringWriter error) =>
         KmsSiloProgram.RunAsync(
