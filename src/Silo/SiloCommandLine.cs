@@ -15,7 +15,7 @@ public sealed class SiloCommandLine
         new("--urls", "<url;...>", "Silo:Urls",
             $"HTTP listen URL(s) of the API (http only; port 0 = any free port). Default: {KmsSiloOptions.DefaultUrls}"),
         new("--silo-port", "<port>", "Silo:SiloPort",
-            $"Silo-to-silo transport port (0 = any free port). Default: {KmsSiloOptions.DefaultSiloPort}"),
+            $"Silo-to-silo transport port on 127.0.0.1 (0 = any free port). Default: {KmsSiloOptions.DefaultSiloPort}"),
         new("--data-dir", "<path>", "Silo:DataDirectory",
             $"Directory of persistent state. Default: {KmsSiloOptions.DefaultDevDataDirectory} with --dev; required otherwise."),
         new("--storage-key-file", "<path>", "Silo:StorageKeyFile",
