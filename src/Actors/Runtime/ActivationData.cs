@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using Kms.Actors.Directory;
+using Kms.Actors.GrainDirectory;
 using Microsoft.Extensions.Logging;
 
 namespace Kms.Actors.Runtime;

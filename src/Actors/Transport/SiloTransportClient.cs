@@ -19,6 +19,9 @@ internal enum SendOutcome
 internal sealed class SiloTransportClient : IDisposable
 {
     public const string CallPath = "kms-actors/v1/call";
+
+    /// <summary>The <see cref="GrainCallException.RemoteExceptionType"/> of requests a silo rejected as malformed.</summary>
+    public const string InvalidRequestType = "Kms.Actors.InvalidGrainRequest";
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
     private readonly HttpClient _http;
     private readonly ConcurrentDictionary<(string Host, int Port), Uri> _uris = new();
@@ -51,7 +54,12 @@ internal sealed class SiloTransportClient : IDisposable
         Uri uri = _uris.GetOrAdd((host, port), static key => new Uri(new SiloAddress(key.Host, key.Port, 0).ToUri(), CallPath));
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, TransportJsonContext.Default.GrainRequestEnvelope));
         content.Headers.ContentType = s_json;
-        using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        using var message = new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Content = content,
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         HttpResponseMessage response;
         try
         {
@@ -100,7 +108,7 @@ internal sealed class SiloTransportClient : IDisposable
         GrainResponseStatus.Error => throw new GrainCallException(response.ExceptionType ?? "Exception", response.Message ?? ""),
         GrainResponseStatus.Timeout => throw new GrainCallTimeoutException(response.Message ?? $"{what} timed out."),
         GrainResponseStatus.Unavailable => throw new SiloUnavailableException(response.Message ?? $"{what}: silo unavailable."),
-        _ => throw new GrainCallException("InvalidRequest", response.Message ?? "The silo rejected the request."),
+        _ => throw new GrainCallException(InvalidRequestType, response.Message ?? "The silo rejected the request."),
     };
 
     public void Dispose() => _http.Dispose();

@@ -15,8 +15,9 @@ namespace Kms.Actors.Transport;
 
 /// <summary>The silo's transport endpoint: a private Kestrel server speaking HTTP/2 only (h2c with prior knowledge;
 /// TLS is not in v1), with one route that accepts <see cref="GrainRequestEnvelope"/>s.</summary>
-internal sealed class SiloTransportServer(GrainRouter router, ILoggerFactory loggerFactory) : IAsyncDisposable
+internal sealed partial class SiloTransportServer(GrainRouter router, ILoggerFactory loggerFactory) : IAsyncDisposable
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger<SiloTransportServer>();
     private WebApplication? _app;
 
     /// <summary>Starts listening; returns the actual port (when <paramref name="port"/> is 0).</summary>
@@ -72,6 +73,7 @@ internal sealed class SiloTransportServer(GrainRouter router, ILoggerFactory log
         }
         catch (Exception ex) when (ex is JsonException or Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
+            Log.MalformedRequest(_logger, context.Connection.RemoteIpAddress, ex.Message);
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
@@ -87,5 +89,11 @@ internal sealed class SiloTransportServer(GrainRouter router, ILoggerFactory log
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(50, LogLevel.Warning, "Rejected a malformed grain request from {Remote}: {Reason}")]
+        public static partial void MalformedRequest(ILogger logger, IPAddress? remote, string reason);
     }
 }
