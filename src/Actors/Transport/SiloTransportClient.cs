@@ -42,7 +42,6 @@ internal sealed class SiloTransportClient : IDisposable
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = Timeout.InfiniteTimeSpan, // callers enforce their own deadlines
-            MaxResponseContentBufferSize = maxMessageSize,
         };
     }
 
@@ -63,7 +62,7 @@ internal sealed class SiloTransportClient : IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
         {
@@ -76,27 +75,28 @@ internal sealed class SiloTransportClient : IDisposable
 
         using (response)
         {
-            if (response.StatusCode != HttpStatusCode.OK)
+            long? length = response.Content.Headers.ContentLength;
+            if (response.StatusCode != HttpStatusCode.OK || length is null or <= 0 || length > _maxMessageSize)
             {
-                throw new SiloUnavailableException($"Silo {host}:{port} answered HTTP {(int)response.StatusCode}.");
-            }
-
-            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            if (body.Length > _maxMessageSize)
-            {
-                throw new SiloUnavailableException($"Silo {host}:{port} sent a response over the size limit.");
+                throw new SiloUnavailableException($"Silo {host}:{port} answered HTTP {(int)response.StatusCode} with an unusable body.");
             }
 
             try
             {
+                byte[] body = new byte[length.Value];
+                await using (Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await stream.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
+                }
+
                 GrainResponseEnvelope? envelope = JsonSerializer.Deserialize(body, TransportJsonContext.Default.GrainResponseEnvelope);
                 return envelope is null || envelope.RequestId != request.RequestId
                     ? throw new SiloUnavailableException($"Silo {host}:{port} sent a response for another request.")
                     : (SendOutcome.Responded, envelope);
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or EndOfStreamException or HttpRequestException or IOException)
             {
-                throw new SiloUnavailableException($"Silo {host}:{port} sent a malformed response.", ex);
+                throw new SiloUnavailableException($"Silo {host}:{port} sent a malformed or incomplete response; the call may or may not have run.", ex);
             }
         }
     }
