@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
-using Kms.Actors.Directory;
+using Kms.Actors.GrainDirectory;
 using Kms.Actors.Membership;
 using Kms.Actors.Storage;
 

@@ -1,4 +1,4 @@
-using Kms.Actors.Directory;
+using Kms.Actors.GrainDirectory;
 using Kms.Actors.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using Kms.Actors.Directory;
+using Kms.Actors.GrainDirectory;
 using Microsoft.Extensions.Logging;
 
 namespace Kms.Actors.Runtime;
@@ -146,7 +146,11 @@ internal sealed partial class ActivationData : IGrainContext
             if (winner != Address)
             {
                 Log.DuplicateActivation(_runtime.Logger, GrainId, winner.Silo);
-                _deactivationReason = new DeactivationReason(DeactivationReasonCode.DuplicateActivation, $"Already active on {winner.Silo}.");
+                lock (_lock)
+                {
+                    _state = ActivationState.Deactivating;
+                }
+
                 return false;
             }
 
@@ -281,14 +285,18 @@ internal sealed partial class ActivationData : IGrainContext
         _runtime.Catalog.Remove(this);
         _stopped.TrySetResult();
 
-        // Calls that arrived after the last turn go to the grain's next activation (or its current one elsewhere).
+        // Calls that arrived after the last turn go to the grain's next activation (or its current one elsewhere),
+        // all at once: each may wait on another silo.
+        var redispatched = new List<Task>();
         while (_mailbox.Reader.TryRead(out WorkItem? item))
         {
             if (item is not null && !item.Task.IsCompleted)
             {
-                await _runtime.Router.DispatchAsync(item).ConfigureAwait(false);
+                redispatched.Add(_runtime.Router.DispatchAsync(item));
             }
         }
+
+        await Task.WhenAll(redispatched).ConfigureAwait(false);
     }
 
     private static partial class Log

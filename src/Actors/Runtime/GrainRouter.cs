@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Kms.Actors.Directory;
+using Kms.Actors.GrainDirectory;
 using Kms.Actors.Membership;
 using Kms.Actors.Placement;
 using Kms.Actors.Serialization;
@@ -121,6 +121,7 @@ internal sealed partial class GrainRouter(Silo silo) : IGrainCallInvoker
                 SiloUnavailableException => Failure(request, GrainResponseStatus.Unavailable, null, ex.Message),
                 GrainCallTimeoutException => Failure(request, GrainResponseStatus.Timeout, null, ex.Message),
                 MalformedArgumentsException => Failure(request, GrainResponseStatus.InvalidRequest, null, ex.Message),
+                GrainCallException { RemoteExceptionType: SiloTransportClient.InvalidRequestType } => Failure(request, GrainResponseStatus.InvalidRequest, null, ex.Message),
                 GrainCallException remote => Failure(request, GrainResponseStatus.Error, remote.RemoteExceptionType, remote.RemoteMessage),
                 _ => Failure(request, GrainResponseStatus.Error, ex.GetType().FullName, ex.Message),
             };

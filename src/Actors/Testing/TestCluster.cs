@@ -1,5 +1,5 @@
 using Kms.Actors.Client;
-using Kms.Actors.Directory;
+using Kms.Actors.GrainDirectory;
 using Kms.Actors.Hosting;
 using Kms.Actors.Membership;
 using Kms.Actors.Runtime;
@@ -111,6 +111,7 @@ public sealed class TestCluster : IAsyncDisposable
                 _silos.Add((silo, provider));
             }
 
+            await RefreshMembershipAsync(cancellationToken).ConfigureAwait(false);
             return silo;
         }
         catch
@@ -126,6 +127,7 @@ public sealed class TestCluster : IAsyncDisposable
         ServiceProvider services = Remove(silo);
         await silo.StopAsync(cancellationToken).ConfigureAwait(false);
         await services.DisposeAsync().ConfigureAwait(false);
+        await RefreshMembershipAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Kills a silo abruptly: its transport closes, nothing deactivates, and the test host (standing in for
@@ -137,6 +139,7 @@ public sealed class TestCluster : IAsyncDisposable
         await MembershipService.DeclareDeadAsync(MembershipTable, silo.Address!, cancellationToken).ConfigureAwait(false);
         await Directory.UnregisterSilosAsync([silo.Address!], cancellationToken).ConfigureAwait(false);
         await services.DisposeAsync().ConfigureAwait(false);
+        await RefreshMembershipAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates a cluster client whose gateways are the running silos.</summary>
@@ -167,6 +170,16 @@ public sealed class TestCluster : IAsyncDisposable
             {
                 // best effort: the test is over
             }
+        }
+    }
+
+    /// <summary>Makes every running silo read the membership table now, so a change made by the test is seen by all
+    /// silos when the operation that made it returns.</summary>
+    public async Task RefreshMembershipAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (Silo silo in Silos)
+        {
+            await silo.Membership.RefreshAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

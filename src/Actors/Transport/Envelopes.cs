@@ -47,7 +47,7 @@ internal sealed record GrainResponseEnvelope(
     string? Message);
 
 /// <summary>The closed set of types the silo transport (de)serializes.</summary>
-[JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+[JsonSourceGenerationOptions(UseStringEnumConverter = true,
     RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true, MaxDepth = 16)]
 [JsonSerializable(typeof(GrainRequestEnvelope))]
 [JsonSerializable(typeof(GrainResponseEnvelope))]

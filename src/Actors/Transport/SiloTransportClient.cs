@@ -19,6 +19,9 @@ internal enum SendOutcome
 internal sealed class SiloTransportClient : IDisposable
 {
     public const string CallPath = "kms-actors/v1/call";
+
+    /// <summary>The <see cref="GrainCallException.RemoteExceptionType"/> of requests a silo rejected as malformed.</summary>
+    public const string InvalidRequestType = "Kms.Actors.InvalidGrainRequest";
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
     private readonly HttpClient _http;
     private readonly ConcurrentDictionary<(string Host, int Port), Uri> _uris = new();
@@ -39,7 +42,6 @@ internal sealed class SiloTransportClient : IDisposable
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = Timeout.InfiniteTimeSpan, // callers enforce their own deadlines
-            MaxResponseContentBufferSize = maxMessageSize,
         };
     }
 
@@ -51,11 +53,16 @@ internal sealed class SiloTransportClient : IDisposable
         Uri uri = _uris.GetOrAdd((host, port), static key => new Uri(new SiloAddress(key.Host, key.Port, 0).ToUri(), CallPath));
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, TransportJsonContext.Default.GrainRequestEnvelope));
         content.Headers.ContentType = s_json;
-        using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        using var message = new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Content = content,
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
         {
@@ -68,27 +75,28 @@ internal sealed class SiloTransportClient : IDisposable
 
         using (response)
         {
-            if (response.StatusCode != HttpStatusCode.OK)
+            long? length = response.Content.Headers.ContentLength;
+            if (response.StatusCode != HttpStatusCode.OK || length is null or <= 0 || length > _maxMessageSize)
             {
-                throw new SiloUnavailableException($"Silo {host}:{port} answered HTTP {(int)response.StatusCode}.");
-            }
-
-            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            if (body.Length > _maxMessageSize)
-            {
-                throw new SiloUnavailableException($"Silo {host}:{port} sent a response over the size limit.");
+                throw new SiloUnavailableException($"Silo {host}:{port} answered HTTP {(int)response.StatusCode} with an unusable body.");
             }
 
             try
             {
+                byte[] body = new byte[length.Value];
+                await using (Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await stream.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
+                }
+
                 GrainResponseEnvelope? envelope = JsonSerializer.Deserialize(body, TransportJsonContext.Default.GrainResponseEnvelope);
                 return envelope is null || envelope.RequestId != request.RequestId
                     ? throw new SiloUnavailableException($"Silo {host}:{port} sent a response for another request.")
                     : (SendOutcome.Responded, envelope);
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or EndOfStreamException or HttpRequestException or IOException)
             {
-                throw new SiloUnavailableException($"Silo {host}:{port} sent a malformed response.", ex);
+                throw new SiloUnavailableException($"Silo {host}:{port} sent a malformed or incomplete response; the call may or may not have run.", ex);
             }
         }
     }
@@ -100,7 +108,7 @@ internal sealed class SiloTransportClient : IDisposable
         GrainResponseStatus.Error => throw new GrainCallException(response.ExceptionType ?? "Exception", response.Message ?? ""),
         GrainResponseStatus.Timeout => throw new GrainCallTimeoutException(response.Message ?? $"{what} timed out."),
         GrainResponseStatus.Unavailable => throw new SiloUnavailableException(response.Message ?? $"{what}: silo unavailable."),
-        _ => throw new GrainCallException("InvalidRequest", response.Message ?? "The silo rejected the request."),
+        _ => throw new GrainCallException(InvalidRequestType, response.Message ?? "The silo rejected the request."),
     };
 
     public void Dispose() => _http.Dispose();

@@ -1,6 +1,6 @@
 using Kms.Actors.Membership;
 
-namespace Kms.Actors.Directory;
+namespace Kms.Actors.GrainDirectory;
 
 /// <summary>Where the single activation of a grain lives.</summary>
 /// <param name="GrainId">The grain.</param>
