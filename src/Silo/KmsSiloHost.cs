@@ -3,6 +3,7 @@ using Kms.Actors.Hosting;
 using Kms.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -52,80 +53,102 @@ public static class KmsSiloHost
         KmsSiloOptions options = KmsSiloOptionsSetup.Load(builder.Configuration, launch.WorkingDirectory);
         PrepareDataDirectory(options.DataDirectory!);
 
-        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
-        builder.Services.AddSingleton<IValidateOptions<KmsSiloOptions>, KmsSiloOptionsValidator>();
-        builder.Services.AddOptions<KmsSiloOptions>()
-            .Configure<Microsoft.Extensions.Configuration.IConfiguration>((target, configuration) =>
-                KmsSiloOptionsSetup.Bind(configuration, target))
-            .PostConfigure(target => KmsSiloOptionsSetup.ApplyDefaults(target, launch.WorkingDirectory))
-            .ValidateOnStart();
-
-        builder.Services.AddKmsApi();
-        builder.Services.AddSingleton<IReadinessProbe, SiloReadinessProbe>();
-
+        ConfigureHost(builder, options, launch.WorkingDirectory);
         if (options.Dev)
         {
             DevModeBanner.Write(diagnostics, options);
         }
 
         DataDirectoryLock dataLock = DataDirectoryLock.Acquire(options.DataDirectory!);
+        WebApplication? app = null;
         try
         {
-            // The storage only keeps its own copy of the key; ours is zeroed once the runtime is built.
+            // The storage keeps its own copy of the key; ours is zeroed once the runtime is built below.
             using SiloStorageKey storageKey = SiloStorageKey.Load(options.StorageKeyFile!, createIfMissing: options.Dev);
-            builder.Services.AddKmsSilo(silo =>
-            {
-                silo.SiloName = options.SiloName!;
-                silo.Port = options.SiloPort;
-                byte[] key = storageKey.Key.ToArray();
-                try
-                {
-                    silo.UseFileStorage(Path.Combine(options.DataDirectory!, GrainStorageDirectoryName), key);
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(key);
-                }
-
-                configureSilo?.Invoke(silo);
-            });
+            AddRuntime(builder.Services, options, storageKey, configureSilo);
 
             // Registered by factory so that the container disposes it (releases the lock) with the silo.
             builder.Services.AddSingleton(_ => dataLock);
             configure?.Invoke(builder);
 
-            WebApplication app = builder.Build();
+            app = builder.Build();
             _ = app.Services.GetRequiredService<DataDirectoryLock>();
             // Builds the runtime now: grain registrations are validated and the storage takes its key copy.
             _ = app.Services.GetRequiredService<ISiloStatus>();
 
             app.UseKmsApiErrorHandling();
             app.MapKmsApi();
-
-            ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kms.Silo");
-            if (options.Dev)
-            {
-                SiloLog.DevelopmentMode(logger);
-            }
-
-            if (storageKey.WasCreated)
-            {
-                SiloLog.StorageKeyCreated(logger, storageKey.Path);
-            }
-
-            SiloLog.Configured(logger, options.SiloName!, options.ClusterId!, options.Urls, options.DataDirectory!);
-            // With port 0 only the started server knows its address; operators and scripts read it here.
-            app.Lifetime.ApplicationStarted.Register(() => SiloLog.ApiListening(logger, string.Join(";", app.Urls)));
+            LogStartup(app, options, storageKey);
             return app;
         }
         catch
         {
-            dataLock.Dispose();
+            if (app is not null)
+            {
+                ((IDisposable)app).Dispose(); // also releases the lock
+            }
+            else
+            {
+                dataLock.Dispose();
+            }
+
             throw;
         }
+    }
+
+    private static void ConfigureHost(WebApplicationBuilder builder, KmsSiloOptions options, string workingDirectory)
+    {
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        builder.Services.AddSingleton<IValidateOptions<KmsSiloOptions>, KmsSiloOptionsValidator>();
+        builder.Services.AddOptions<KmsSiloOptions>()
+            .Configure<IConfiguration>((target, configuration) => KmsSiloOptionsSetup.Bind(configuration, target))
+            .PostConfigure(target => KmsSiloOptionsSetup.ApplyDefaults(target, workingDirectory))
+            .ValidateOnStart();
+
+        builder.Services.AddKmsApi();
+        builder.Services.AddSingleton<IReadinessProbe, SiloReadinessProbe>();
+    }
+
+    private static void AddRuntime(
+        IServiceCollection services, KmsSiloOptions options, SiloStorageKey storageKey, Action<SiloOptions>? configureSilo)
+    {
+        services.AddKmsSilo(silo =>
+        {
+            silo.SiloName = options.SiloName!;
+            silo.Port = options.SiloPort;
+            byte[] key = storageKey.Key.ToArray();
+            try
+            {
+                silo.UseFileStorage(Path.Combine(options.DataDirectory!, GrainStorageDirectoryName), key);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+
+            configureSilo?.Invoke(silo);
+        });
+    }
+
+    private static void LogStartup(WebApplication app, KmsSiloOptions options, SiloStorageKey storageKey)
+    {
+        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kms.Silo");
+        if (options.Dev)
+        {
+            SiloLog.DevelopmentMode(logger);
+        }
+
+        if (storageKey.WasCreated)
+        {
+            SiloLog.StorageKeyCreated(logger, storageKey.Path);
+        }
+
+        SiloLog.Configured(logger, options.SiloName!, options.ClusterId!, options.Urls, options.DataDirectory!);
+        // With port 0 only the started server knows its address; operators and scripts read it here.
+        app.Lifetime.ApplicationStarted.Register(() => SiloLog.ApiListening(logger, string.Join(";", app.Urls)));
     }
 
     private static void PrepareDataDirectory(string path)

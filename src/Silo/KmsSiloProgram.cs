@@ -46,6 +46,12 @@ public static class KmsSiloProgram
             await error.WriteLineAsync("kms-silo: cannot start: " + exception.Message);
             return ExitUsage;
         }
+        catch (Exception exception)
+        {
+            // A defect rather than configuration (e.g. an invalid grain registration); the message says which.
+            await error.WriteLineAsync("kms-silo: failed to build the silo: " + exception.Message);
+            return ExitFailure;
+        }
 
         await using (app)
         {

@@ -77,4 +77,17 @@ public sealed class GrainHostingTests
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("""{"status":"not ready","reason":"actor runtime has stopped"}""", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task InvalidGrainRegistration_FailsTheBuild_AndReleasesTheDataDirectory()
+    {
+        using var directory = new TempDirectory();
+
+        var error = Assert.Throws<GrainInterfaceValidationException>(() => InProcessSilo.Create(
+            workingDirectory: directory.Path, configureSilo: silo => silo.AddGrain<BrokenGrain>()));
+        Assert.Contains(nameof(UnregisteredState), error.Message, StringComparison.Ordinal);
+
+        await using InProcessSilo next = await InProcessSilo.StartAsync(workingDirectory: directory.Path);
+        Assert.True(next.App.Services.GetRequiredService<ISiloStatus>().IsActive);
+    }
 }

@@ -36,3 +36,19 @@ public sealed partial class SiloTestGrainsJsonContext : JsonSerializerContext
     public static void Register(SiloOptions silo) =>
         silo.AddGrain<LedgerGrain>().AddJsonContext(Default);
 }
+
+public sealed class UnregisteredState
+{
+    public int Value { get; set; }
+}
+
+public interface IBrokenGrain : IGrainWithStringKey
+{
+    Task<UnregisteredState> GetAsync();
+}
+
+/// <summary>Invalid on purpose: its result type is in no registered JSON context.</summary>
+public sealed class BrokenGrain : Grain, IBrokenGrain
+{
+    public Task<UnregisteredState> GetAsync() => Task.FromResult(new UnregisteredState());
+}
