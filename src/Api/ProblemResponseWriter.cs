@@ -26,6 +26,7 @@ public static class ProblemResponseWriter
         response.StatusCode = error.Status;
         // Error bodies describe one request; intermediaries must not reuse them.
         response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
         return response.WriteAsJsonAsync(
             error.ToProblemDocument(GetTraceId(context)),
             KmsApiJsonContext.Default.ProblemDocument,

@@ -184,6 +184,8 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
     {
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal(ProblemResponseWriter.ProblemJsonContentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.CacheControl?.NoStore);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         using JsonDocument document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         JsonElement root = document.RootElement.Clone();
         Assert.Equal((int)expected, root.GetProperty("status").GetInt32());

@@ -24,6 +24,20 @@ public sealed class SiloOptionsTests : IDisposable
     }
 
     [Fact]
+    public void SampleAppSettings_ShipsNextToTheExecutable_AndHoldsOnlyTheDefaults()
+    {
+        string sample = Path.Combine(AppContext.BaseDirectory, KmsSiloConfiguration.AppSettingsFileName);
+        Assert.True(File.Exists(sample));
+        File.Copy(sample, _directory.Combine(KmsSiloConfiguration.AppSettingsFileName));
+
+        KmsSiloOptions fromSample = Load(["--dev"]);
+        File.Delete(_directory.Combine(KmsSiloConfiguration.AppSettingsFileName));
+        KmsSiloOptions builtIn = Load(["--dev"]);
+
+        Assert.Equivalent(builtIn, fromSample, strict: true);
+    }
+
+    [Fact]
     public void Precedence_CommandLine_Over_Environment_Over_ConfigFile_Over_AppSettings()
     {
         WriteAppSettings("""{ "Silo": { "Dev": true, "SiloName": "from-appsettings", "ClusterId": "from-appsettings", "SiloPort": 1001, "Urls": "http://127.0.0.1:1001" } }""");
