@@ -158,7 +158,7 @@ public sealed class SiloStartupTests : IDisposable
     }
 
     [Fact]
-    public async Task Cancellation_StopsARunningSilo_WithExitCode0()
+    public async Task Cancellation_StopsTheSilo_WithExitCode0()
     {
         using var stop = new CancellationTokenSource();
         var error = new StringWriter();
