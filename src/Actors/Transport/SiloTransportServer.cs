@@ -79,7 +79,12 @@ internal sealed partial class SiloTransportServer(GrainRouter router, ILoggerFac
         long? length = context.Request.ContentLength;
         if (length is null or <= 0 || length > _maxMessageSize)
         {
-            context.Response.StatusCode = length is null ? StatusCodes.Status411LengthRequired : StatusCodes.Status413PayloadTooLarge;
+            context.Response.StatusCode = length switch
+            {
+                null => StatusCodes.Status411LengthRequired,
+                <= 0 => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status413PayloadTooLarge,
+            };
             return;
         }
 
