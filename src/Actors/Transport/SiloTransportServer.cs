@@ -1,0 +1,142 @@
+using System.Net;
+using System.Text.Json;
+using Kms.Actors.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Kms.Actors.Transport;
+
+/// <summary>The silo's transport endpoint: a private Kestrel server speaking HTTP/2 only (h2c with prior knowledge;
+/// TLS is not in v1), with one route that accepts <see cref="GrainRequestEnvelope"/>s.</summary>
+internal sealed partial class SiloTransportServer(GrainRouter router, ILoggerFactory loggerFactory) : IAsyncDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<SiloTransportServer>();
+    private WebApplication? _app;
+    private int _maxMessageSize;
+
+    /// <summary>Starts listening; returns the actual port (when <paramref name="port"/> is 0).</summary>
+    public async Task<int> StartAsync(string host, int port, int maxMessageSize, CancellationToken cancellationToken)
+    {
+        _maxMessageSize = maxMessageSize;
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        // The transport is a component of the silo, not an application: no console lifetime (signal handlers belong
+        // to the outer host), and its logs go to the silo's logger factory without per-request noise.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, EmbeddedLifetime>());
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = maxMessageSize;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+            kestrel.Listen(IPAddress.Parse(host), port, listen => listen.Protocols = HttpProtocols.Http2);
+        });
+        WebApplication app = builder.Build();
+        app.Run(HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _app = app;
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new Uri(address).Port;
+    }
+
+    /// <summary>Stops accepting connections; in-flight requests get until the token fires.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is { } app)
+        {
+            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method) || context.Request.Path != "/" + SiloTransportClient.CallPath)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        // Bodies are read into one array of the announced length: no pooled stream buffers (which run out under
+        // hundreds of concurrent calls and then allocate), and a hard size limit before anything is allocated.
+        long? length = context.Request.ContentLength;
+        if (length is null or <= 0 || length > _maxMessageSize)
+        {
+            context.Response.StatusCode = length switch
+            {
+                null => StatusCodes.Status411LengthRequired,
+                <= 0 => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status413PayloadTooLarge,
+            };
+            return;
+        }
+
+        GrainRequestEnvelope? request;
+        try
+        {
+            byte[] requestBody = new byte[length.Value];
+            await context.Request.Body.ReadExactlyAsync(requestBody, context.RequestAborted).ConfigureAwait(false);
+            request = JsonSerializer.Deserialize(requestBody, TransportJsonContext.Default.GrainRequestEnvelope);
+        }
+        catch (Exception ex) when (ex is JsonException or EndOfStreamException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            Log.MalformedRequest(_logger, context.Connection.RemoteIpAddress, ex.Message);
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        if (request is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        GrainResponseEnvelope response = await router.HandleRemoteAsync(request).ConfigureAwait(false);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(response, TransportJsonContext.Default.GrainResponseEnvelope);
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>A host lifetime that does nothing: the silo starts and stops the transport.</summary>
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Hands the transport's loggers to the silo's logger factory.</summary>
+    private sealed class ForwardingLoggerProvider(ILoggerFactory target) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => target.CreateLogger(categoryName);
+
+        public void Dispose()
+        {
+            // The target factory belongs to the silo's host.
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(50, LogLevel.Warning, "Rejected a malformed grain request from {Remote}: {Reason}")]
+        public static partial void MalformedRequest(ILogger logger, IPAddress? remote, string reason);
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kms.Api;
+
+/// <summary>Wires the KMS HTTP front end into an ASP.NET Core application.</summary>
+public static class KmsApiExtensions
+{
+    /// <summary>
+    /// Registers the API's services: source-generated JSON metadata and strict request binding (a body that does not
+    /// bind is an exception the error middleware turns into a 400 problem that says what is wrong).
+    /// The host must also register an <see cref="IReadinessProbe"/>.
+    /// </summary>
+    public static IServiceCollection AddKmsApi(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, KmsApiJsonContext.Default));
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the error handling every response goes through: exceptions become problem details
+    /// (<see cref="ApiErrorMapper"/>), and error statuses without a body (unknown route, wrong method) get a problem
+    /// body. Call it before anything that can fail.
+    /// </summary>
+    public static IApplicationBuilder UseKmsApiErrorHandling(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<ApiExceptionMiddleware>();
+        app.UseStatusCodePages(static statusContext =>
+        {
+            HttpContext context = statusContext.HttpContext;
+            return ProblemResponseWriter.WriteAsync(
+                context, ApiErrorMapper.ForStatus(context.Response.StatusCode), context.RequestAborted);
+        });
+        return app;
+    }
+
+    /// <summary>Maps the KMS endpoints: <c>GET /livez</c> and <c>GET /readyz</c>.</summary>
+    /// <exception cref="InvalidOperationException">No <see cref="IReadinessProbe"/> is registered.</exception>
+    public static IEndpointRouteBuilder MapKmsApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.ServiceProvider.GetService<IReadinessProbe>() is null)
+        {
+            throw new InvalidOperationException(
+                $"The KMS API needs an {nameof(IReadinessProbe)} service for /readyz; register one before mapping it.");
+        }
+
+        endpoints.MapGet("/livez", HealthEndpoints.Live);
+        endpoints.MapGet("/readyz", HealthEndpoints.ReadyAsync);
+        return endpoints;
+    }
+}

@@ -1,0 +1,173 @@
+using System.Security.Cryptography;
+using Kms.Actors.Hosting;
+using Kms.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kms.Silo;
+
+/// <summary>The composition root: builds a silo (actor runtime + HTTP API) from its launch context.</summary>
+public static class KmsSiloHost
+{
+    /// <summary>The subdirectory of the data directory that holds grain state files.</summary>
+    public const string GrainStorageDirectoryName = "grains";
+
+    /// <summary>
+    /// Builds the silo without starting it. Reads and validates the options, prepares the data directory and the
+    /// storage key, and prints the development-mode banner to <paramref name="diagnostics"/> when in dev mode.
+    /// </summary>
+    /// <param name="launch">Arguments, environment and directories of this start.</param>
+    /// <param name="commandLine">The parsed command line.</param>
+    /// <param name="diagnostics">Where the development banner goes (stderr for the executable).</param>
+    /// <param name="configure">Last-moment additions to the builder (tests add services here).</param>
+    /// <param name="configureSilo">Additions to the actor runtime's options (grain classes, JSON contexts).</param>
+    /// <exception cref="SiloStartupException">The configuration is invalid or the data directory/key is unusable.</exception>
+    public static WebApplication Build(
+        SiloLaunchContext launch,
+        SiloCommandLine commandLine,
+        TextWriter diagnostics,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<SiloOptions>? configureSilo = null)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        ArgumentNullException.ThrowIfNull(commandLine);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = Path.GetFullPath(launch.BaseDirectory),
+            // Never "Development": ASP.NET would add its developer exception page, which shows stack traces.
+            EnvironmentName = Environments.Production,
+        });
+
+        // Only the documented sources; the defaults would also read every unprefixed environment variable.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddKmsSiloSources(launch, commandLine);
+
+        KmsSiloOptions options = KmsSiloOptionsSetup.Load(builder.Configuration, launch.WorkingDirectory);
+        PrepareDataDirectory(options.DataDirectory!);
+
+        ConfigureHost(builder, options, launch.WorkingDirectory);
+        if (options.Dev)
+        {
+            DevModeBanner.Write(diagnostics, options);
+        }
+
+        DataDirectoryLock dataLock = DataDirectoryLock.Acquire(options.DataDirectory!);
+        WebApplication? app = null;
+        try
+        {
+            // The storage keeps its own copy of the key; ours is zeroed once the runtime is built below.
+            using SiloStorageKey storageKey = SiloStorageKey.Load(options.StorageKeyFile!, createIfMissing: options.Dev);
+            AddRuntime(builder.Services, options, storageKey, configureSilo);
+
+            // Registered by factory so that the container disposes it (releases the lock) with the silo.
+            builder.Services.AddSingleton(_ => dataLock);
+            configure?.Invoke(builder);
+
+            app = builder.Build();
+            _ = app.Services.GetRequiredService<DataDirectoryLock>();
+            // Builds the runtime now: grain registrations are validated and the storage takes its key copy.
+            _ = app.Services.GetRequiredService<ISiloStatus>();
+
+            app.UseKmsApiErrorHandling();
+            app.MapKmsApi();
+            LogStartup(app, options, storageKey);
+            return app;
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                ((IDisposable)app).Dispose(); // also releases the lock
+            }
+            else
+            {
+                dataLock.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private static void ConfigureHost(WebApplicationBuilder builder, KmsSiloOptions options, string workingDirectory)
+    {
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        builder.Services.AddSingleton<IValidateOptions<KmsSiloOptions>, KmsSiloOptionsValidator>();
+        builder.Services.AddOptions<KmsSiloOptions>()
+            .Configure<IConfiguration>((target, configuration) => KmsSiloOptionsSetup.Bind(configuration, target))
+            .PostConfigure(target => KmsSiloOptionsSetup.ApplyDefaults(target, workingDirectory))
+            .ValidateOnStart();
+
+        builder.Services.AddKmsApi();
+        builder.Services.AddSingleton<IReadinessProbe, SiloReadinessProbe>();
+    }
+
+    private static void AddRuntime(
+        IServiceCollection services, KmsSiloOptions options, SiloStorageKey storageKey, Action<SiloOptions>? configureSilo)
+    {
+        services.AddKmsSilo(silo =>
+        {
+            silo.SiloName = options.SiloName!;
+            silo.Port = options.SiloPort;
+            byte[] key = storageKey.Key.ToArray();
+            try
+            {
+                silo.UseFileStorage(Path.Combine(options.DataDirectory!, GrainStorageDirectoryName), key);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+
+            configureSilo?.Invoke(silo);
+        });
+    }
+
+    private static void LogStartup(WebApplication app, KmsSiloOptions options, SiloStorageKey storageKey)
+    {
+        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kms.Silo");
+        if (options.Dev)
+        {
+            SiloLog.DevelopmentMode(logger);
+        }
+
+        if (storageKey.WasCreated)
+        {
+            SiloLog.StorageKeyCreated(logger, storageKey.Path);
+        }
+
+        SiloLog.Configured(logger, options.SiloName!, options.ClusterId!, options.Urls, options.DataDirectory!);
+        // With port 0 only the started server knows its address; operators and scripts read it here.
+        app.Lifetime.ApplicationStarted.Register(() => SiloLog.ApiListening(logger, string.Join(";", app.Urls)));
+    }
+
+    private static void PrepareDataDirectory(string path)
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(path);
+            }
+            else
+            {
+                // State at rest is for this silo's user only (applies to directories this call creates).
+                Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new SiloStartupException($"Cannot create the data directory {path}: {exception.Message}", exception);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Kms.Silo;
+
+/// <summary>
+/// Checks <see cref="KmsSiloOptions"/> after defaults are applied. Every message names the setting and how to set it.
+/// </summary>
+public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOptions>
+{
+    private static readonly TimeSpan s_maxShutdownTimeout = TimeSpan.FromMinutes(10);
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, KmsSiloOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+
+        ValidateUrls(options.Urls, failures);
+
+        if (options.SiloPort is < 0 or > 65535)
+        {
+            failures.Add($"{Describe("SiloPort", "--silo-port")} must be between 0 and 65535, not {options.SiloPort}.");
+        }
+
+        RequireOutsideDev(options, options.DataDirectory, "DataDirectory", "--data-dir", failures);
+        RequireOutsideDev(options, options.StorageKeyFile, "StorageKeyFile", "--storage-key-file", failures);
+        RequireOutsideDev(options, options.ClusterId, "ClusterId", "--cluster-id", failures);
+
+        ValidateName(options.ClusterId, "ClusterId", "--cluster-id", failures);
+        ValidateName(options.SiloName, "SiloName", "--silo-name", failures);
+        if (options.SiloName is null)
+        {
+            failures.Add($"{Describe("SiloName", "--silo-name")} is required: the machine name is not available.");
+        }
+
+        if (options.ShutdownTimeout < TimeSpan.FromSeconds(1) || options.ShutdownTimeout > s_maxShutdownTimeout)
+        {
+            failures.Add($"{Describe("ShutdownTimeout", "--shutdown-timeout")} must be between 00:00:01 and 00:10:00, " +
+                $"not {options.ShutdownTimeout}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateUrls(string? urls, List<string> failures)
+    {
+        string setting = Describe("Urls", "--urls");
+        string[] parts = (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0)
+        {
+            failures.Add($"{setting} must name at least one listen URL, e.g. {KmsSiloOptions.DefaultUrls}.");
+            return;
+        }
+
+        foreach (string url in parts)
+        {
+            BindingAddress address;
+            try
+            {
+                address = BindingAddress.Parse(url);
+            }
+            catch (FormatException)
+            {
+                failures.Add($"{setting}: '{url}' is not a listen URL such as {KmsSiloOptions.DefaultUrls}.");
+                continue;
+            }
+
+            if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add($"{setting}: '{url}' uses scheme '{address.Scheme}'; only http is supported " +
+                    "(terminate TLS in front of the silo).");
+            }
+            else if (!address.IsUnixPipe && address.Port is < 0 or > 65535)
+            {
+                failures.Add($"{setting}: '{url}' has an invalid port.");
+            }
+            else if (address.PathBase.Length > 0)
+            {
+                failures.Add($"{setting}: '{url}' has a path; a listen URL is scheme://host:port only.");
+            }
+        }
+    }
+
+    private static void RequireOutsideDev(
+        KmsSiloOptions options, string? value, string property, string commandLineOption, List<string> failures)
+    {
+        if (!options.Dev && string.IsNullOrWhiteSpace(value))
+        {
+            failures.Add($"{Describe(property, commandLineOption)} is required outside development mode " +
+                "(or run with --dev for a local, insecure silo).");
+        }
+    }
+
+    private static void ValidateName(string? value, string property, string commandLineOption, List<string> failures)
+    {
+        if (value is not null && !NamePattern().IsMatch(value))
+        {
+            failures.Add($"{Describe(property, commandLineOption)} must be 1-63 letters, digits, '.', '_' or '-' " +
+                "starting with a letter or digit.");
+        }
+    }
+
+    private static string Describe(string property, string commandLineOption) =>
+        $"{KmsSiloOptions.SectionName}:{property} ({commandLineOption}, " +
+        $"{SiloCommandLine.ToEnvironmentVariableName(KmsSiloOptions.SectionName + ":" + property)})";
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+}
