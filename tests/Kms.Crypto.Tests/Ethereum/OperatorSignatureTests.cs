@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Kms.Crypto.Ethereum;
+
+namespace Kms.Crypto.Tests.Ethereum;
+
+public sealed class OperatorSignatureTests
+{
+    [Fact]
+    public void GoPem_UsesSixtyFourCharacterLinesAndTrailingNewline()
+    {
+        byte[] der = Enumerable.Range(0, 91).Select(i => (byte)i).ToArray();
+        string pem = Encoding.ASCII.GetString(GoPem.Encode("PUBLIC KEY", der));
+        string base64 = Convert.ToBase64String(der);
+
+        Assert.Equal($"-----BEGIN PUBLIC KEY-----\n{base64[..64]}\n{base64[64..]}\n-----END PUBLIC KEY-----\n", pem);
+    }
+
+    [Fact]
+    public void GoPem_EqualsOpenSslOutputForAnSpki()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        byte[] spki = key.ExportSubjectPublicKeyInfo();
+        string derFile = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(derFile, spki);
+            var info = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (string arg in new[] { "pkey", "-pubin", "-inform", "DER", "-in", derFile, "-outform", "PEM" })
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            using Process process = Process.Start(info)!;
+            string expected = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(expected, Encoding.ASCII.GetString(GoPem.Encode("PUBLIC KEY", spki)));
+        }
+        finally
+        {
+            File.Delete(derFile);
+        }
+    }
+
+    [Fact]
+    public void SignAndRecover_GivesOperatorAddress()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        byte[] spki = key.ExportSubjectPublicKeyInfo();
+        byte[] signature = OperatorSignature.Sign(spki, Secp256k1Tests.s_web3Key);
+
+        Assert.Equal(65, signature.Length);
+        Assert.InRange(signature[64], 0, 1);
+        Assert.Equal(EthereumAddress.FromPrivateKey(Secp256k1Tests.s_web3Key), OperatorSignature.RecoverOperator(spki, signature));
+
+        byte[] otherSpki = (byte[])spki.Clone();
+        otherSpki[^1] ^= 1;
+        Assert.NotEqual(EthereumAddress.FromPrivateKey(Secp256k1Tests.s_web3Key), RecoverOrZero(otherSpki, signature));
+    }
+
+    [Fact]
+    public void Recover_RefusesEip191StyleV()
+    {
+        byte[] spki = new byte[91];
+        byte[] signature = OperatorSignature.Sign(spki, Secp256k1Tests.s_web3Key);
+        signature[64] += 27;
+
+        Assert.Throws<Secp256k1Exception>(() => OperatorSignature.RecoverOperator(spki, signature));
+        Assert.Throws<Secp256k1Exception>(() => OperatorSignature.RecoverOperator(spki, signature.AsSpan(0, 64)));
+    }
+
+    [RequiresCastFact]
+    public void Sign_EqualsCastNoHashSignature()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        byte[] spki = key.ExportSubjectPublicKeyInfo();
+        byte[] digest = OperatorSignature.ComputeDigest(spki);
+
+        string castSignature = FoundryTool.Run("cast", "wallet", "sign", "--no-hash", "--private-key", "0x" + Convert.ToHexStringLower(Secp256k1Tests.s_web3Key), "0x" + Convert.ToHexStringLower(digest));
+        byte[] expected = Convert.FromHexString(castSignature[2..]);
+        expected[64] -= 27; // cast prints V as 27/28, go-ethereum's crypto.Sign uses 0/1
+
+        Assert.Equal(expected, OperatorSignature.Sign(spki, Secp256k1Tests.s_web3Key));
+    }
+
+    private static EthereumAddress RecoverOrZero(byte[] spki, byte[] signature)
+    {
+        try
+        {
+            return OperatorSignature.RecoverOperator(spki, signature);
+        }
+        catch (Secp256k1Exception)
+        {
+            return EthereumAddress.Zero;
+        }
+    }
+}
