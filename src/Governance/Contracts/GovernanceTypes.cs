@@ -1,0 +1,110 @@
+using System.Numerics;
+using Kms.Crypto.Ethereum;
+using Kms.Governance.Abi;
+
+namespace Kms.Governance.Contracts;
+
+/// <summary>TDX measurement registers (<c>DCAPReport</c>); every register is 48 bytes.</summary>
+public sealed record DcapReport(byte[] MrTd, IReadOnlyList<byte[]> Rtmrs, byte[] MrOwner, byte[] MrConfigId, byte[] MrConfigOwner)
+{
+    /// <summary>The ABI tuple type.</summary>
+    public static AbiType AbiType { get; } = AbiType.Parse("(bytes,bytes[4],bytes,bytes,bytes)");
+
+    /// <summary>A report with only MRTD and RTMR0..2 set (the rest zero), as the Go system builds it from the measurement header.</summary>
+    public static DcapReport FromRegisters(byte[] mrTd, byte[] rtmr0, byte[] rtmr1, byte[] rtmr2) =>
+        new(mrTd, [rtmr0, rtmr1, rtmr2, new byte[48]], new byte[48], new byte[48], new byte[48]);
+
+    internal object?[] ToAbi() => [MrTd, Rtmrs.Cast<object?>().ToArray(), MrOwner, MrConfigId, MrConfigOwner];
+}
+
+/// <summary>A TDX event-log entry (<c>DCAPEvent</c>); accepted by the contracts, not part of the identity.</summary>
+public sealed record DcapEvent(uint Index, uint EventType, byte[] EventPayload, byte[] Digest)
+{
+    /// <summary>The ABI tuple type.</summary>
+    public static AbiType AbiType { get; } = AbiType.Parse("(uint32,uint32,bytes,bytes32)");
+
+    internal object?[] ToAbi() => [Index, EventType, EventPayload, Digest];
+}
+
+/// <summary>The 24 vTPM PCRs of an Azure confidential VM (<c>MAAReport</c>), 32 bytes each.</summary>
+public sealed record MaaReport(IReadOnlyList<byte[]> Pcrs)
+{
+    /// <summary>The ABI tuple type.</summary>
+    public static AbiType AbiType { get; } = AbiType.Parse("(bytes32[24])");
+
+    internal object?[] ToAbi() => [Pcrs.Cast<object?>().ToArray()];
+}
+
+/// <summary>PKI of an application or of the KMS (<c>AppPKI</c>).</summary>
+public sealed record AppPki(byte[] Ca, byte[] Pubkey, byte[] Attestation)
+{
+    /// <summary>The ABI tuple type.</summary>
+    public static AbiType AbiType { get; } = AbiType.Parse("(bytes,bytes,bytes)");
+
+    internal object?[] ToAbi() => [Ca, Pubkey, Attestation];
+
+    internal static AppPki FromAbi(object? value)
+    {
+        object?[] t = ContractValues.Tuple(value, 3);
+        return new AppPki((byte[])t[0]!, (byte[])t[1]!, (byte[])t[2]!);
+    }
+}
+
+/// <summary>A KMS onboarding request (<c>OnboardRequest</c>); a zero nonce means "no such request".</summary>
+public sealed record OnboardRequest(byte[] Pubkey, BigInteger Nonce, EthereumAddress Operator, byte[] Attestation)
+{
+    /// <summary>The ABI tuple type.</summary>
+    public static AbiType AbiType { get; } = AbiType.Parse("(bytes,int256,address,bytes)");
+
+    /// <summary>Whether the contract returned an empty slot (no request stored under the hash).</summary>
+    public bool IsEmpty => Nonce.IsZero;
+
+    /// <summary>The request hash as the contract computes it: keccak256(abi.encode(pubkey, nonce, operator, attestation)).</summary>
+    public byte[] ComputeHash() => Keccak256.HashData(AbiEncoder.Encode(AbiType.Components, ToAbi()));
+
+    internal object?[] ToAbi() => [Pubkey, Nonce, Operator, Attestation];
+
+    internal static OnboardRequest FromAbi(object? value)
+    {
+        object?[] t = ContractValues.Tuple(value, 4);
+        return new OnboardRequest((byte[])t[0]!, (BigInteger)t[1]!, (EthereumAddress)t[2]!, (byte[])t[3]!);
+    }
+}
+
+/// <summary>Off-chain computation of the contracts' workload identities (same formulas as <c>DCAPIdentity</c>/<c>MAAIdentity</c>).</summary>
+public static class WorkloadIdentity
+{
+    /// <summary>keccak256(contract ‖ RTMR0 ‖ RTMR1 ‖ RTMR2) — MRTD, RTMR3 and the config registers are not part of it.</summary>
+    public static byte[] ForDcap(EthereumAddress contract, DcapReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        byte[][] registers = [report.MrTd, .. report.Rtmrs, report.MrOwner, report.MrConfigId, report.MrConfigOwner];
+        if (report.Rtmrs.Count != 4 || registers.Any(r => r.Length != 48))
+        {
+            throw new ArgumentException("Every DCAP register must be 48 bytes and there are 4 RTMRs.", nameof(report));
+        }
+
+        return Keccak256.HashData([.. contract.Bytes, .. report.Rtmrs[0], .. report.Rtmrs[1], .. report.Rtmrs[2]]);
+    }
+
+    /// <summary>keccak256(contract ‖ PCR4 ‖ PCR9 ‖ PCR11).</summary>
+    public static byte[] ForMaa(EthereumAddress contract, MaaReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Pcrs.Count != 24 || report.Pcrs.Any(p => p.Length != 32))
+        {
+            throw new ArgumentException("An MAA report has 24 PCRs of 32 bytes.", nameof(report));
+        }
+
+        return Keccak256.HashData([.. contract.Bytes, .. report.Pcrs[4], .. report.Pcrs[9], .. report.Pcrs[11]]);
+    }
+}
+
+internal static class ContractValues
+{
+    public static object?[] Tuple(object? value, int count) =>
+        value is object?[] items && items.Length == count ? items : throw new AbiDecodingException($"Expected a tuple of {count} values.");
+
+    public static string[] Strings(object? value) =>
+        value is object?[] items ? items.Select(i => (string)i!).ToArray() : throw new AbiDecodingException("Expected a string array.");
+}
