@@ -1,6 +1,7 @@
 using System.Text;
 using Kms.Crypto.Ethereum;
 using Kms.Governance.Policy;
+using Kms.Governance.Tests.Contracts;
 using static Kms.Governance.Tests.Policy.PolicyTestKeys;
 
 namespace Kms.Governance.Tests.Policy;
@@ -8,12 +9,12 @@ namespace Kms.Governance.Tests.Policy;
 /// <summary>A governance admin signs with an ordinary Ethereum wallet (here foundry's cast, an independent client).</summary>
 public sealed class PolicyCastInteropTests
 {
-    [RequiresFoundryFact("cast")]
+    [RequiresCastFact]
     public void CastPersonalSignature_OverPolicyMessage_IsAccepted()
     {
         byte[] body = CanonicalBody(9);
         string message = Encoding.UTF8.GetString(PolicySigningMessage.Create(body));
-        string castSignature = FoundryTool.Run("cast", "wallet", "sign", "--private-key", "0x" + Convert.ToHexStringLower(EthKey1), message);
+        string castSignature = Foundry.RunCast("wallet", "sign", "--private-key", "0x" + Convert.ToHexStringLower(EthKey1), message);
 
         var signer = PolicySigner.ForEthereumAccount(EthereumAddress.FromPrivateKey(EthKey1));
         var entry = new PolicySignatureEntry(-1, signer, Convert.FromHexString(castSignature[2..]));
