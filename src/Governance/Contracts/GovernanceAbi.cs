@@ -29,6 +29,14 @@ public static class GovernanceAbi
     public static readonly AbiFunction RevokeRole = AbiFunction.Parse("revokeRole(bytes32,address)");
     public static readonly AbiFunction Owner = AbiFunction.Parse("owner() returns (address)");
     public static readonly AbiFunction TransferOwnership = AbiFunction.Parse("transferOwnership(address)");
+    public static readonly AbiFunction RenounceOwnership = AbiFunction.Parse("renounceOwnership()");
+    public static readonly AbiFunction RenounceRole = AbiFunction.Parse("renounceRole(bytes32,address)");
+    public static readonly AbiFunction GetRoleAdmin = AbiFunction.Parse("getRoleAdmin(bytes32) returns (bytes32)");
+    public static readonly AbiFunction DefaultAdminRole = AbiFunction.Parse("DEFAULT_ADMIN_ROLE() returns (bytes32)");
+    public static readonly AbiFunction SupportsInterface = AbiFunction.Parse("supportsInterface(bytes4) returns (bool)");
+    public static readonly AbiFunction MaxBytesSize = AbiFunction.Parse("MAX_BYTES_SIZE() returns (uint256)");
+    public static readonly AbiFunction MaxDomainNames = AbiFunction.Parse("MAX_DOMAIN_NAMES() returns (uint256)");
+    public static readonly AbiFunction MaxDomainNameLength = AbiFunction.Parse("MAX_DOMAIN_NAME_LENGTH() returns (uint256)");
 
     // KMS governance.
     public static readonly AbiFunction AllowlistDcap = AbiFunction.Parse($"allowlistDCAP({Dcap}) returns (bytes32)");
@@ -43,6 +51,7 @@ public static class GovernanceAbi
     public static readonly AbiFunction AllowApplication = AbiFunction.Parse("AllowApplication(address)");
     public static readonly AbiFunction RemoveAllowlistedApplication = AbiFunction.Parse("RemoveAllowlistedApplication(address)");
     public static readonly AbiFunction AllowedApplications = AbiFunction.Parse("AllowedApplications() returns (address[])");
+    public static readonly AbiFunction MaxApplications = AbiFunction.Parse("MAX_APPLICATIONS() returns (uint256)");
 
     // Application registry.
     public static readonly AbiFunction ConfigForIdentity = AbiFunction.Parse("ConfigForIdentity(bytes32,address) returns (bytes32)");
@@ -57,6 +66,8 @@ public static class GovernanceAbi
     public static readonly AbiFunction GetArtifact = AbiFunction.Parse("getArtifact(bytes32) returns (bytes)");
     public static readonly AbiFunction RoleMetadata = AbiFunction.Parse("ROLE_METADATA() returns (bytes32)");
     public static readonly AbiFunction RoleInstance = AbiFunction.Parse("ROLE_INSTANCE() returns (bytes32)");
+    public static readonly AbiFunction MaxStorageBackends = AbiFunction.Parse("MAX_STORAGE_BACKENDS() returns (uint256)");
+    public static readonly AbiFunction MaxStorageBackendLength = AbiFunction.Parse("MAX_STORAGE_BACKEND_LENGTH() returns (uint256)");
 
     // Events (none of the original parameters are indexed; OpenZeppelin's are).
     public static readonly AbiEvent PkiUpdatedEvent = AbiEvent.Parse($"PKIUpdated(address,{Pki})");
@@ -74,6 +85,7 @@ public static class GovernanceAbi
     public static readonly AbiEvent ArtifactAddedEvent = AbiEvent.Parse("ArtifactAdded(bytes32,address)");
     public static readonly AbiEvent RoleGrantedEvent = AbiEvent.Parse("RoleGranted(bytes32 indexed,address indexed,address indexed)");
     public static readonly AbiEvent RoleRevokedEvent = AbiEvent.Parse("RoleRevoked(bytes32 indexed,address indexed,address indexed)");
+    public static readonly AbiEvent RoleAdminChangedEvent = AbiEvent.Parse("RoleAdminChanged(bytes32 indexed,bytes32 indexed,bytes32 indexed)");
     public static readonly AbiEvent OwnershipTransferredEvent = AbiEvent.Parse("OwnershipTransferred(address indexed,address indexed)");
 
     /// <summary>Custom errors of the contracts and of OpenZeppelin's AccessControl/Ownable.</summary>

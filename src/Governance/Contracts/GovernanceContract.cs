@@ -78,6 +78,30 @@ public abstract class GovernanceContract
     public Task<TransactionReceipt> RevokeRoleAsync(byte[] role, EthereumAddress account, CancellationToken cancellationToken = default) =>
         SendAsync(GovernanceAbi.RevokeRole, [role, account], cancellationToken);
 
+    /// <summary><c>renounceRole(bytes32, address)</c> (the account itself).</summary>
+    public Task<TransactionReceipt> RenounceRoleAsync(byte[] role, EthereumAddress account, CancellationToken cancellationToken = default) =>
+        SendAsync(GovernanceAbi.RenounceRole, [role, account], cancellationToken);
+
+    /// <summary><c>getRoleAdmin(bytes32)</c>.</summary>
+    public async Task<byte[]> GetRoleAdminAsync(byte[] role, BlockTag? block = null, CancellationToken cancellationToken = default) =>
+        (byte[])(await CallAsync(GovernanceAbi.GetRoleAdmin, [role], block, cancellationToken).ConfigureAwait(false))[0]!;
+
+    /// <summary><c>transferOwnership(address)</c> (owner).</summary>
+    public Task<TransactionReceipt> TransferOwnershipAsync(EthereumAddress newOwner, CancellationToken cancellationToken = default) =>
+        SendAsync(GovernanceAbi.TransferOwnership, [newOwner], cancellationToken);
+
+    /// <summary>Reads a <c>uint256</c> constant such as <c>MAX_BYTES_SIZE()</c> (see <see cref="GovernanceAbi"/>).</summary>
+    public async Task<BigInteger> GetConstantAsync(AbiFunction constant, BlockTag? block = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(constant);
+        if (constant.Inputs.Count != 0 || constant.Outputs.Count != 1 || constant.Outputs[0].Kind != AbiTypeKind.UInt)
+        {
+            throw new ArgumentException($"{constant} is not a uint constant getter.", nameof(constant));
+        }
+
+        return (BigInteger)(await CallAsync(constant, [], block, cancellationToken).ConfigureAwait(false))[0]!;
+    }
+
     /// <summary><c>owner()</c>.</summary>
     public async Task<EthereumAddress> GetOwnerAsync(BlockTag? block = null, CancellationToken cancellationToken = default) =>
         (EthereumAddress)(await CallAsync(GovernanceAbi.Owner, [], block, cancellationToken).ConfigureAwait(false))[0]!;

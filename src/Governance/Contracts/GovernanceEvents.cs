@@ -24,6 +24,7 @@ public abstract record GovernanceEvent(EthLog Log)
         [Key(GovernanceAbi.ArtifactAddedEvent)] = (GovernanceAbi.ArtifactAddedEvent, (l, a) => new ArtifactAdded(l, (byte[])a[0]!, (EthereumAddress)a[1]!)),
         [Key(GovernanceAbi.RoleGrantedEvent)] = (GovernanceAbi.RoleGrantedEvent, (l, a) => new RoleGranted(l, (byte[])a[0]!, (EthereumAddress)a[1]!, (EthereumAddress)a[2]!)),
         [Key(GovernanceAbi.RoleRevokedEvent)] = (GovernanceAbi.RoleRevokedEvent, (l, a) => new RoleRevoked(l, (byte[])a[0]!, (EthereumAddress)a[1]!, (EthereumAddress)a[2]!)),
+        [Key(GovernanceAbi.RoleAdminChangedEvent)] = (GovernanceAbi.RoleAdminChangedEvent, (l, a) => new RoleAdminChanged(l, (byte[])a[0]!, (byte[])a[1]!, (byte[])a[2]!)),
         [Key(GovernanceAbi.OwnershipTransferredEvent)] = (GovernanceAbi.OwnershipTransferredEvent, (l, a) => new OwnershipTransferred(l, (EthereumAddress)a[0]!, (EthereumAddress)a[1]!)),
     };
 
@@ -89,6 +90,9 @@ public sealed record RoleGranted(EthLog Log, byte[] Role, EthereumAddress Accoun
 
 /// <summary>OpenZeppelin <c>RoleRevoked(bytes32 indexed,address indexed,address indexed)</c>.</summary>
 public sealed record RoleRevoked(EthLog Log, byte[] Role, EthereumAddress Account, EthereumAddress Sender) : GovernanceEvent(Log);
+
+/// <summary>OpenZeppelin <c>RoleAdminChanged(bytes32 indexed,bytes32 indexed,bytes32 indexed)</c>.</summary>
+public sealed record RoleAdminChanged(EthLog Log, byte[] Role, byte[] PreviousAdminRole, byte[] NewAdminRole) : GovernanceEvent(Log);
 
 /// <summary>OpenZeppelin <c>OwnershipTransferred(address indexed,address indexed)</c>.</summary>
 public sealed record OwnershipTransferred(EthLog Log, EthereumAddress PreviousOwner, EthereumAddress NewOwner) : GovernanceEvent(Log);
