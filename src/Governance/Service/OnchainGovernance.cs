@@ -311,6 +311,11 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
         {
             value = await read(block, cancellationToken).ConfigureAwait(false);
         }
+        catch (Contracts.ContractRevertException ex)
+        {
+            // A revert on a view call means misconfiguration (e.g. our operator lost ROLE_OPERATOR): fail closed, say why.
+            throw new GovernanceUnavailableException($"Governance read reverted at block {block}: {ex.Message}", ex);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw new GovernanceUnavailableException($"Governance could not be read from the chain at block {block} ({ex.GetType().Name}).", ex);

@@ -69,6 +69,12 @@ public sealed class OnchainGovernanceAnvilTests
             await MineAsync(chain, 2);
             Assert.Equal(GovernanceDenialReason.ReplicationNotGranted, (await governance.CheckReplicationAsync("payments", s_id2)).Reason);
 
+            // A KMS whose operator account lacks ROLE_OPERATOR gets reverts: unavailable with the reason, never "allowed".
+            var unauthorized = new OnchainGovernance(
+                new ContractGovernanceChainReader(chain.Client, EthereumAddress.FromPrivateKey(AnvilFixture.DevKey2)), options, _time);
+            var reverted = await Assert.ThrowsAsync<GovernanceUnavailableException>(() => unauthorized.CheckIdentityAsync("payments", s_id1).AsTask());
+            Assert.Contains("Operator not authorized", reverted.Message, StringComparison.Ordinal);
+
             // Chain unreachable: cached answers until the staleness bound, then fail closed.
             await chain.DisposeAsync();
             killed = true;
