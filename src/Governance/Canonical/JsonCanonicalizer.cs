@@ -38,6 +38,8 @@ public static class JsonCanonicalizer
     /// <exception cref="JsonCanonicalizationException">The node holds a lone surrogate or a non-finite number.</exception>
     public static byte[] Canonicalize(JsonNode? node, int maxDepth = DefaultMaxDepth)
     {
+        // System.Text.Json's writer silently replaces lone surrogates with U+FFFD, so check the strings first.
+        ThrowIfInvalidStrings(node, 0, maxDepth);
         string text;
         try
         {
@@ -59,6 +61,48 @@ public static class JsonCanonicalizer
     /// <summary>Canonicalizes UTF-8 JSON text and returns it as a string.</summary>
     public static string CanonicalizeToString(ReadOnlySpan<byte> utf8Json, int maxDepth = DefaultMaxDepth) =>
         Encoding.UTF8.GetString(Canonicalize(utf8Json, maxDepth));
+
+    private static void ThrowIfInvalidStrings(JsonNode? node, int depth, int maxDepth)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                ThrowIfTooDeep(depth + 1, maxDepth);
+                foreach (KeyValuePair<string, JsonNode?> member in obj)
+                {
+                    ThrowIfLoneSurrogate(member.Key);
+                    ThrowIfInvalidStrings(member.Value, depth + 1, maxDepth);
+                }
+
+                break;
+            case JsonArray array:
+                ThrowIfTooDeep(depth + 1, maxDepth);
+                foreach (JsonNode? item in array)
+                {
+                    ThrowIfInvalidStrings(item, depth + 1, maxDepth);
+                }
+
+                break;
+            case JsonValue value when value.TryGetValue(out string? text):
+                ThrowIfLoneSurrogate(text);
+                break;
+        }
+    }
+
+    private static void ThrowIfLoneSurrogate(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                throw new JsonCanonicalizationException(JsonCanonicalizationError.InvalidString, "A string holds a lone surrogate.");
+            }
+        }
+    }
 
     private static JsonValueNode Parse(ReadOnlySpan<byte> utf8Json, int maxDepth)
     {

@@ -162,4 +162,15 @@ public sealed class JsonCanonicalizerRfc8785Tests
         var ex = Assert.Throws<JsonCanonicalizationException>(() => JsonCanonicalizer.Canonicalize(document.RootElement));
         Assert.Equal(JsonCanonicalizationError.DuplicateMemberName, ex.Error);
     }
+
+    [Fact]
+    public void JsonNode_WithValuesOutsideIJson_IsRejected()
+    {
+        var nan = new JsonObject { ["n"] = JsonValue.Create(double.NaN) };
+        Assert.Throws<JsonCanonicalizationException>(() => JsonCanonicalizer.Canonicalize(nan));
+
+        var loneSurrogate = new JsonObject { ["s"] = JsonValue.Create("a\ud800b") };
+        var ex = Assert.Throws<JsonCanonicalizationException>(() => JsonCanonicalizer.Canonicalize(loneSurrogate));
+        Assert.Equal(JsonCanonicalizationError.InvalidString, ex.Error);
+    }
 }
