@@ -25,9 +25,31 @@ public static class OperatorSignature
     /// V must be 0 or 1 (27/28 is refused) and any s in [1, n-1] is accepted.
     /// </summary>
     /// <exception cref="Secp256k1Exception">The signature is malformed or does not recover to a key.</exception>
-    public static EthereumAddress RecoverOperator(ReadOnlySpan<byte> subjectPublicKeyInfoDer, ReadOnlySpan<byte> signature)
+    public static EthereumAddress RecoverOperator(ReadOnlySpan<byte> subjectPublicKeyInfoDer, ReadOnlySpan<byte> signature) =>
+        RecoverSigner(ComputeDigest(subjectPublicKeyInfoDer), signature);
+
+    /// <summary>Whether <paramref name="signature"/> over the CSR public key recovers to <paramref name="expectedOperator"/>.</summary>
+    public static bool Verify(ReadOnlySpan<byte> subjectPublicKeyInfoDer, ReadOnlySpan<byte> signature, EthereumAddress expectedOperator)
+    {
+        try
+        {
+            return RecoverOperator(subjectPublicKeyInfoDer, signature) == expectedOperator;
+        }
+        catch (Secp256k1Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// go-ethereum <c>crypto.SigToPub</c> + <c>PubkeyToAddress</c> over a raw 32-byte digest, signature R‖S‖V with
+    /// V ∈ {0,1}. The Go system also uses this form, without hashing, for the bootstrap <c>/api/operator/auth</c> nonce.
+    /// </summary>
+    /// <exception cref="ArgumentException">The digest is not 32 bytes.</exception>
+    /// <exception cref="Secp256k1Exception">The signature is malformed or does not recover to a key.</exception>
+    public static EthereumAddress RecoverSigner(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
     {
         Secp256k1Signature parsed = Secp256k1Signature.FromRecoverableBytes(signature, vOffset: 0);
-        return EthereumAddress.FromPublicKey(Secp256k1.RecoverPublicKey(ComputeDigest(subjectPublicKeyInfoDer), parsed));
+        return EthereumAddress.FromPublicKey(Secp256k1.RecoverPublicKey(digest, parsed));
     }
 }

@@ -102,6 +102,26 @@ public abstract class GovernanceContract
         return (BigInteger)(await CallAsync(constant, [], block, cancellationToken).ConfigureAwait(false))[0]!;
     }
 
+    /// <summary><c>renounceOwnership()</c> (owner; irreversible: owner-only functions become unusable).</summary>
+    public Task<TransactionReceipt> RenounceOwnershipAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(GovernanceAbi.RenounceOwnership, [], cancellationToken);
+
+    /// <summary><c>supportsInterface(bytes4)</c> (ERC-165).</summary>
+    public async Task<bool> SupportsInterfaceAsync(byte[] interfaceId, BlockTag? block = null, CancellationToken cancellationToken = default) =>
+        (bool)(await CallAsync(GovernanceAbi.SupportsInterface, [interfaceId], block, cancellationToken).ConfigureAwait(false))[0]!;
+
+    /// <summary>Reads a <c>bytes32</c> role constant such as <c>ROLE_OPERATOR()</c> or <c>DEFAULT_ADMIN_ROLE()</c>.</summary>
+    public async Task<byte[]> GetRoleConstantAsync(AbiFunction roleGetter, BlockTag? block = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(roleGetter);
+        if (roleGetter.Inputs.Count != 0 || roleGetter.Outputs.Count != 1 || roleGetter.Outputs[0].CanonicalName != "bytes32")
+        {
+            throw new ArgumentException($"{roleGetter} is not a bytes32 constant getter.", nameof(roleGetter));
+        }
+
+        return (byte[])(await CallAsync(roleGetter, [], block, cancellationToken).ConfigureAwait(false))[0]!;
+    }
+
     /// <summary><c>owner()</c>.</summary>
     public async Task<EthereumAddress> GetOwnerAsync(BlockTag? block = null, CancellationToken cancellationToken = default) =>
         (EthereumAddress)(await CallAsync(GovernanceAbi.Owner, [], block, cancellationToken).ConfigureAwait(false))[0]!;

@@ -167,6 +167,10 @@ public sealed class EthJsonRpcClient
         {
             throw new JsonRpcTransportException($"{method}: the JSON-RPC endpoint is unreachable.", ex);
         }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new JsonRpcTransportException($"{method}: the JSON-RPC endpoint did not answer in time.", ex);
+        }
 
         JsonDocument document;
         try

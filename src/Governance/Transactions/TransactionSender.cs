@@ -18,6 +18,7 @@ public sealed class TransactionSender : IDisposable
     private readonly byte[] _privateKey;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private BigInteger? _chainId;
+    private bool _disposed;
 
     /// <summary>Creates a sender for <paramref name="privateKey"/> (copied).</summary>
     public TransactionSender(EthJsonRpcClient client, ReadOnlySpan<byte> privateKey, TransactionSenderOptions? options = null)
@@ -44,7 +45,7 @@ public sealed class TransactionSender : IDisposable
     public async Task<SignedTransaction> SendAsync(EthereumAddress? to, byte[] data, BigInteger value = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ObjectDisposedException.ThrowIf(_privateKey.All(b => b == 0), this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _chainId ??= await _client.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
         ulong gas = await _client.EstimateGasAsync(new CallRequest { From = Address, To = to, Data = data, Value = value }, cancellationToken).ConfigureAwait(false);
         BigInteger tip = await _client.GetMaxPriorityFeePerGasAsync(cancellationToken).ConfigureAwait(false);
@@ -99,6 +100,12 @@ public sealed class TransactionSender : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         CryptographicOperations.ZeroMemory(_privateKey);
         _sendLock.Dispose();
     }

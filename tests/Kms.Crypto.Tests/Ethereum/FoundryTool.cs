@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Kms.Crypto.Tests.Ethereum;
 
 /// <summary>
-/// Locates the foundry binaries installed by <c>npm ci --prefix infra/contracts</c> (or KMS_CAST / KMS_ANVIL) and runs them.
+/// Locates the foundry binaries installed by <c>npm install --prefix infra/contracts</c> (or KMS_CAST / KMS_ANVIL) and runs them.
 /// </summary>
 internal static class FoundryTool
 {
@@ -36,7 +36,7 @@ internal static class FoundryTool
 
     public static string Run(string tool, params string[] args)
     {
-        string path = Find(tool) ?? throw new InvalidOperationException($"{tool} not found");
+        string path = Find(tool) ?? throw new InvalidOperationException($"{tool} not found: run `npm install --prefix infra/contracts` (or set KMS_{tool.ToUpperInvariant()}).");
         var info = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in args)
         {
@@ -58,7 +58,7 @@ internal static class FoundryTool
 
 /// <summary>
 /// A fact that needs the foundry <c>cast</c> CLI: skipped with a clear message when it is missing, but FAILS when
-/// CI=true (CI must install it with <c>npm ci --prefix infra/contracts</c>).
+/// CI=true (CI must install it with <c>npm install --prefix infra/contracts</c>).
 /// </summary>
 public sealed class RequiresCastFactAttribute : FactAttribute
 {
@@ -66,7 +66,7 @@ public sealed class RequiresCastFactAttribute : FactAttribute
     {
         if (FoundryTool.Find("cast") is null && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {
-            Skip = "cast not found: run `npm ci --prefix infra/contracts` (or set KMS_CAST). With CI=true this test fails instead.";
+            Skip = "cast not found: run `npm install --prefix infra/contracts` (or set KMS_CAST). With CI=true this test fails instead.";
         }
     }
 }

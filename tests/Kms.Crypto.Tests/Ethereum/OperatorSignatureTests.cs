@@ -61,6 +61,24 @@ public sealed class OperatorSignatureTests
     }
 
     [Fact]
+    public void Verify_AndRawDigestRecovery()
+    {
+        byte[] spki = new byte[91];
+        spki[0] = 0x30;
+        byte[] signature = OperatorSignature.Sign(spki, Secp256k1Tests.s_web3Key);
+        EthereumAddress signer = EthereumAddress.FromPrivateKey(Secp256k1Tests.s_web3Key);
+
+        Assert.True(OperatorSignature.Verify(spki, signature, signer));
+        Assert.False(OperatorSignature.Verify(spki, signature, EthereumAddress.Zero));
+        Assert.False(OperatorSignature.Verify(spki, signature.AsSpan(0, 64), signer));
+
+        byte[] nonce = SHA256.HashData("bootstrap nonce"u8);
+        byte[] nonceSignature = Secp256k1.Sign(nonce, Secp256k1Tests.s_web3Key).ToRecoverableBytes();
+        Assert.Equal(signer, OperatorSignature.RecoverSigner(nonce, nonceSignature));
+        Assert.Throws<ArgumentException>(() => OperatorSignature.RecoverSigner(nonce.AsSpan(0, 31), nonceSignature));
+    }
+
+    [Fact]
     public void Recover_RefusesEip191StyleV()
     {
         byte[] spki = new byte[91];

@@ -35,6 +35,8 @@ public sealed class AnvilFixture : IAsyncLifetime
 
     public ulong DeploymentBlock { get; private set; }
 
+    public int? ProcessId => _process?.Id;
+
     private EthJsonRpcClient? _client;
     private TransactionSender? _owner;
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
+using System.Text;
 using Kms.Crypto.Ethereum;
 using Kms.Governance.Contracts;
 using Kms.Governance.JsonRpc;
@@ -21,6 +22,48 @@ public sealed class AppRegistryContractTests(AnvilFixture chain) : IClassFixture
         Assert.True(await registry.HasRoleAsync(KmsGovernanceContract.RoleOperator, chain.Owner.Address));
         Assert.Equal(new BigInteger(64), await registry.GetConstantAsync(GovernanceAbi.MaxStorageBackends));
         await Assert.ThrowsAsync<ArgumentException>(() => registry.GetConstantAsync(GovernanceAbi.Owner));
+
+        Assert.Equal(AppRegistryContract.RoleMetadata, await registry.GetRoleConstantAsync(GovernanceAbi.RoleMetadata));
+        Assert.Equal(AppRegistryContract.RoleInstance, await registry.GetRoleConstantAsync(GovernanceAbi.RoleInstance));
+        Assert.Equal(KmsGovernanceContract.RoleOperator, await registry.GetRoleConstantAsync(GovernanceAbi.RoleOperator));
+        Assert.Equal(new byte[32], await registry.GetRoleConstantAsync(GovernanceAbi.DefaultAdminRole));
+        Assert.True(await registry.SupportsInterfaceAsync(Convert.FromHexString("7965db0b"))); // IAccessControl
+        Assert.False(await registry.SupportsInterfaceAsync(Convert.FromHexString("ffffffff")));
+    }
+
+    [RequiresAnvilFact]
+    public async Task ConcurrentSends_FromOneSender_GetDistinctNonces()
+    {
+        AppRegistryContract registry = chain.Registry();
+        byte[][] artifacts = Enumerable.Range(0, 6).Select(i => Encoding.UTF8.GetBytes($"concurrent artifact {i}")).ToArray();
+        byte[][] hashes = await Task.WhenAll(artifacts.Select(a => registry.AddArtifactAsync(a)));
+        for (int i = 0; i < artifacts.Length; i++)
+        {
+            Assert.Equal(artifacts[i], await registry.GetArtifactAsync(hashes[i]));
+        }
+    }
+
+    [RequiresAnvilFact]
+    public async Task OwnershipTransfer_AndRenounce_EmitEvents()
+    {
+        using TransactionSender owner2 = chain.NewSender(AnvilFixture.DevKey2);
+        EthereumAddress owner2Address = EthereumAddress.FromPrivateKey(AnvilFixture.DevKey2);
+        // A dedicated registry so that renouncing does not disturb the other tests.
+        EthereumAddress address = await chain.Owner.DeployAsync(ContractArtifact.Load(Foundry.ArtifactPath("AppRegistry")!).Bytecode);
+        var registry = new AppRegistryContract(chain.Client, address, chain.Owner);
+
+        TransactionReceipt transferred = await registry.TransferOwnershipAsync(owner2Address);
+        OwnershipTransferred transfer = Assert.IsType<OwnershipTransferred>(Assert.Single(registry.DecodeEvents(transferred)));
+        Assert.Equal(owner2Address, transfer.NewOwner);
+        Assert.Equal("OwnableUnauthorizedAccount", (await Assert.ThrowsAsync<ContractRevertException>(() => registry.SetStorageBackendAsync("file:///x/"))).Reason.Error?.Name);
+
+        var asOwner2 = new AppRegistryContract(chain.Client, address, owner2);
+        await asOwner2.SetStorageBackendAsync("file:///x/");
+        await asOwner2.RenounceOwnershipAsync();
+        Assert.Equal(EthereumAddress.Zero, await asOwner2.GetOwnerAsync());
+
+        TransactionReceipt renounced = await registry.RenounceRoleAsync(AppRegistryContract.RoleMetadata, chain.Owner.Address);
+        Assert.IsType<RoleRevoked>(Assert.Single(registry.DecodeEvents(renounced)));
     }
 
     [RequiresAnvilFact]

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Kms.Governance.Tests.Contracts;
 
 /// <summary>
-/// Locates what the chain tests need: anvil and cast from <c>npm ci --prefix infra/contracts</c> (or KMS_ANVIL / KMS_CAST)
+/// Locates what the chain tests need: anvil and cast from <c>npm install --prefix infra/contracts</c> (or KMS_ANVIL / KMS_CAST)
 /// and the compiled contracts from <c>npm run --prefix infra/contracts build</c> (infra/contracts/out).
 /// </summary>
 internal static class Foundry
@@ -23,12 +23,12 @@ internal static class Foundry
         var missing = new List<string>();
         if (Anvil is null)
         {
-            missing.Add("anvil (npm ci --prefix infra/contracts, or set KMS_ANVIL)");
+            missing.Add("anvil (npm install --prefix infra/contracts, or set KMS_ANVIL)");
         }
 
         if (Cast is null)
         {
-            missing.Add("cast (npm ci --prefix infra/contracts, or set KMS_CAST)");
+            missing.Add("cast (npm install --prefix infra/contracts, or set KMS_CAST)");
         }
 
         foreach (string contract in new[] { "KmsGovernance", "AppRegistry" })
@@ -126,7 +126,7 @@ public sealed class RequiresCastFactAttribute : FactAttribute
     {
         if (!Foundry.IsCi && Foundry.Cast is null)
         {
-            Skip = "cast not found (npm ci --prefix infra/contracts, or set KMS_CAST). With CI=true this test fails instead.";
+            Skip = "cast not found (npm install --prefix infra/contracts, or set KMS_CAST). With CI=true this test fails instead.";
         }
     }
 }

@@ -82,6 +82,19 @@ public sealed class EthJsonRpcClientTests(AnvilFixture chain) : IClassFixture<An
         await Assert.ThrowsAsync<JsonRpcTransportException>(() => client.GetChainIdAsync());
     }
 
+    [Fact]
+    public async Task SlowEndpoint_TimesOutAsTransportError_ButCallerCancellationStaysCancellation()
+    {
+        using var http = new HttpClient(new SlowHandler()) { Timeout = TimeSpan.FromMilliseconds(200) };
+        var client = new EthJsonRpcClient(http, new EthJsonRpcClientOptions { Endpoint = new Uri("http://127.0.0.1:9/") });
+        await Assert.ThrowsAsync<JsonRpcTransportException>(() => client.GetBlockNumberAsync());
+
+        using var patient = new HttpClient(new SlowHandler());
+        var client2 = new EthJsonRpcClient(patient, new EthJsonRpcClientOptions { Endpoint = new Uri("http://127.0.0.1:9/") });
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client2.GetBlockNumberAsync(cts.Token));
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("[]")]
@@ -156,6 +169,15 @@ public sealed class EthJsonRpcClientTests(AnvilFixture chain) : IClassFixture<An
         Assert.Throws<FormatException>(() => HexConvert.ParseQuantity("0x"));
         Assert.Throws<FormatException>(() => HexConvert.ParseUInt64("0x10000000000000000"));
         Assert.Throws<FormatException>(() => HexConvert.ParseQuantity("0x-1"));
+    }
+
+    private sealed class SlowHandler : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        }
     }
 
     private sealed class CannedHandler(string body) : HttpMessageHandler
