@@ -26,4 +26,16 @@ public sealed class PolicyCastInteropTests
         // Our own EIP-191 signer produces the same deterministic (RFC 6979) signature.
         Assert.Equal(castSignature, "0x" + Convert.ToHexStringLower(SignedPolicyBuilder.SignSecp256k1Eip191(body, EthKey1).Signature));
     }
+
+    [RequiresCastFact]
+    public void OurPolicySignature_VerifiesWithCast()
+    {
+        byte[] body = CanonicalBody(10);
+        PolicySignatureEntry entry = SignedPolicyBuilder.SignSecp256k1Eip191(body, EthKey0);
+        string message = Encoding.UTF8.GetString(PolicySigningMessage.Create(body));
+        string address = EthereumAddress.FromPrivateKey(EthKey0).ToChecksumString();
+
+        string output = Foundry.RunCast("wallet", "verify", "--address", address, message, "0x" + Convert.ToHexStringLower(entry.Signature));
+        Assert.Contains("Validation succeeded", output, StringComparison.Ordinal);
+    }
 }
