@@ -17,6 +17,9 @@ public static class JsonCanonicalizer
     /// <summary>The default maximum nesting depth of arrays and objects.</summary>
     public const int DefaultMaxDepth = 64;
 
+    /// <summary>The largest depth limit accepted (the canonicalizer recurses once per level).</summary>
+    public const int MaxSupportedDepth = 512;
+
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Canonicalizes UTF-8 JSON text.</summary>
@@ -107,6 +110,7 @@ public static class JsonCanonicalizer
     private static JsonValueNode Parse(ReadOnlySpan<byte> utf8Json, int maxDepth)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDepth, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxDepth, MaxSupportedDepth);
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions
         {
             CommentHandling = JsonCommentHandling.Disallow,
