@@ -66,12 +66,13 @@ public sealed class MaaTokenVerifier
 
         VerifySignature(token, jwt, key);
 
-        using JsonDocument payload = ParsePayload(jwt);
+        (JsonDocument payload, string payloadJson) = ParsePayload(jwt);
+        using JsonDocument _ = payload;
         JsonElement claims = payload.RootElement;
         string issuer = RequireString(claims, "iss");
         RequireAllowedIssuer(issuer);
         (DateTimeOffset issuedAt, DateTimeOffset expiresAt) = CheckLifetime(claims);
-        return ReadTeeClaims(claims, issuer, issuedAt, expiresAt, Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload)));
+        return ReadTeeClaims(claims, issuer, issuedAt, expiresAt, payloadJson);
     }
 
     private static JsonWebToken ParseCompact(string token)
@@ -119,20 +120,21 @@ public sealed class MaaTokenVerifier
         }
     }
 
-    private static JsonDocument ParsePayload(JsonWebToken jwt)
+    private static (JsonDocument Document, string Json) ParsePayload(JsonWebToken jwt)
     {
         try
         {
-            JsonDocument document = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
+            string json = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
+            JsonDocument document = JsonDocument.Parse(json);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
                 throw AttestationException.Malformed("The token payload is not a JSON object.");
             }
 
-            return document;
+            return (document, json);
         }
-        catch (Exception e) when (e is JsonException or FormatException)
+        catch (Exception e) when (e is JsonException or FormatException or DecoderFallbackException)
         {
             throw new AttestationException(AttestationFailureKind.Malformed, "The token payload is not JSON.", e);
         }
