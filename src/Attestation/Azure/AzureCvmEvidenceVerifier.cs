@@ -13,6 +13,8 @@ namespace Kms.Attestation.Azure;
 /// </summary>
 public sealed class AzureCvmEvidenceVerifier : IEvidenceVerifier
 {
+    private const int TdReportDataOffset = 128;
+
     private readonly AzureCvmPolicy _policy;
     private readonly SnpReportVerifier _snp;
     private readonly ICollateralSource? _collateral;
@@ -48,7 +50,7 @@ public sealed class AzureCvmEvidenceVerifier : IEvidenceVerifier
         VerifiedEvidence hardware = hcl.ReportType switch
         {
             HclReportType.Snp => await VerifySnpAsync(hcl, container, hardwareReportData, cancellationToken).ConfigureAwait(false),
-            _ => await VerifyTdxAsync(container, hardwareReportData, cancellationToken).ConfigureAwait(false),
+            _ => await VerifyTdxAsync(hcl, container, hardwareReportData, cancellationToken).ConfigureAwait(false),
         };
 
         HclRuntimeClaims runtime = HclRuntimeClaims.Parse(hcl.RuntimeData.Span);
@@ -94,8 +96,15 @@ public sealed class AzureCvmEvidenceVerifier : IEvidenceVerifier
         return verified;
     }
 
-    private async ValueTask<VerifiedEvidence> VerifyTdxAsync(AzureCvmEvidence container, byte[] hardwareReportData, CancellationToken cancellationToken)
+    private async ValueTask<VerifiedEvidence> VerifyTdxAsync(HclReport hcl, AzureCvmEvidence container, byte[] hardwareReportData, CancellationToken cancellationToken)
     {
+        // The TDREPORT itself is only MAC'ed for the local platform; its REPORTDATA must still name the same runtime
+        // claims, so that a TD quote and HCL report of different VMs are not combined.
+        if (!hcl.HardwareReport.Span.Slice(TdReportDataOffset, 64).SequenceEqual(hardwareReportData))
+        {
+            throw new AttestationException(AttestationFailureKind.ReportDataMismatch, "The TDREPORT's report data is not the hash of the HCL runtime claims.");
+        }
+
         if (_tdxQuoteVerifier is null)
         {
             throw new AttestationException(AttestationFailureKind.UnsupportedVersion, "Azure TDX evidence needs a TDX quote verifier, and none is configured.");
