@@ -88,6 +88,13 @@ public sealed class AzureCvmEvidenceVerifier : IEvidenceVerifier
         SnpReport report = SnpReport.Parse(hcl.HardwareReport.Span);
         byte[] vcek = container.Vcek ?? await FetchVcekAsync(report, cancellationToken).ConfigureAwait(false);
         VerifiedEvidence verified = _snp.VerifyUnbound(hcl.HardwareReport.Span, vcek, TeeType.AzureSevSnp, out _);
+
+        // The HCL (paravisor) requests the report from VMPL 0; a report from another VMPL is not the HCL's.
+        if (report.Measurements.Vmpl != 0)
+        {
+            throw new AttestationException(AttestationFailureKind.PolicyViolation, $"The HCL's SNP report must come from VMPL 0, not {report.Measurements.Vmpl}.");
+        }
+
         if (!CryptographicOperations.FixedTimeEquals(verified.ReportData.Span, hardwareReportData))
         {
             throw new AttestationException(AttestationFailureKind.ReportDataMismatch, "The SNP report data is not the hash of the HCL runtime claims.");

@@ -78,6 +78,20 @@ public sealed class AzureCvmEvidenceVerifierTests
         await AssertKind(AttestationFailureKind.PolicyViolation, measured, AzureCvmTestData.Container(), nonce);
     }
 
+    [TestDataTheory]
+    [InlineData(0x01A6, AttestationFailureKind.BadSignature)]       // REPORTED_TCB byte of the SNP report (trustee: "SNP version mismatch")
+    [InlineData(0x06E0, AttestationFailureKind.ReportDataMismatch)] // runtime-claims JSON (trustee: "report_data mismatch")
+    [InlineData(0x0540, AttestationFailureKind.ReportDataMismatch)] // inside HCLAkPub (trustee: "Failed to get AKpub")
+    public async Task Trustee_mutation_offsets_are_refused(int offset, AttestationFailureKind kind)
+    {
+        var verifier = new AzureCvmEvidenceVerifier(new AzureCvmPolicy(), SnpTestData.Clock);
+        JsonObject container = AzureCvmTestData.Container();
+        byte[] hcl = Convert.FromBase64String(container["hcl_report"]!.GetValue<string>());
+        hcl[offset] = (byte)(hcl[offset] == 0 ? 1 : 0);
+        container["hcl_report"] = Convert.ToBase64String(hcl);
+        await AssertKind(kind, verifier, container, AzureCvmTestData.Nonce);
+    }
+
     [TestDataFact]
     public async Task Azure_tdx_evidence_without_a_tdx_verifier_is_refused_explicitly()
     {
