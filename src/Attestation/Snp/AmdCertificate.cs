@@ -49,6 +49,13 @@ internal sealed class AmdCertificate
             AsnReader certificate = reader.ReadSequence();
             reader.ThrowIfNotEmpty();
             byte[] tbs = certificate.ReadEncodedValue().ToArray();
+            ReadOnlyMemory<byte> outerAlgorithm = certificate.PeekEncodedValue();
+            if (!outerAlgorithm.Span.SequenceEqual(InnerSignatureAlgorithm(tbs).Span))
+            {
+                // RFC 5280 4.1.1.2: the unsigned outer algorithm must equal the signed one inside the TBS.
+                throw new AttestationException(AttestationFailureKind.UntrustedChain, "The certificate's outer and signed signature algorithms differ.");
+            }
+
             AsnReader algorithm = certificate.ReadSequence();
             string oid = algorithm.ReadObjectIdentifier();
             if (oid != RsaPssOid)
@@ -97,6 +104,18 @@ internal sealed class AmdCertificate
         }
     }
 
+    private static ReadOnlyMemory<byte> InnerSignatureAlgorithm(byte[] tbs)
+    {
+        AsnReader reader = new AsnReader(tbs, AsnEncodingRules.DER).ReadSequence();
+        if (reader.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0)))
+        {
+            reader.ReadEncodedValue(); // version
+        }
+
+        reader.ReadEncodedValue(); // serialNumber
+        return reader.ReadEncodedValue();
+    }
+
     private static byte[] DecodePem(string pem)
     {
         PemFields fields = PemEncoding.Find(pem);
@@ -110,7 +129,8 @@ internal sealed class AmdCertificate
         RequireOid(hash.ReadObjectIdentifier(), Sha384Oid, "PSS hash");
         AsnReader mgf = parameters.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 1)).ReadSequence();
         RequireOid(mgf.ReadObjectIdentifier(), Mgf1Oid, "PSS mask generation function");
-        RequireOid(mgf.ReadSequence().ReadObjectIdentifier(), Sha384Oid, "MGF1 hash");
+        AsnReader mgfHash = mgf.ReadSequence();
+        RequireOid(mgfHash.ReadObjectIdentifier(), Sha384Oid, "MGF1 hash");
         AsnReader salt = parameters.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 2));
         if (!salt.TryReadInt32(out int saltLength) || saltLength != 48)
         {

@@ -69,7 +69,16 @@ internal sealed class SnpEndorsementKey : IDisposable
                 $"The {kind.ToString().ToUpperInvariant()} certificate ({certificate.IssuerCommonName} issued) is not signed by a pinned AMD {(kind == SnpSigningKey.Vlek ? "ASVK" : "ASK")}.");
         }
 
-        ECDsa? key = certificate.Certificate.GetECDsaPublicKey();
+        ECDsa? key;
+        try
+        {
+            key = certificate.Certificate.GetECDsaPublicKey();
+        }
+        catch (CryptographicException e)
+        {
+            throw new AttestationException(AttestationFailureKind.UntrustedChain, "The endorsement key certificate's public key does not parse.", e);
+        }
+
         if (key is null || key.KeySize != 384)
         {
             key?.Dispose();

@@ -190,6 +190,34 @@ public sealed class SnpReportVerifierTests
         }
     }
 
+    [TestDataFact]
+    public void Turin_vcek_chains_to_the_turin_ask_with_an_8_byte_hwid()
+    {
+        using SnpEndorsementKey key = SnpEndorsementKey.Create(TestData.Bytes("attestation/sev-snp/virtee_vcek_turin.der"), SnpSigningKey.Vcek);
+        Assert.Equal(SnpProcessorFamily.Turin, key.Family);
+        Assert.Equal("1e550a8ee5cf9f4d", Convert.ToHexStringLower(key.HwId!));
+        Assert.Equal(new SnpTcbVersion(BootLoader: 0, Tee: 0, Snp: 0, Microcode: 9, Fmc: 0), key.Tcb);
+    }
+
+    [TestDataFact]
+    public void Mutated_endorsement_certificates_fail_only_with_typed_errors()
+    {
+        byte[] valid = SnpTestData.GenoaVcek;
+        var random = new Random(31337);
+        for (int i = 0; i < 400; i++)
+        {
+            byte[] der = (byte[])valid.Clone();
+            der[random.Next(der.Length)] ^= (byte)(1 << random.Next(8));
+            if (random.Next(4) == 0)
+            {
+                der = der.AsSpan(0, random.Next(der.Length)).ToArray();
+            }
+
+            AttestationException e = Assert.Throws<AttestationException>(() => SnpEndorsementKey.Create(der, SnpSigningKey.Vcek).Dispose());
+            Assert.Equal(AttestationFailureKind.UntrustedChain, e.Kind);
+        }
+    }
+
     [Fact]
     public void A_substituted_ark_is_refused_by_the_pin()
     {
