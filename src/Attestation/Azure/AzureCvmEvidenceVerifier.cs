@@ -86,7 +86,7 @@ public sealed class AzureCvmEvidenceVerifier : IEvidenceVerifier
     private async ValueTask<VerifiedEvidence> VerifySnpAsync(HclReport hcl, AzureCvmEvidence container, byte[] hardwareReportData, CancellationToken cancellationToken)
     {
         SnpReport report = SnpReport.Parse(hcl.HardwareReport.Span);
-        byte[] vcek = container.Vcek ?? await FetchVcekAsync(report, cancellationToken).ConfigureAwait(false);
+        byte[] vcek = container.Vcek ?? await SnpVcekLookup.FetchAsync(_collateral, report, cancellationToken).ConfigureAwait(false);
         VerifiedEvidence verified = _snp.VerifyUnbound(hcl.HardwareReport.Span, vcek, TeeType.AzureSevSnp, out _);
 
         // The HCL (paravisor) requests the report from VMPL 0; a report from another VMPL is not the HCL's.
@@ -124,23 +124,5 @@ public sealed class AzureCvmEvidenceVerifier : IEvidenceVerifier
 
         VerifiedEvidence verified = await _tdxQuoteVerifier.VerifyAsync(tdQuote, hardwareReportData, cancellationToken).ConfigureAwait(false);
         return verified with { Tee = TeeType.AzureTdx };
-    }
-
-    private async ValueTask<byte[]> FetchVcekAsync(SnpReport report, CancellationToken cancellationToken)
-    {
-        SnpMeasurements m = report.Measurements;
-        if (_collateral is not null && report.SigningKey == SnpSigningKey.Vcek)
-        {
-            IEnumerable<SnpProcessorFamily> families = report.CpuidProcessorFamily() is { } f ? [f] : AmdRootCertificates.Families;
-            foreach (SnpProcessorFamily family in families)
-            {
-                if (await _collateral.GetVcekAsync(family.ToString(), m.ChipId, m.ReportedTcb, cancellationToken).ConfigureAwait(false) is { IsEmpty: false } vcek)
-                {
-                    return vcek.ToArray();
-                }
-            }
-        }
-
-        throw new AttestationException(AttestationFailureKind.MissingCollateral, "No VCEK is available for the SNP report in the HCL report.");
     }
 }

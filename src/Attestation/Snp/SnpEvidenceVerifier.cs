@@ -31,30 +31,9 @@ public sealed class SnpEvidenceVerifier : IEvidenceVerifier
         ReadOnlyMemory<byte> certificate = evidence[SnpReport.Size..];
         if (certificate.IsEmpty)
         {
-            certificate = await FetchVcekAsync(SnpReport.Parse(report.Span), cancellationToken).ConfigureAwait(false);
+            certificate = await SnpVcekLookup.FetchAsync(_collateral, SnpReport.Parse(report.Span), cancellationToken).ConfigureAwait(false);
         }
 
         return _verifier.Verify(report.Span, certificate.Span, expectedReportData.Span);
-    }
-
-    private async ValueTask<ReadOnlyMemory<byte>> FetchVcekAsync(SnpReport report, CancellationToken cancellationToken)
-    {
-        SnpMeasurements m = report.Measurements;
-        if (_collateral is null || report.SigningKey == SnpSigningKey.Vlek || !m.ChipId.Span.ContainsAnyExcept((byte)0))
-        {
-            throw new AttestationException(AttestationFailureKind.MissingCollateral, "The evidence carries no endorsement key certificate and none can be looked up for it.");
-        }
-
-        IEnumerable<SnpProcessorFamily> families = report.CpuidProcessorFamily() is { } family ? [family] : AmdRootCertificates.Families;
-        foreach (SnpProcessorFamily candidate in families)
-        {
-            ReadOnlyMemory<byte>? vcek = await _collateral.GetVcekAsync(candidate.ToString(), m.ChipId, m.ReportedTcb, cancellationToken).ConfigureAwait(false);
-            if (vcek is { IsEmpty: false } found)
-            {
-                return found;
-            }
-        }
-
-        throw new AttestationException(AttestationFailureKind.MissingCollateral, "No VCEK for this chip and TCB is available from the collateral source.");
     }
 }

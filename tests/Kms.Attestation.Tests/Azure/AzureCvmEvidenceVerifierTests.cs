@@ -78,6 +78,16 @@ public sealed class AzureCvmEvidenceVerifierTests
         await AssertKind(AttestationFailureKind.PolicyViolation, measured, AzureCvmTestData.Container(), nonce);
     }
 
+    [TestDataFact]
+    public async Task Takes_the_vcek_from_the_collateral_source_when_the_evidence_has_none()
+    {
+        JsonObject container = AzureCvmTestData.Container();
+        container.Remove("vcek");
+        var verifier = new AzureCvmEvidenceVerifier(new AzureCvmPolicy(), SnpTestData.Clock, new GenoaVcekSource());
+        VerifiedEvidence evidence = await verifier.VerifyAsync(AzureCvmTestData.Utf8(container), AzureCvmTestData.Nonce);
+        Assert.Equal("Genoa", evidence.PlatformIds["processor_family"]);
+    }
+
     [TestDataTheory]
     [InlineData(0x01A6, AttestationFailureKind.BadSignature)]       // REPORTED_TCB byte of the SNP report (trustee: "SNP version mismatch")
     [InlineData(0x06E0, AttestationFailureKind.ReportDataMismatch)] // runtime-claims JSON (trustee: "report_data mismatch")
@@ -121,6 +131,20 @@ public sealed class AzureCvmEvidenceVerifierTests
         }
 
         Assert.NotNull(AzureCvmEvidence.Parse(AzureCvmTestData.Utf8(AzureCvmTestData.Container())));
+    }
+
+    private sealed class GenoaVcekSource : ICollateralSource
+    {
+        public ValueTask<SignedCollateral?> GetTcbInfoAsync(TeeType tee, string fmspc, CancellationToken cancellationToken) => new((SignedCollateral?)null);
+
+        public ValueTask<SignedCollateral?> GetQeIdentityAsync(TeeType tee, CancellationToken cancellationToken) => new((SignedCollateral?)null);
+
+        public ValueTask<ReadOnlyMemory<byte>?> GetCrlAsync(string name, CancellationToken cancellationToken) => new((ReadOnlyMemory<byte>?)null);
+
+        public ValueTask<ReadOnlyMemory<byte>?> GetVcekAsync(string processorFamily, ReadOnlyMemory<byte> chipId, ulong reportedTcb, CancellationToken cancellationToken) =>
+            new(processorFamily == "Genoa" ? SnpTestData.GenoaVcek : (ReadOnlyMemory<byte>?)null);
+
+        public ValueTask<string?> GetJwksAsync(string issuer, CancellationToken cancellationToken) => new((string?)null);
     }
 
     private static async Task AssertKind(AttestationFailureKind kind, AzureCvmEvidenceVerifier verifier, JsonObject container, byte[] nonce)
