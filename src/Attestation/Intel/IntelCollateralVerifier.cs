@@ -41,16 +41,28 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
     public PckChain ParsePckChain(ReadOnlyMemory<byte> pem) =>
         cache.GetOrAdd("pck-chain", pem.Span, default, () =>
         {
-            X509Certificate2[] certificates = PemCertificates.Parse(pem.Span);
-            if (certificates.Length != 3)
+            try
             {
-                throw new AttestationException(AttestationFailureKind.UntrustedChain, $"The PCK certificate chain holds {certificates.Length} certificates, not 3 (PCK, CA, root).");
+                return ReadPckChain(pem);
             }
-
-            ECDsa leafKey = certificates[0].GetECDsaPublicKey()
-                ?? throw new AttestationException(AttestationFailureKind.UntrustedChain, "The PCK certificate does not have an ECDSA key.");
-            return new PckChain(certificates[0], certificates[1], certificates[2], PckCertificateExtensions.Read(certificates[0]), leafKey);
+            catch (CryptographicException ex)
+            {
+                throw new AttestationException(AttestationFailureKind.Malformed, "A certificate in the PCK chain cannot be decoded.", ex);
+            }
         });
+
+    private static PckChain ReadPckChain(ReadOnlyMemory<byte> pem)
+    {
+        X509Certificate2[] certificates = PemCertificates.Parse(pem.Span);
+        if (certificates.Length != 3)
+        {
+            throw new AttestationException(AttestationFailureKind.UntrustedChain, $"The PCK certificate chain holds {certificates.Length} certificates, not 3 (PCK, CA, root).");
+        }
+
+        ECDsa leafKey = certificates[0].GetECDsaPublicKey()
+            ?? throw new AttestationException(AttestationFailureKind.UntrustedChain, "The PCK certificate does not have an ECDSA key.");
+        return new PckChain(certificates[0], certificates[1], certificates[2], PckCertificateExtensions.Read(certificates[0]), leafKey);
+    }
 
     /// <summary>Verifies the PCK chain: root pinned, CA link (cached), leaf link (every call), validity, revocation.</summary>
     public async ValueTask VerifyPckChainAsync(PckChain chain, DateTimeOffset now, CancellationToken cancellationToken)

@@ -50,6 +50,19 @@ public sealed class TdxQuoteVerifier : IEvidenceVerifier
             throw new ArgumentException("Expected TDX report data must be 64 bytes.", nameof(expectedReportData));
         }
 
+        try
+        {
+            return await VerifyCoreAsync(quote, expectedReportData, tee, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CryptographicException ex)
+        {
+            // Keys and certificates inside evidence or collateral that the platform's crypto library cannot decode.
+            throw new AttestationException(AttestationFailureKind.Malformed, "A key or certificate in the evidence or its collateral cannot be decoded.", ex);
+        }
+    }
+
+    private async ValueTask<VerifiedEvidence> VerifyCoreAsync(TdxQuote quote, ReadOnlyMemory<byte> expectedReportData, TeeType tee, CancellationToken cancellationToken)
+    {
         DateTimeOffset now = _timeProvider.GetUtcNow();
         if (!quote.QeVendorId.Span.SequenceEqual(TdxQuote.IntelQeVendorId))
         {
