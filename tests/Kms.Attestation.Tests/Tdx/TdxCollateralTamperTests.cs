@@ -23,13 +23,12 @@ public sealed class TdxCollateralTamperTests
         return await TdxQuoteVerifierTests.FailureAsync(source, TdxFixtures.DcapQvlTime, TdxFixtures.Quote(QuoteName));
     }
 
-    private static void Replace(string path, string from, string to, int count = 1)
+    private static void Replace(string path, string from, string to)
     {
         string text = File.ReadAllText(path);
         int index = text.IndexOf(from, StringComparison.Ordinal);
         Assert.True(index >= 0, $"'{from}' not found");
         File.WriteAllText(path, string.Concat(text.AsSpan(0, index), to, text.AsSpan(index + from.Length)));
-        _ = count;
     }
 
     [TestDataFact]
