@@ -41,19 +41,31 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
     public PckChain ParsePckChain(ReadOnlyMemory<byte> pem) =>
         cache.GetOrAdd("pck-chain", pem.Span, default, () =>
         {
-            X509Certificate2[] certificates = PemCertificates.Parse(pem.Span);
-            if (certificates.Length != 3)
+            try
             {
-                throw new AttestationException(AttestationFailureKind.UntrustedChain, $"The PCK certificate chain holds {certificates.Length} certificates, not 3 (PCK, CA, root).");
+                return ReadPckChain(pem);
             }
-
-            ECDsa leafKey = certificates[0].GetECDsaPublicKey()
-                ?? throw new AttestationException(AttestationFailureKind.UntrustedChain, "The PCK certificate does not have an ECDSA key.");
-            return new PckChain(certificates[0], certificates[1], certificates[2], PckCertificateExtensions.Read(certificates[0]), leafKey);
+            catch (CryptographicException ex)
+            {
+                throw new AttestationException(AttestationFailureKind.Malformed, "A certificate in the PCK chain cannot be decoded.", ex);
+            }
         });
 
+    private static PckChain ReadPckChain(ReadOnlyMemory<byte> pem)
+    {
+        X509Certificate2[] certificates = PemCertificates.Parse(pem.Span);
+        if (certificates.Length != 3)
+        {
+            throw new AttestationException(AttestationFailureKind.UntrustedChain, $"The PCK certificate chain holds {certificates.Length} certificates, not 3 (PCK, CA, root).");
+        }
+
+        ECDsa leafKey = certificates[0].GetECDsaPublicKey()
+            ?? throw new AttestationException(AttestationFailureKind.UntrustedChain, "The PCK certificate does not have an ECDSA key.");
+        return new PckChain(certificates[0], certificates[1], certificates[2], PckCertificateExtensions.Read(certificates[0]), leafKey);
+    }
+
     /// <summary>Verifies the PCK chain: root pinned, CA link (cached), leaf link (every call), validity, revocation.</summary>
-    public async ValueTask VerifyPckChainAsync(PckChain chain, DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask VerifyPckChainAsync(PckChain chain, CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
     {
         RequirePinnedRoot(chain.Root);
         VerifiedCa ca = VerifyCa(chain.Intermediate);
@@ -67,7 +79,6 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
         CertificateLinks.RequireValidAt(ca.Certificate, now);
         CertificateLinks.RequireValidAt(IntelSgxRootCa.Certificate, now);
 
-        CertificateRevocationList rootCrl = await GetRootCrlAsync(now, cancellationToken).ConfigureAwait(false);
         if (rootCrl.IsRevoked(ca.Certificate))
         {
             throw new AttestationException(AttestationFailureKind.Revoked, $"The PCK CA certificate '{ca.Certificate.Subject}' is revoked.");
@@ -80,7 +91,7 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
         }
     }
 
-    public async ValueTask<TdxTcbInfo> GetTdxTcbInfoAsync(ReadOnlyMemory<byte> fmspc, DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask<TdxTcbInfo> GetTdxTcbInfoAsync(ReadOnlyMemory<byte> fmspc, CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
     {
         string fmspcHex = Convert.ToHexStringLower(fmspc.Span);
         SignedCollateral collateral = await source.GetTcbInfoAsync(TeeType.Tdx, fmspcHex, cancellationToken).ConfigureAwait(false)
@@ -91,11 +102,11 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
             throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"The TCB info is valid from {verified.Value.IssueDate:O} to {verified.Value.NextUpdate:O}, not at {now:O}.");
         }
 
-        await RequireSignerCurrentAsync(verified.Signer, now, cancellationToken).ConfigureAwait(false);
+        RequireSignerCurrent(verified.Signer, rootCrl, now);
         return verified.Value;
     }
 
-    public async ValueTask<EnclaveIdentity> GetTdQeIdentityAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask<EnclaveIdentity> GetTdQeIdentityAsync(CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
     {
         SignedCollateral collateral = await source.GetQeIdentityAsync(TeeType.Tdx, cancellationToken).ConfigureAwait(false)
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, "The TD_QE identity is not available.");
@@ -110,14 +121,13 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
             throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"The QE identity is valid from {verified.Value.IssueDate:O} to {verified.Value.NextUpdate:O}, not at {now:O}.");
         }
 
-        await RequireSignerCurrentAsync(verified.Signer, now, cancellationToken).ConfigureAwait(false);
+        RequireSignerCurrent(verified.Signer, rootCrl, now);
         return verified.Value;
     }
 
-    private async ValueTask RequireSignerCurrentAsync(X509Certificate2 signer, DateTimeOffset now, CancellationToken cancellationToken)
+    private static void RequireSignerCurrent(X509Certificate2 signer, CertificateRevocationList rootCrl, DateTimeOffset now)
     {
         CertificateLinks.RequireValidAt(signer, now);
-        CertificateRevocationList rootCrl = await GetRootCrlAsync(now, cancellationToken).ConfigureAwait(false);
         if (rootCrl.IsRevoked(signer))
         {
             throw new AttestationException(AttestationFailureKind.Revoked, $"The collateral signing certificate '{signer.Subject}' is revoked.");

@@ -1,15 +1,16 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 
 namespace Kms.Attestation.Intel;
 
 /// <summary>
-/// A bounded cache of parsed and verified collateral, keyed by a kind and the SHA-256 of the bytes it was derived from.
+/// A bounded cache of parsed and verified collateral, keyed by a kind and the bytes the value was derived from. Lookup
+/// uses a fast per-process-randomized hash of those bytes and then compares the bytes themselves, so an entry is only
+/// ever returned for exactly the input it was derived from (a hash collision is a miss, never a wrong hit).
 /// Failed derivations are not cached. When full, the cache is emptied (collateral changes rarely; a refill is cheap).
 /// </summary>
 public sealed class VerificationCache
 {
-    private readonly ConcurrentDictionary<string, object> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Kind, int Hash), Entry> _entries = new();
 
     /// <param name="capacity">Maximum number of entries before the cache is emptied. Default 1024.</param>
     public VerificationCache(int capacity = 1024)
@@ -26,13 +27,14 @@ public sealed class VerificationCache
     public T GetOrAdd<T>(string kind, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Func<T> derive)
         where T : class
     {
-        Span<byte> hashes = stackalloc byte[64];
-        SHA256.HashData(a, hashes[..32]);
-        SHA256.HashData(b, hashes[32..]);
-        string key = string.Concat(kind, ":", Convert.ToBase64String(hashes));
-        if (_entries.TryGetValue(key, out object? cached))
+        HashCode hash = default;
+        hash.AddBytes(a);
+        hash.Add(a.Length);
+        hash.AddBytes(b);
+        (string, int) key = (kind, hash.ToHashCode());
+        if (_entries.TryGetValue(key, out Entry? cached) && a.SequenceEqual(cached.A) && b.SequenceEqual(cached.B))
         {
-            return (T)cached;
+            return (T)cached.Value;
         }
 
         T value = derive();
@@ -41,7 +43,9 @@ public sealed class VerificationCache
             _entries.Clear();
         }
 
-        _entries[key] = value;
+        _entries[key] = new Entry(a.ToArray(), b.ToArray(), value);
         return value;
     }
+
+    private sealed record Entry(byte[] A, byte[] B, object Value);
 }

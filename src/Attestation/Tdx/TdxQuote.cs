@@ -247,8 +247,9 @@ public sealed class TdxQuote
             MrOwner = b.Slice(232, 48),
             MrOwnerConfig = b.Slice(280, 48),
             Rtmrs = [b.Slice(328, 48), b.Slice(376, 48), b.Slice(424, 48), b.Slice(472, 48)],
-            TeeTcbSvn2 = BodyType == 3 ? b.Slice(584, 16) : null,
-            MrServiceTd = BodyType == 3 ? b.Slice(600, 48) : null,
+            // Typed nulls: a bare null would convert to an empty ReadOnlyMemory through the byte[] conversion.
+            TeeTcbSvn2 = BodyType == 3 ? b.Slice(584, 16) : (ReadOnlyMemory<byte>?)null,
+            MrServiceTd = BodyType == 3 ? b.Slice(600, 48) : (ReadOnlyMemory<byte>?)null,
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Kms.Attestation.Intel;
+using Kms.Attestation.X509;
 
 namespace Kms.Attestation.Tdx;
 
@@ -15,6 +16,7 @@ public sealed class TdxQuoteVerifier : IEvidenceVerifier
     public const string TypeName = "tdx-dcap";
 
     private readonly IntelCollateralVerifier _collateral;
+    private readonly VerificationCache _cache;
     private readonly TdxVerificationPolicy _policy;
     private readonly TimeProvider _timeProvider;
 
@@ -25,7 +27,8 @@ public sealed class TdxQuoteVerifier : IEvidenceVerifier
     public TdxQuoteVerifier(ICollateralSource collateralSource, TdxVerificationPolicy? policy = null, TimeProvider? timeProvider = null, VerificationCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(collateralSource);
-        _collateral = new IntelCollateralVerifier(collateralSource, cache ?? new VerificationCache());
+        _cache = cache ?? new VerificationCache();
+        _collateral = new IntelCollateralVerifier(collateralSource, _cache);
         _policy = policy ?? TdxVerificationPolicy.Default;
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
@@ -50,6 +53,19 @@ public sealed class TdxQuoteVerifier : IEvidenceVerifier
             throw new ArgumentException("Expected TDX report data must be 64 bytes.", nameof(expectedReportData));
         }
 
+        try
+        {
+            return await VerifyCoreAsync(quote, expectedReportData, tee, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CryptographicException ex)
+        {
+            // Keys and certificates inside evidence or collateral that the platform's crypto library cannot decode.
+            throw new AttestationException(AttestationFailureKind.Malformed, "A key or certificate in the evidence or its collateral cannot be decoded.", ex);
+        }
+    }
+
+    private async ValueTask<VerifiedEvidence> VerifyCoreAsync(TdxQuote quote, ReadOnlyMemory<byte> expectedReportData, TeeType tee, CancellationToken cancellationToken)
+    {
         DateTimeOffset now = _timeProvider.GetUtcNow();
         if (!quote.QeVendorId.Span.SequenceEqual(TdxQuote.IntelQeVendorId))
         {
@@ -58,7 +74,8 @@ public sealed class TdxQuoteVerifier : IEvidenceVerifier
 
         // Platform identity: PCK chain up to the pinned root, with revocation.
         PckChain chain = _collateral.ParsePckChain(quote.PckCertChainPem);
-        await _collateral.VerifyPckChainAsync(chain, now, cancellationToken).ConfigureAwait(false);
+        CertificateRevocationList rootCrl = await _collateral.GetRootCrlAsync(now, cancellationToken).ConfigureAwait(false);
+        await _collateral.VerifyPckChainAsync(chain, rootCrl, now, cancellationToken).ConfigureAwait(false);
 
         // The PCK key signed the QE report; the QE report binds the attestation key; the attestation key signed the quote.
         if (!chain.LeafKey.VerifyData(quote.QeReport.Span, quote.QeReportSignature.Span, HashAlgorithmName.SHA256))
@@ -67,23 +84,24 @@ public sealed class TdxQuoteVerifier : IEvidenceVerifier
         }
 
         RequireAttestationKeyBinding(quote);
-        using (ECDsa attestationKey = ImportAttestationKey(quote.AttestationKey.Span))
+        // A QE keeps its attestation key across quotes; importing (and validating) the point costs more than a
+        // signature check, so imported keys are cached by their bytes. The signature is still checked every time.
+        ReadOnlyMemory<byte> rawKey = quote.AttestationKey;
+        ECDsa attestationKey = _cache.GetOrAdd("attestation-key", rawKey.Span, default, () => ImportAttestationKey(rawKey.Span));
+        if (!attestationKey.VerifyData(quote.SignedRegion.Span, quote.Signature.Span, HashAlgorithmName.SHA256))
         {
-            if (!attestationKey.VerifyData(quote.SignedRegion.Span, quote.Signature.Span, HashAlgorithmName.SHA256))
-            {
-                throw new AttestationException(AttestationFailureKind.BadSignature, "The quote signature does not verify with the attestation key.");
-            }
+            throw new AttestationException(AttestationFailureKind.BadSignature, "The quote signature does not verify with the attestation key.");
         }
 
         // TCB status from signed collateral.
         PckCertificateExtensions pck = chain.Extensions;
-        TdxTcbInfo tcbInfo = await _collateral.GetTdxTcbInfoAsync(pck.Fmspc, now, cancellationToken).ConfigureAwait(false);
+        TdxTcbInfo tcbInfo = await _collateral.GetTdxTcbInfoAsync(pck.Fmspc, rootCrl, now, cancellationToken).ConfigureAwait(false);
         if (!tcbInfo.Fmspc.AsSpan().SequenceEqual(pck.Fmspc.Span) || !tcbInfo.PceId.AsSpan().SequenceEqual(pck.PceId.Span))
         {
             throw new AttestationException(AttestationFailureKind.MissingCollateral, "The TCB info is for another FMSPC or PCE id than the PCK certificate.");
         }
 
-        EnclaveIdentity qeIdentity = await _collateral.GetTdQeIdentityAsync(now, cancellationToken).ConfigureAwait(false);
+        EnclaveIdentity qeIdentity = await _collateral.GetTdQeIdentityAsync(rootCrl, now, cancellationToken).ConfigureAwait(false);
         TdxTcbEvaluation tcb = TdxTcbEvaluator.Evaluate(
             tcbInfo, pck, quote.TeeTcbSvn.Span, quote.MrSignerSeam.Span, quote.SeamAttributes.Span, qeIdentity, quote.QeReport.Span);
 
