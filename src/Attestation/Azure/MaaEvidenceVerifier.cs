@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Kms.Attestation.Azure;
+
+/// <summary>
+/// The "azure-maa" evidence type: the evidence bytes are an Azure Attestation JWT (UTF-8, compact form). The issuer's
+/// JWKS comes from the <see cref="ICollateralSource"/> (never from the token's jku). The report data is bound through
+/// <see cref="MaaTokenOptions.ReportDataClaim"/>. A token carries no PCR values, so <see cref="AzureVtpmClaims.Pcrs"/>
+/// is empty and the result has no <see cref="VerifiedEvidence.Snp"/> / <see cref="VerifiedEvidence.Tdx"/> registers;
+/// the isolation TEE's claims are in <see cref="VerifiedEvidence.PlatformIds"/> under their claim names.
+/// TcbStatus is UpToDate when the token passed the compliance-status policy (MAA evaluated the TCB).
+/// </summary>
+public sealed class MaaEvidenceVerifier : IEvidenceVerifier
+{
+    private const int MaxCachedKeySets = 32;
+
+    private readonly MaaTokenVerifier _verifier;
+    private readonly ICollateralSource _collateral;
+    private readonly ConcurrentDictionary<string, MaaSigningKeys> _keySets = new(StringComparer.Ordinal);
+
+    public MaaEvidenceVerifier(MaaTokenOptions options, TimeProvider timeProvider, ICollateralSource collateral)
+    {
+        ArgumentNullException.ThrowIfNull(collateral);
+        _verifier = new MaaTokenVerifier(options, timeProvider);
+        _collateral = collateral;
+    }
+
+    /// <summary>"azure-maa".</summary>
+    public string EvidenceType => "azure-maa";
+
+    public async ValueTask<VerifiedEvidence> VerifyAsync(ReadOnlyMemory<byte> evidence, ReadOnlyMemory<byte> expectedReportData, CancellationToken cancellationToken = default)
+    {
+        if (expectedReportData.IsEmpty || expectedReportData.Length > 64)
+        {
+            throw new ArgumentException("The expected report data must be 1 to 64 bytes.", nameof(expectedReportData));
+        }
+
+        string token;
+        try
+        {
+            token = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(evidence.Span);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new AttestationException(AttestationFailureKind.Malformed, "The token is not UTF-8.", e);
+        }
+
+        string issuer = _verifier.ReadAllowedIssuer(token);
+        string jwks = await _collateral.GetJwksAsync(issuer, cancellationToken).ConfigureAwait(false)
+            ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"No JWKS is available for {issuer}.");
+        MaaToken verified = _verifier.Verify(token, GetKeys(jwks));
+        byte[] reportData = RequireBinding(verified, expectedReportData.Span);
+
+        var platformIds = new Dictionary<string, string>(verified.TeeClaims, StringComparer.Ordinal)
+        {
+            ["maa_issuer"] = verified.Issuer,
+            ["maa_tee_type"] = verified.TeeType,
+        };
+        return new VerifiedEvidence
+        {
+            Tee = verified.TeeType == "tdxvm" ? TeeType.AzureTdx : TeeType.AzureSevSnp,
+            ReportData = reportData,
+            TcbStatus = TcbStatus.UpToDate,
+            Debug = verified.Debug,
+            PlatformIds = platformIds,
+            Azure = new AzureVtpmClaims
+            {
+                Pcrs = new Dictionary<int, ReadOnlyMemory<byte>>(),
+                RuntimeClaimsJson = verified.PayloadJson,
+                AttestationKeyJwk = verified.AttestationKeyJwk,
+                Issuer = verified.Issuer,
+            },
+        };
+    }
+
+    private byte[] RequireBinding(MaaToken token, ReadOnlySpan<byte> expected)
+    {
+        switch (_verifier.Options.ReportDataClaim)
+        {
+            case MaaReportDataClaim.ClientPayloadNonce:
+                if (token.ClientNonce is not { } nonce || !CryptographicOperations.FixedTimeEquals(nonce, expected))
+                {
+                    throw new AttestationException(AttestationFailureKind.ReportDataMismatch, "The token's client-payload nonce does not bind this request.");
+                }
+
+                return nonce;
+            default:
+                if (token.UserData is not { } userData)
+                {
+                    throw new AttestationException(AttestationFailureKind.ReportDataMismatch, "The token carries no runtime user-data.");
+                }
+
+                Snp.SnpReportVerifier.RequireReportData(userData, expected);
+                return userData;
+        }
+    }
+
+    private MaaSigningKeys GetKeys(string jwks)
+    {
+        string cacheKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(jwks)));
+        if (_keySets.TryGetValue(cacheKey, out MaaSigningKeys? keys))
+        {
+            return keys;
+        }
+
+        keys = MaaSigningKeys.Parse(jwks);
+        if (_keySets.Count >= MaxCachedKeySets)
+        {
+            _keySets.Clear();
+        }
+
+        return _keySets.GetOrAdd(cacheKey, keys);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Kms.Attestation.Azure;
+
+/// <summary>
+/// The RSA signing keys of one Azure Attestation instance, read from its JWKS document (GET {issuer}/certs).
+/// A key is given by "n"/"e", by an "x5c" certificate, or both — in which case the certificate's key must equal n/e.
+/// JSON comments are tolerated (JWKS snapshots are often stored as JSONC). Non-RSA keys are ignored.
+/// </summary>
+public sealed class MaaSigningKeys
+{
+    private const int MaxJwksLength = 1024 * 1024;
+
+    private readonly Dictionary<string, RSAParameters> _keys;
+
+    private MaaSigningKeys(Dictionary<string, RSAParameters> keys) => _keys = keys;
+
+    /// <summary>The key ids present.</summary>
+    public IReadOnlyCollection<string> KeyIds => _keys.Keys;
+
+    /// <summary>The RSA public key with <paramref name="kid"/>, or false.</summary>
+    public bool TryGetKey(string kid, out RSAParameters key) => _keys.TryGetValue(kid, out key);
+
+    /// <summary>Parses a JWKS document. Throws <see cref="AttestationException"/> (Malformed) on bad input.</summary>
+    public static MaaSigningKeys Parse(string jwksJson)
+    {
+        ArgumentNullException.ThrowIfNull(jwksJson);
+        if (jwksJson.Length > MaxJwksLength)
+        {
+            throw AttestationException.Malformed("The JWKS document is too large.");
+        }
+
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(jwksJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("keys", out JsonElement keys) || keys.ValueKind != JsonValueKind.Array)
+            {
+                throw AttestationException.Malformed("The JWKS document has no \"keys\" array.");
+            }
+
+            var result = new Dictionary<string, RSAParameters>(StringComparer.Ordinal);
+            foreach (JsonElement key in keys.EnumerateArray())
+            {
+                if (key.ValueKind != JsonValueKind.Object || GetString(key, "kty") != "RSA" || GetString(key, "kid") is not { Length: > 0 } kid)
+                {
+                    continue;
+                }
+
+                RSAParameters parameters = ReadKey(key, kid);
+                if (!result.TryAdd(kid, parameters))
+                {
+                    throw AttestationException.Malformed($"The JWKS document lists key id {kid} twice.");
+                }
+            }
+
+            return new MaaSigningKeys(result);
+        }
+        catch (JsonException e)
+        {
+            throw new AttestationException(AttestationFailureKind.Malformed, "The JWKS document is not valid JSON.", e);
+        }
+    }
+
+    private static RSAParameters ReadKey(JsonElement key, string kid)
+    {
+        RSAParameters? fromJwk = null;
+        if (GetString(key, "n") is { } n && GetString(key, "e") is { } e)
+        {
+            fromJwk = new RSAParameters { Modulus = TrimLeadingZeros(DecodeBase64Url(n, kid)), Exponent = TrimLeadingZeros(DecodeBase64Url(e, kid)) };
+        }
+
+        RSAParameters? fromCertificate = null;
+        if (key.TryGetProperty("x5c", out JsonElement x5c) && x5c.ValueKind == JsonValueKind.Array && x5c.GetArrayLength() > 0)
+        {
+            string? leaf = x5c[0].ValueKind == JsonValueKind.String ? x5c[0].GetString() : null;
+            try
+            {
+                using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(leaf ?? string.Empty));
+                using RSA rsa = certificate.GetRSAPublicKey() ?? throw AttestationException.Malformed($"The x5c certificate of key {kid} has no RSA key.");
+                RSAParameters exported = rsa.ExportParameters(false);
+                fromCertificate = new RSAParameters { Modulus = TrimLeadingZeros(exported.Modulus!), Exponent = TrimLeadingZeros(exported.Exponent!) };
+            }
+            catch (Exception ex) when (ex is FormatException or CryptographicException)
+            {
+                throw new AttestationException(AttestationFailureKind.Malformed, $"The x5c certificate of key {kid} does not parse.", ex);
+            }
+        }
+
+        if (fromJwk is { } jwk && fromCertificate is { } cert &&
+            (!jwk.Modulus.AsSpan().SequenceEqual(cert.Modulus) || !jwk.Exponent.AsSpan().SequenceEqual(cert.Exponent)))
+        {
+            throw new AttestationException(AttestationFailureKind.UntrustedChain, $"Key {kid}: the x5c certificate's key differs from n/e.");
+        }
+
+        // Keys shorter than 2048 bits are kept so that a token naming one fails precisely (UnsupportedVersion) at use.
+        return fromJwk ?? fromCertificate ?? throw AttestationException.Malformed($"Key {kid} has neither n/e nor x5c.");
+    }
+
+    private static string? GetString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static byte[] DecodeBase64Url(string value, string kid)
+    {
+        try
+        {
+            return Base64UrlEncoder.DecodeBytes(value);
+        }
+        catch (FormatException e)
+        {
+            throw new AttestationException(AttestationFailureKind.Malformed, $"Key {kid} has invalid base64url.", e);
+        }
+    }
+
+    private static byte[] TrimLeadingZeros(byte[] value)
+    {
+        int i = 0;
+        while (i < value.Length - 1 && value[i] == 0)
+        {
+            i++;
+        }
+
+        return i == 0 ? value : value[i..];
+    }
+}

@@ -1,0 +1,340 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Kms.Attestation.Azure;
+
+/// <summary>
+/// Verifies an Azure Attestation (MAA) JWT: RS256 only, signed by a key of the issuer's JWKS selected by kid, issuer on
+/// the allow-list, exp/nbf/iat at the injected time within the configured skew, then the isolation TEE's claims. The
+/// token's jku header is never followed: keys come only from the caller.
+/// </summary>
+public sealed class MaaTokenVerifier
+{
+    private const int MaxTokenLength = 64 * 1024;
+
+    private readonly TimeProvider _timeProvider;
+
+    public MaaTokenVerifier(MaaTokenOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        Options = options;
+        _timeProvider = timeProvider;
+    }
+
+    public MaaTokenOptions Options { get; }
+
+    /// <summary>
+    /// Reads the issuer of a token without verifying anything, so the caller can fetch that issuer's JWKS.
+    /// Throws Malformed when the token does not parse, PolicyViolation when the issuer is not allowed.
+    /// </summary>
+    public string ReadAllowedIssuer(string token)
+    {
+        JsonWebToken jwt = ParseCompact(token);
+        string issuer = jwt.Issuer;
+        RequireAllowedIssuer(issuer);
+        return issuer;
+    }
+
+    /// <summary>Verifies <paramref name="token"/> with <paramref name="keys"/> (the issuer's JWKS).</summary>
+    public MaaToken Verify(string token, MaaSigningKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        JsonWebToken jwt = ParseCompact(token);
+        if (!string.Equals(jwt.Alg, SecurityAlgorithms.RsaSha256, StringComparison.Ordinal))
+        {
+            throw new AttestationException(AttestationFailureKind.UnsupportedVersion, $"Token algorithm \"{jwt.Alg}\" is not accepted; only RS256 is.");
+        }
+
+        if (jwt.TryGetHeaderValue("crit", out object _))
+        {
+            throw new AttestationException(AttestationFailureKind.UnsupportedVersion, "Tokens with critical header parameters are not accepted.");
+        }
+
+        if (string.IsNullOrEmpty(jwt.Kid) || !keys.TryGetKey(jwt.Kid, out RSAParameters key))
+        {
+            throw new AttestationException(AttestationFailureKind.UntrustedChain, "The token's key id is not in the issuer's JWKS.");
+        }
+
+        if (key.Modulus!.Length < 256)
+        {
+            throw new AttestationException(AttestationFailureKind.UnsupportedVersion, "The token's signing key is shorter than 2048 bits.");
+        }
+
+        VerifySignature(token, jwt, key);
+
+        (JsonDocument payload, string payloadJson) = ParsePayload(jwt);
+        using JsonDocument _ = payload;
+        JsonElement claims = payload.RootElement;
+        string issuer = RequireString(claims, "iss");
+        RequireAllowedIssuer(issuer);
+        (DateTimeOffset issuedAt, DateTimeOffset expiresAt) = CheckLifetime(claims);
+        return ReadTeeClaims(claims, issuer, issuedAt, expiresAt, payloadJson);
+    }
+
+    private static JsonWebToken ParseCompact(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.Length > MaxTokenLength)
+        {
+            throw AttestationException.Malformed("The token is too large.");
+        }
+
+        if (token.Count(c => c == '.') != 2)
+        {
+            throw AttestationException.Malformed("The token is not a compact JWS (three dot-separated parts).");
+        }
+
+        try
+        {
+            return new JsonWebToken(token.Trim());
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenException or JsonException or FormatException)
+        {
+            throw new AttestationException(AttestationFailureKind.Malformed, "The token does not parse as a JWT.", e);
+        }
+    }
+
+    private static void VerifySignature(string token, JsonWebToken jwt, RSAParameters key)
+    {
+        byte[] signature;
+        try
+        {
+            signature = Base64UrlEncoder.DecodeBytes(jwt.EncodedSignature);
+        }
+        catch (FormatException e)
+        {
+            throw new AttestationException(AttestationFailureKind.Malformed, "The token signature is not base64url.", e);
+        }
+
+        string trimmed = token.Trim();
+        int signedLength = trimmed.LastIndexOf('.');
+        byte[] signedBytes = Encoding.ASCII.GetBytes(trimmed[..signedLength]);
+        using RSA rsa = RSA.Create(key);
+        if (signature.Length != key.Modulus!.Length || !rsa.VerifyData(signedBytes, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+        {
+            throw new AttestationException(AttestationFailureKind.BadSignature, "The token signature does not verify.");
+        }
+    }
+
+    private static (JsonDocument Document, string Json) ParsePayload(JsonWebToken jwt)
+    {
+        try
+        {
+            string json = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
+            JsonDocument document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                throw AttestationException.Malformed("The token payload is not a JSON object.");
+            }
+
+            return (document, json);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or DecoderFallbackException)
+        {
+            throw new AttestationException(AttestationFailureKind.Malformed, "The token payload is not JSON.", e);
+        }
+    }
+
+    private void RequireAllowedIssuer(string issuer)
+    {
+        if (!Options.AllowedIssuers.Contains(issuer, StringComparer.Ordinal))
+        {
+            throw new AttestationException(AttestationFailureKind.PolicyViolation, $"Token issuer \"{issuer}\" is not on the allow-list.");
+        }
+    }
+
+    private (DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt) CheckLifetime(JsonElement claims)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        TimeSpan skew = Options.ClockSkew;
+        DateTimeOffset expiresAt = RequireTime(claims, "exp") ?? throw AttestationException.Malformed("The token has no exp claim.");
+        DateTimeOffset issuedAt = RequireTime(claims, "iat") ?? throw AttestationException.Malformed("The token has no iat claim.");
+        DateTimeOffset? notBefore = RequireTime(claims, "nbf");
+        if (now > expiresAt + skew)
+        {
+            throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"The token expired at {expiresAt:O}.");
+        }
+
+        if (notBefore is { } nbf && now < nbf - skew)
+        {
+            throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"The token is not valid before {nbf:O}.");
+        }
+
+        if (issuedAt > now + skew)
+        {
+            throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"The token claims to be issued in the future ({issuedAt:O}).");
+        }
+
+        if (Options.MaxTokenAge is { } maxAge && now - issuedAt > maxAge + skew)
+        {
+            throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"The token was issued at {issuedAt:O}, longer ago than {maxAge}.");
+        }
+
+        return (issuedAt, expiresAt);
+    }
+
+    private MaaToken ReadTeeClaims(JsonElement claims, string issuer, DateTimeOffset issuedAt, DateTimeOffset expiresAt, string payloadJson)
+    {
+        // Azure CVM guest attestation nests the hardware TEE's claims in x-ms-isolation-tee (top-level type "azurevm");
+        // direct SNP/TDX attestation puts them at the top level.
+        string topLevelType = RequireString(claims, "x-ms-attestation-type");
+        JsonElement tee = topLevelType == "azurevm"
+            ? RequireObject(claims, "x-ms-isolation-tee")
+            : claims;
+        string teeType = RequireString(tee, "x-ms-attestation-type");
+        if (!Options.AllowedTeeTypes.Contains(teeType, StringComparer.Ordinal))
+        {
+            throw new AttestationException(AttestationFailureKind.PolicyViolation, $"TEE attestation type \"{teeType}\" is not accepted.");
+        }
+
+        string compliance = RequireString(tee, "x-ms-compliance-status");
+        if (!Options.AllowedComplianceStatuses.Contains(compliance, StringComparer.Ordinal))
+        {
+            throw new AttestationException(AttestationFailureKind.PolicyViolation, $"Compliance status \"{compliance}\" is not accepted.");
+        }
+
+        // A TDX token whose debug state cannot be read counts as debuggable: fail closed.
+        bool debug = teeType switch
+        {
+            "sevsnpvm" => RequireBool(tee, "x-ms-sevsnpvm-is-debuggable"),
+            _ => OptionalBool(tee, "tdx_td_attributes_debug") ?? OptionalBool(tee, "x-ms-tdx-is-debuggable") ?? true,
+        };
+        if (debug && !Options.AllowDebug)
+        {
+            throw new AttestationException(AttestationFailureKind.DebugNotAllowed, "The token says the guest is debuggable.");
+        }
+
+        var teeClaims = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in tee.EnumerateObject())
+        {
+            if (property.Name.StartsWith("x-ms-sevsnpvm-", StringComparison.Ordinal) || property.Name.StartsWith("x-ms-tdx-", StringComparison.Ordinal) ||
+                property.Name.StartsWith("tdx_", StringComparison.Ordinal))
+            {
+                teeClaims[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+            }
+        }
+
+        string? akJwk = null;
+        byte[]? userData = null;
+        if (tee.TryGetProperty("x-ms-runtime", out JsonElement teeRuntime) && teeRuntime.ValueKind == JsonValueKind.Object)
+        {
+            akJwk = FindKey(teeRuntime, "HCLAkPub");
+            if (teeRuntime.TryGetProperty("user-data", out JsonElement ud))
+            {
+                userData = DecodeHex(ud, "user-data");
+            }
+        }
+
+        byte[]? nonce = null;
+        if (claims.TryGetProperty("x-ms-runtime", out JsonElement runtime) && runtime.ValueKind == JsonValueKind.Object &&
+            runtime.TryGetProperty("client-payload", out JsonElement clientPayload) && clientPayload.ValueKind == JsonValueKind.Object &&
+            clientPayload.TryGetProperty("nonce", out JsonElement nonceElement))
+        {
+            nonce = DecodeBase64(nonceElement, "client-payload nonce");
+        }
+
+        return new MaaToken
+        {
+            Issuer = issuer,
+            IssuedAt = issuedAt,
+            ExpiresAt = expiresAt,
+            TeeType = teeType,
+            ComplianceStatus = compliance,
+            Debug = debug,
+            TeeClaims = teeClaims,
+            PayloadJson = payloadJson,
+            AttestationKeyJwk = akJwk,
+            ClientNonce = nonce,
+            UserData = userData,
+        };
+    }
+
+    private static string? FindKey(JsonElement runtime, string kid)
+    {
+        if (!runtime.TryGetProperty("keys", out JsonElement keys) || keys.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (JsonElement key in keys.EnumerateArray())
+        {
+            if (key.ValueKind == JsonValueKind.Object && key.TryGetProperty("kid", out JsonElement k) && k.ValueKind == JsonValueKind.String && k.GetString() == kid)
+            {
+                return key.GetRawText();
+            }
+        }
+
+        return null;
+    }
+
+    private static DateTimeOffset? RequireTime(JsonElement claims, string name)
+    {
+        if (!claims.TryGetProperty(name, out JsonElement value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long seconds) || seconds is < 0 or > 253402300799)
+        {
+            throw AttestationException.Malformed($"The {name} claim is not a valid NumericDate.");
+        }
+
+        return DateTimeOffset.FromUnixTimeSeconds(seconds);
+    }
+
+    private static string RequireString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw AttestationException.Malformed($"The token has no string claim {name}.");
+
+    private static JsonElement RequireObject(JsonElement element, string name) =>
+        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Object
+            ? value
+            : throw AttestationException.Malformed($"The token has no object claim {name}.");
+
+    private static bool RequireBool(JsonElement element, string name) =>
+        element.TryGetProperty(name, out JsonElement value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : throw AttestationException.Malformed($"The token has no boolean claim {name}.");
+
+    private static bool? OptionalBool(JsonElement element, string name)
+    {
+        if (!element.TryGetProperty(name, out JsonElement value))
+        {
+            return null;
+        }
+
+        return value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : throw AttestationException.Malformed($"The claim {name} is not a boolean.");
+    }
+
+    private static byte[] DecodeHex(JsonElement value, string name)
+    {
+        try
+        {
+            return value.ValueKind == JsonValueKind.String ? Convert.FromHexString(value.GetString()!) : throw AttestationException.Malformed($"{name} is not a string.");
+        }
+        catch (FormatException e)
+        {
+            throw new AttestationException(AttestationFailureKind.Malformed, $"{name} is not hex.", e);
+        }
+    }
+
+    private static byte[] DecodeBase64(JsonElement value, string name)
+    {
+        try
+        {
+            return value.ValueKind == JsonValueKind.String ? Convert.FromBase64String(value.GetString()!) : throw AttestationException.Malformed($"{name} is not a string.");
+        }
+        catch (FormatException e)
+        {
+            throw new AttestationException(AttestationFailureKind.Malformed, $"{name} is not base64.", e);
+        }
+    }
+}

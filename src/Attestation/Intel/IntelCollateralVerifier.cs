@@ -1,0 +1,201 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Kms.Attestation.X509;
+
+namespace Kms.Attestation.Intel;
+
+/// <summary>A PCK certificate chain taken from a quote: leaf, intermediate (Platform or Processor CA), root.</summary>
+internal sealed record PckChain(X509Certificate2 Leaf, X509Certificate2 Intermediate, X509Certificate2 Root, PckCertificateExtensions Extensions, ECDsa LeafKey);
+
+/// <summary>A CA certificate whose link to the pinned root has been verified, with its key ready for use.</summary>
+internal sealed record VerifiedCa(X509Certificate2 Certificate, ECDsa Key, string CrlName);
+
+/// <summary>Signed Intel collateral whose signature and signer chain (up to the pinned root) have been verified.</summary>
+internal sealed record VerifiedSigned<T>(T Value, X509Certificate2 Signer);
+
+/// <summary>
+/// Verifies Intel DCAP collateral and PCK chains against the pinned Intel SGX Root CA, caching what depends only on
+/// collateral bytes (parsed documents, signatures on collateral, CA links). Time windows and revocation are checked
+/// on every call, so a cached entry never outlives its validity.
+/// </summary>
+internal sealed class IntelCollateralVerifier(ICollateralSource source, VerificationCache cache)
+{
+    public async ValueTask<CertificateRevocationList> GetRootCrlAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte> der = await source.GetCrlAsync("root", cancellationToken).ConfigureAwait(false)
+            ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, "The Intel SGX Root CA CRL is not available.");
+        CertificateRevocationList crl = cache.GetOrAdd("root-crl", der.Span, default, () => VerifyCrl(der, IntelSgxRootCa.Certificate));
+        RequireCurrent(crl, now);
+        return crl;
+    }
+
+    public async ValueTask<CertificateRevocationList> GetPckCrlAsync(VerifiedCa issuer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte> der = await source.GetCrlAsync(issuer.CrlName, cancellationToken).ConfigureAwait(false)
+            ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"The Intel PCK {issuer.CrlName} CA CRL is not available.");
+        CertificateRevocationList crl = cache.GetOrAdd("pck-crl", der.Span, issuer.Certificate.RawDataMemory.Span, () => VerifyCrl(der, issuer.Certificate));
+        RequireCurrent(crl, now);
+        return crl;
+    }
+
+    public PckChain ParsePckChain(ReadOnlyMemory<byte> pem) =>
+        cache.GetOrAdd("pck-chain", pem.Span, default, () =>
+        {
+            try
+            {
+                return ReadPckChain(pem);
+            }
+            catch (CryptographicException ex)
+            {
+                throw new AttestationException(AttestationFailureKind.Malformed, "A certificate in the PCK chain cannot be decoded.", ex);
+            }
+        });
+
+    private static PckChain ReadPckChain(ReadOnlyMemory<byte> pem)
+    {
+        X509Certificate2[] certificates = PemCertificates.Parse(pem.Span);
+        if (certificates.Length != 3)
+        {
+            throw new AttestationException(AttestationFailureKind.UntrustedChain, $"The PCK certificate chain holds {certificates.Length} certificates, not 3 (PCK, CA, root).");
+        }
+
+        ECDsa leafKey = certificates[0].GetECDsaPublicKey()
+            ?? throw new AttestationException(AttestationFailureKind.UntrustedChain, "The PCK certificate does not have an ECDSA key.");
+        return new PckChain(certificates[0], certificates[1], certificates[2], PckCertificateExtensions.Read(certificates[0]), leafKey);
+    }
+
+    /// <summary>Verifies the PCK chain: root pinned, CA link (cached), leaf link (every call), validity, revocation.</summary>
+    public async ValueTask VerifyPckChainAsync(PckChain chain, CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        RequirePinnedRoot(chain.Root);
+        VerifiedCa ca = VerifyCa(chain.Intermediate);
+        if (!chain.Leaf.IssuerName.RawData.AsSpan().SequenceEqual(ca.Certificate.SubjectName.RawData)
+            || !SignedDer.IsSignedBy(chain.Leaf.RawDataMemory, ca.Key))
+        {
+            throw new AttestationException(AttestationFailureKind.UntrustedChain, "The PCK certificate is not signed by its Intel PCK CA.");
+        }
+
+        CertificateLinks.RequireValidAt(chain.Leaf, now);
+        CertificateLinks.RequireValidAt(ca.Certificate, now);
+        CertificateLinks.RequireValidAt(IntelSgxRootCa.Certificate, now);
+
+        if (rootCrl.IsRevoked(ca.Certificate))
+        {
+            throw new AttestationException(AttestationFailureKind.Revoked, $"The PCK CA certificate '{ca.Certificate.Subject}' is revoked.");
+        }
+
+        CertificateRevocationList pckCrl = await GetPckCrlAsync(ca, now, cancellationToken).ConfigureAwait(false);
+        if (pckCrl.IsRevoked(chain.Leaf))
+        {
+            throw new AttestationException(AttestationFailureKind.Revoked, "The PCK certificate is revoked.");
+        }
+    }
+
+    public async ValueTask<TdxTcbInfo> GetTdxTcbInfoAsync(ReadOnlyMemory<byte> fmspc, CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        string fmspcHex = Convert.ToHexStringLower(fmspc.Span);
+        SignedCollateral collateral = await source.GetTcbInfoAsync(TeeType.Tdx, fmspcHex, cancellationToken).ConfigureAwait(false)
+            ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"The TDX TCB info for FMSPC {fmspcHex} is not available.");
+        VerifiedSigned<TdxTcbInfo> verified = VerifySigned(collateral, "tcbInfo", TdxTcbInfo.Parse);
+        if (now < verified.Value.IssueDate || now > verified.Value.NextUpdate)
+        {
+            throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"The TCB info is valid from {verified.Value.IssueDate:O} to {verified.Value.NextUpdate:O}, not at {now:O}.");
+        }
+
+        RequireSignerCurrent(verified.Signer, rootCrl, now);
+        return verified.Value;
+    }
+
+    public async ValueTask<EnclaveIdentity> GetTdQeIdentityAsync(CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        SignedCollateral collateral = await source.GetQeIdentityAsync(TeeType.Tdx, cancellationToken).ConfigureAwait(false)
+            ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, "The TD_QE identity is not available.");
+        VerifiedSigned<EnclaveIdentity> verified = VerifySigned(collateral, "enclaveIdentity", EnclaveIdentity.Parse);
+        if (verified.Value.Id != "TD_QE")
+        {
+            throw new AttestationException(AttestationFailureKind.MissingCollateral, $"The QE identity is '{verified.Value.Id}', not TD_QE.");
+        }
+
+        if (now < verified.Value.IssueDate || now > verified.Value.NextUpdate)
+        {
+            throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"The QE identity is valid from {verified.Value.IssueDate:O} to {verified.Value.NextUpdate:O}, not at {now:O}.");
+        }
+
+        RequireSignerCurrent(verified.Signer, rootCrl, now);
+        return verified.Value;
+    }
+
+    private static void RequireSignerCurrent(X509Certificate2 signer, CertificateRevocationList rootCrl, DateTimeOffset now)
+    {
+        CertificateLinks.RequireValidAt(signer, now);
+        if (rootCrl.IsRevoked(signer))
+        {
+            throw new AttestationException(AttestationFailureKind.Revoked, $"The collateral signing certificate '{signer.Subject}' is revoked.");
+        }
+    }
+
+    private VerifiedSigned<T> VerifySigned<T>(SignedCollateral collateral, string member, Func<ReadOnlyMemory<byte>, T> parse) =>
+        cache.GetOrAdd(member, collateral.Body.Span, System.Text.Encoding.UTF8.GetBytes(collateral.IssuerChainPem), () =>
+        {
+            X509Certificate2[] chain = PemCertificates.Parse(collateral.IssuerChainPem);
+            if (chain.Length != 2)
+            {
+                throw new AttestationException(AttestationFailureKind.UntrustedChain, $"The {member} issuer chain holds {chain.Length} certificates, not 2 (signer, root).");
+            }
+
+            RequirePinnedRoot(chain[1]);
+            CertificateLinks.RequireIssuedBy(chain[0], IntelSgxRootCa.Certificate);
+            (ReadOnlyMemory<byte> signed, byte[] signature) = SignedJsonBody.Split(collateral.Body, member);
+            using ECDsa key = chain[0].GetECDsaPublicKey()
+                ?? throw new AttestationException(AttestationFailureKind.UntrustedChain, "The collateral signing certificate does not have an ECDSA key.");
+            if (!key.VerifyData(signed.Span, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+            {
+                throw new AttestationException(AttestationFailureKind.BadSignature, $"The {member} signature does not verify.");
+            }
+
+            return new VerifiedSigned<T>(parse(signed), chain[0]);
+        });
+
+    private VerifiedCa VerifyCa(X509Certificate2 intermediate) =>
+        cache.GetOrAdd("pck-ca", intermediate.RawDataMemory.Span, default, () =>
+        {
+            CertificateLinks.RequireIssuedBy(intermediate, IntelSgxRootCa.Certificate);
+            string cn = intermediate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+            string crlName = cn switch
+            {
+                "Intel SGX PCK Platform CA" => "platform",
+                "Intel SGX PCK Processor CA" => "processor",
+                _ => throw new AttestationException(AttestationFailureKind.UntrustedChain, $"'{cn}' is not an Intel SGX PCK CA."),
+            };
+            ECDsa key = intermediate.GetECDsaPublicKey()
+                ?? throw new AttestationException(AttestationFailureKind.UntrustedChain, "The PCK CA does not have an ECDSA key.");
+            return new VerifiedCa(intermediate, key, crlName);
+        });
+
+    private static CertificateRevocationList VerifyCrl(ReadOnlyMemory<byte> der, X509Certificate2 issuer)
+    {
+        CertificateRevocationList crl = CertificateRevocationList.Parse(der);
+        if (!crl.VerifiedBy(issuer))
+        {
+            throw new AttestationException(AttestationFailureKind.BadSignature, $"The CRL is not signed by '{issuer.Subject}'.");
+        }
+
+        return crl;
+    }
+
+    private static void RequireCurrent(CertificateRevocationList crl, DateTimeOffset now)
+    {
+        if (!crl.IsCurrent(now))
+        {
+            throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"A CRL is valid from {crl.ThisUpdate:O} to {crl.NextUpdate:O}, not at {now:O}.");
+        }
+    }
+
+    private static void RequirePinnedRoot(X509Certificate2 root)
+    {
+        if (!IntelSgxRootCa.IsPinnedRoot(root))
+        {
+            throw new AttestationException(AttestationFailureKind.UntrustedChain, "The chain does not end at the pinned Intel SGX Root CA.");
+        }
+    }
+}
