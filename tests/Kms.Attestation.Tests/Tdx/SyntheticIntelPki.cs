@@ -62,13 +62,13 @@ internal sealed class SyntheticIntelPki : IDisposable
     public byte[] Quote { get; }
 
     /// <summary>Writes re-signed dcap-qvl collateral and CRLs revoking the given certificates into a cache directory.</summary>
-    public async Task<DirectoryCollateralSource> WriteCollateralAsync(string directory, X509Certificate2[] revokedByRoot, X509Certificate2[] revokedByCa)
+    public async Task<DirectoryCollateralSource> WriteCollateralAsync(string directory, X509Certificate2[] revokedByRoot, X509Certificate2[] revokedByCa, Func<string, string>? editTcbInfo = null)
     {
         using JsonDocument bundle = JsonDocument.Parse(TestData.Text(TdxFixtures.CollateralDir + "dcapqvl_tdx_quote_collateral.json"));
         JsonElement b = bundle.RootElement;
         string chain = Pem(TcbSigner) + Pem(Root);
         DirectoryCollateralSource source = new(directory);
-        await source.PutTcbInfoAsync(TeeType.Tdx, "b0c06f000000", new SignedCollateral(Sign("tcbInfo", b.GetProperty("tcb_info").GetString()!), chain), default);
+        await source.PutTcbInfoAsync(TeeType.Tdx, "b0c06f000000", new SignedCollateral(Sign("tcbInfo", (editTcbInfo ?? (t => t))(b.GetProperty("tcb_info").GetString()!)), chain), default);
         await source.PutQeIdentityAsync(TeeType.Tdx, new SignedCollateral(Sign("enclaveIdentity", b.GetProperty("qe_identity").GetString()!), chain), default);
         await source.PutCrlAsync("root", Crl(Root, revokedByRoot), default);
         await source.PutCrlAsync("platform", Crl(Ca, revokedByCa), default);

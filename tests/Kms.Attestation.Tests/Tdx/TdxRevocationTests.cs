@@ -57,4 +57,29 @@ public sealed class TdxRevocationTests
             new TdxQuoteVerifier(source, timeProvider: new FixedTimeProvider(TdxFixtures.DcapQvlTime)).VerifyAsync(pki.Quote, TdxFixtures.ReportData(pki.Quote)).AsTask());
         Assert.Equal(AttestationFailureKind.UntrustedChain, ex.Kind);
     }
+
+    [TestDataFact]
+    public async Task StatusesBelowUpToDateNeedTheCallersOptIn()
+    {
+        // The quote matches the first TCB level; the synthetic TCB signer re-signs it as SWHardeningNeeded.
+        using SyntheticIntelPki pki = new(TdxFixtures.Quote("dcapqvl_tdx_quote_v4.bin"));
+        using TempDirectory dir = new();
+        DirectoryCollateralSource source = await pki.WriteCollateralAsync(dir.Path, [], [], t =>
+        {
+            // The platform levels are the last "tcbLevels" array (module identities carry their own, earlier).
+            int levels = t.LastIndexOf("\"tcbLevels\":[", StringComparison.Ordinal);
+            int index = t.IndexOf("\"tcbStatus\":\"UpToDate\"", levels, StringComparison.Ordinal);
+            return string.Concat(t.AsSpan(0, index), "\"tcbStatus\":\"SWHardeningNeeded\"", t.AsSpan(index + "\"tcbStatus\":\"UpToDate\"".Length));
+        });
+        FixedTimeProvider time = new(TdxFixtures.DcapQvlTime);
+        byte[] reportData = TdxFixtures.ReportData(pki.Quote);
+
+        AttestationException refused = await Assert.ThrowsAsync<AttestationException>(() =>
+            new TdxQuoteVerifier(source, TdxVerificationPolicy.Default, time, null, pki.Root).VerifyAsync(pki.Quote, reportData).AsTask());
+        Assert.Equal(AttestationFailureKind.TcbNotAcceptable, refused.Kind);
+
+        TdxVerificationPolicy optIn = TdxVerificationPolicy.Default.Accepting(TcbStatus.SWHardeningNeeded);
+        VerifiedEvidence evidence = await new TdxQuoteVerifier(source, optIn, time, null, pki.Root).VerifyAsync(pki.Quote, reportData);
+        Assert.Equal(TcbStatus.SWHardeningNeeded, evidence.TcbStatus);
+    }
 }
