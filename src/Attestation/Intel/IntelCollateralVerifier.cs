@@ -18,28 +18,43 @@ internal sealed record VerifiedSigned<T>(T Value, X509Certificate2 Signer);
 /// collateral bytes (parsed documents, signatures on collateral, CA links). Time windows and revocation are checked
 /// on every call, so a cached entry never outlives its validity.
 /// </summary>
-internal sealed class IntelCollateralVerifier(ICollateralSource source, VerificationCache cache)
+internal sealed class IntelCollateralVerifier
 {
+    private readonly ICollateralSource _source;
+    private readonly VerificationCache _cache;
+    private readonly X509Certificate2 _root;
+
+    // Cache entries are only valid for the anchor they were verified against.
+    private readonly string _anchorTag;
+
+    public IntelCollateralVerifier(ICollateralSource source, VerificationCache cache, X509Certificate2 trustAnchor)
+    {
+        _source = source;
+        _cache = cache;
+        _root = trustAnchor;
+        _anchorTag = Convert.ToHexString(SHA256.HashData(trustAnchor.RawDataMemory.Span), 0, 8) + ":";
+    }
+
     public async ValueTask<CertificateRevocationList> GetRootCrlAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ReadOnlyMemory<byte> der = await source.GetCrlAsync("root", cancellationToken).ConfigureAwait(false)
+        ReadOnlyMemory<byte> der = await _source.GetCrlAsync("root", cancellationToken).ConfigureAwait(false)
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, "The Intel SGX Root CA CRL is not available.");
-        CertificateRevocationList crl = cache.GetOrAdd("root-crl", der.Span, default, () => VerifyCrl(der, IntelSgxRootCa.Certificate));
+        CertificateRevocationList crl = _cache.GetOrAdd(_anchorTag + "root-crl", der.Span, default, () => VerifyCrl(der, _root));
         RequireCurrent(crl, now);
         return crl;
     }
 
     public async ValueTask<CertificateRevocationList> GetPckCrlAsync(VerifiedCa issuer, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ReadOnlyMemory<byte> der = await source.GetCrlAsync(issuer.CrlName, cancellationToken).ConfigureAwait(false)
+        ReadOnlyMemory<byte> der = await _source.GetCrlAsync(issuer.CrlName, cancellationToken).ConfigureAwait(false)
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"The Intel PCK {issuer.CrlName} CA CRL is not available.");
-        CertificateRevocationList crl = cache.GetOrAdd("pck-crl", der.Span, issuer.Certificate.RawDataMemory.Span, () => VerifyCrl(der, issuer.Certificate));
+        CertificateRevocationList crl = _cache.GetOrAdd(_anchorTag + "pck-crl", der.Span, issuer.Certificate.RawDataMemory.Span, () => VerifyCrl(der, issuer.Certificate));
         RequireCurrent(crl, now);
         return crl;
     }
 
     public PckChain ParsePckChain(ReadOnlyMemory<byte> pem) =>
-        cache.GetOrAdd("pck-chain", pem.Span, default, () =>
+        _cache.GetOrAdd(_anchorTag + "pck-chain", pem.Span, default, () =>
         {
             try
             {
@@ -64,8 +79,8 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
         return new PckChain(certificates[0], certificates[1], certificates[2], PckCertificateExtensions.Read(certificates[0]), leafKey);
     }
 
-    /// <summary>Verifies the PCK chain: root pinned, CA link (cached), leaf link (every call), validity, revocation.</summary>
-    public async ValueTask VerifyPckChainAsync(PckChain chain, CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Verifies the PCK chain links: root pinned, CA link (cached), leaf link (every call), validity.</summary>
+    public VerifiedCa VerifyPckChain(PckChain chain, DateTimeOffset now)
     {
         RequirePinnedRoot(chain.Root);
         VerifiedCa ca = VerifyCa(chain.Intermediate);
@@ -77,8 +92,13 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
 
         CertificateLinks.RequireValidAt(chain.Leaf, now);
         CertificateLinks.RequireValidAt(ca.Certificate, now);
-        CertificateLinks.RequireValidAt(IntelSgxRootCa.Certificate, now);
+        CertificateLinks.RequireValidAt(_root, now);
+        return ca;
+    }
 
+    /// <summary>Checks the PCK CA against the root CRL and the PCK against its CA's CRL.</summary>
+    public async ValueTask RequirePckNotRevokedAsync(PckChain chain, VerifiedCa ca, CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         if (rootCrl.IsRevoked(ca.Certificate))
         {
             throw new AttestationException(AttestationFailureKind.Revoked, $"The PCK CA certificate '{ca.Certificate.Subject}' is revoked.");
@@ -94,7 +114,7 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
     public async ValueTask<TdxTcbInfo> GetTdxTcbInfoAsync(ReadOnlyMemory<byte> fmspc, CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
     {
         string fmspcHex = Convert.ToHexStringLower(fmspc.Span);
-        SignedCollateral collateral = await source.GetTcbInfoAsync(TeeType.Tdx, fmspcHex, cancellationToken).ConfigureAwait(false)
+        SignedCollateral collateral = await _source.GetTcbInfoAsync(TeeType.Tdx, fmspcHex, cancellationToken).ConfigureAwait(false)
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"The TDX TCB info for FMSPC {fmspcHex} is not available.");
         VerifiedSigned<TdxTcbInfo> verified = VerifySigned(collateral, "tcbInfo", TdxTcbInfo.Parse);
         if (now < verified.Value.IssueDate || now > verified.Value.NextUpdate)
@@ -108,7 +128,7 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
 
     public async ValueTask<EnclaveIdentity> GetTdQeIdentityAsync(CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        SignedCollateral collateral = await source.GetQeIdentityAsync(TeeType.Tdx, cancellationToken).ConfigureAwait(false)
+        SignedCollateral collateral = await _source.GetQeIdentityAsync(TeeType.Tdx, cancellationToken).ConfigureAwait(false)
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, "The TD_QE identity is not available.");
         VerifiedSigned<EnclaveIdentity> verified = VerifySigned(collateral, "enclaveIdentity", EnclaveIdentity.Parse);
         if (verified.Value.Id != "TD_QE")
@@ -135,7 +155,7 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
     }
 
     private VerifiedSigned<T> VerifySigned<T>(SignedCollateral collateral, string member, Func<ReadOnlyMemory<byte>, T> parse) =>
-        cache.GetOrAdd(member, collateral.Body.Span, System.Text.Encoding.UTF8.GetBytes(collateral.IssuerChainPem), () =>
+        _cache.GetOrAdd(_anchorTag + member, collateral.Body.Span, System.Text.Encoding.UTF8.GetBytes(collateral.IssuerChainPem), () =>
         {
             X509Certificate2[] chain = PemCertificates.Parse(collateral.IssuerChainPem);
             if (chain.Length != 2)
@@ -144,7 +164,7 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
             }
 
             RequirePinnedRoot(chain[1]);
-            CertificateLinks.RequireIssuedBy(chain[0], IntelSgxRootCa.Certificate);
+            CertificateLinks.RequireIssuedBy(chain[0], _root);
             (ReadOnlyMemory<byte> signed, byte[] signature) = SignedJsonBody.Split(collateral.Body, member);
             using ECDsa key = chain[0].GetECDsaPublicKey()
                 ?? throw new AttestationException(AttestationFailureKind.UntrustedChain, "The collateral signing certificate does not have an ECDSA key.");
@@ -157,9 +177,9 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
         });
 
     private VerifiedCa VerifyCa(X509Certificate2 intermediate) =>
-        cache.GetOrAdd("pck-ca", intermediate.RawDataMemory.Span, default, () =>
+        _cache.GetOrAdd(_anchorTag + "pck-ca", intermediate.RawDataMemory.Span, default, () =>
         {
-            CertificateLinks.RequireIssuedBy(intermediate, IntelSgxRootCa.Certificate);
+            CertificateLinks.RequireIssuedBy(intermediate, _root);
             string cn = intermediate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
             string crlName = cn switch
             {
@@ -191,9 +211,9 @@ internal sealed class IntelCollateralVerifier(ICollateralSource source, Verifica
         }
     }
 
-    private static void RequirePinnedRoot(X509Certificate2 root)
+    private void RequirePinnedRoot(X509Certificate2 root)
     {
-        if (!IntelSgxRootCa.IsPinnedRoot(root))
+        if (!root.RawDataMemory.Span.SequenceEqual(_root.RawDataMemory.Span))
         {
             throw new AttestationException(AttestationFailureKind.UntrustedChain, "The chain does not end at the pinned Intel SGX Root CA.");
         }

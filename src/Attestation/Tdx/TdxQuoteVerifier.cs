@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Kms.Attestation.Intel;
 using Kms.Attestation.X509;
 
@@ -25,10 +26,16 @@ public sealed class TdxQuoteVerifier : IEvidenceVerifier
     /// <param name="timeProvider">The clock for validity checks; default <see cref="TimeProvider.System"/>.</param>
     /// <param name="cache">Cache of verified collateral; default a private cache of 1024 entries.</param>
     public TdxQuoteVerifier(ICollateralSource collateralSource, TdxVerificationPolicy? policy = null, TimeProvider? timeProvider = null, VerificationCache? cache = null)
+        : this(collateralSource, policy, timeProvider, cache, IntelSgxRootCa.Certificate)
+    {
+    }
+
+    /// <summary>Tests only: a verifier anchored at another root, to exercise revocation with a synthetic PKI.</summary>
+    internal TdxQuoteVerifier(ICollateralSource collateralSource, TdxVerificationPolicy? policy, TimeProvider? timeProvider, VerificationCache? cache, X509Certificate2 trustAnchor)
     {
         ArgumentNullException.ThrowIfNull(collateralSource);
         _cache = cache ?? new VerificationCache();
-        _collateral = new IntelCollateralVerifier(collateralSource, _cache);
+        _collateral = new IntelCollateralVerifier(collateralSource, _cache, trustAnchor);
         _policy = policy ?? TdxVerificationPolicy.Default;
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
@@ -74,8 +81,9 @@ public sealed class TdxQuoteVerifier : IEvidenceVerifier
 
         // Platform identity: PCK chain up to the pinned root, with revocation.
         PckChain chain = _collateral.ParsePckChain(quote.PckCertChainPem);
+        VerifiedCa ca = _collateral.VerifyPckChain(chain, now);
         CertificateRevocationList rootCrl = await _collateral.GetRootCrlAsync(now, cancellationToken).ConfigureAwait(false);
-        await _collateral.VerifyPckChainAsync(chain, rootCrl, now, cancellationToken).ConfigureAwait(false);
+        await _collateral.RequirePckNotRevokedAsync(chain, ca, rootCrl, now, cancellationToken).ConfigureAwait(false);
 
         // The PCK key signed the QE report; the QE report binds the attestation key; the attestation key signed the quote.
         if (!chain.LeafKey.VerifyData(quote.QeReport.Span, quote.QeReportSignature.Span, HashAlgorithmName.SHA256))
