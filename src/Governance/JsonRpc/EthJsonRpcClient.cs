@@ -291,7 +291,7 @@ public sealed class EthJsonRpcClient
     }
 
     private static EthLog ParseLog(JsonElement log) => new(
-        EthereumAddress.Parse(log.GetProperty("address").GetString()!),
+        Address(log.GetProperty("address")),
         log.GetProperty("topics").EnumerateArray().Select(t => Fixed32(t)).ToArray(),
         HexConvert.ParseData(log.GetProperty("data").GetString()),
         UInt64(log.GetProperty("blockNumber")),
@@ -311,7 +311,7 @@ public sealed class EthJsonRpcClient
             0 => false,
             _ => throw new FormatException("A receipt status is 0 or 1."),
         },
-        EthereumAddress.Parse(receipt.GetProperty("from").GetString()!),
+        Address(receipt.GetProperty("from")),
         OptionalAddress(receipt, "to"),
         OptionalAddress(receipt, "contractAddress"),
         UInt64(receipt.GetProperty("gasUsed")),
@@ -319,7 +319,14 @@ public sealed class EthJsonRpcClient
         receipt.GetProperty("logs").EnumerateArray().Select(ParseLog).ToArray());
 
     private static EthereumAddress? OptionalAddress(JsonElement element, string name) =>
-        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? EthereumAddress.Parse(value.GetString()!) : null;
+        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? Address(value) : null;
+
+    // A node may send null or a non-string where an address belongs: that must surface as a malformed result
+    // (FormatException, mapped by Parse), not as the ArgumentNullException of EthereumAddress.Parse.
+    private static EthereumAddress Address(JsonElement element) =>
+        EthereumAddress.TryParse(element.GetString(), out EthereumAddress address)
+            ? address
+            : throw new FormatException("Expected a 0x-prefixed 20-byte address.");
 
     private static byte[] Fixed32(JsonElement element)
     {

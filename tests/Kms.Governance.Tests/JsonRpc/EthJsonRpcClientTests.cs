@@ -122,6 +122,28 @@ public sealed class EthJsonRpcClientTests(AnvilFixture chain) : IClassFixture<An
         await Assert.ThrowsAsync<JsonRpcTransportException>(() => client2.GetTransactionReceiptAsync(new byte[32]));
     }
 
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"address\":null,\"topics\":[],\"data\":\"0x\"}]}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"address\":7,\"topics\":[],\"data\":\"0x\"}]}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"address\":\"0x00000000000000000000000000000000000000000\",\"topics\":[],\"data\":\"0x\"}]}")]
+    public async Task LogWithNullOrMalformedAddress_IsATransportError(string body)
+    {
+        using var http = new HttpClient(new CannedHandler(body));
+        var client = new EthJsonRpcClient(http, new EthJsonRpcClientOptions { Endpoint = new Uri("http://127.0.0.1:9/") });
+        await Assert.ThrowsAsync<JsonRpcTransportException>(() => client.GetLogsAsync(new LogFilter()));
+    }
+
+    [Fact]
+    public async Task ReceiptWithNullSender_IsATransportError()
+    {
+        string hash = "\"0x" + new string('1', 64) + "\"";
+        string body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"transactionHash\":" + hash + ",\"blockNumber\":\"0x1\",\"blockHash\":" + hash
+            + ",\"status\":\"0x1\",\"from\":null,\"gasUsed\":\"0x1\",\"logs\":[]}}";
+        using var http = new HttpClient(new CannedHandler(body));
+        var client = new EthJsonRpcClient(http, new EthJsonRpcClientOptions { Endpoint = new Uri("http://127.0.0.1:9/") });
+        await Assert.ThrowsAsync<JsonRpcTransportException>(() => client.GetTransactionReceiptAsync(new byte[32]));
+    }
+
     [Fact]
     public async Task OversizedResponse_IsRefused()
     {
