@@ -17,7 +17,7 @@ public static class CertificateRequestParser
     public const int DefaultMaxPemLength = 32 * 1024;
 
     /// <summary>The operator-signature extension of the Go TEE registry system.</summary>
-    public const string OperatorSignatureOid = "1.3.6.1.4.1.66704.98670.17";
+    public const string OperatorSignatureOid = Ethereum.OperatorSignature.ExtensionOid;
 
     private const string ExtensionRequestOid = "1.2.840.113549.1.9.14";
     private const string EcPublicKeyOid = "1.2.840.10045.2.1";

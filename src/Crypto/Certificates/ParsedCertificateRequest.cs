@@ -82,7 +82,7 @@ public sealed record ParsedCertificateRequest
 
     /// <summary>
     /// The raw extnValue of the operator-signature extension (OID 1.3.6.1.4.1.66704.98670.17), expected to be the
-    /// 65-byte secp256k1 signature R ‖ S ‖ V; null when absent. Not verified here.
+    /// 65-byte secp256k1 signature R ‖ S ‖ V; null when absent. Not verified here: see <see cref="CsrOperatorSignature"/>.
     /// </summary>
     public ReadOnlyMemory<byte>? OperatorSignature { get; init; }
 }
