@@ -1,7 +1,7 @@
 using Kms.Crypto.Certificates;
 using Kms.Crypto.Ethereum;
-using Kms.Crypto.Tests.Ethereum;
 using Kms.Crypto.Tests.Rsa;
+using Kms.Tests.Shared;
 
 namespace Kms.Crypto.Tests.Certificates;
 
@@ -30,7 +30,7 @@ public sealed class CsrOperatorSignatureTests : IDisposable
         ParsedCertificateRequest request = Csr(keyPath, signature);
 
         Assert.Equal(EthereumAddress.Parse(OperatorAddress), CsrOperatorSignature.RecoverOperator(request));
-        Assert.Equal(FoundryTool.Run("cast", "wallet", "address", "--private-key", "0x" + OperatorKeyHex), CsrOperatorSignature.RecoverOperator(request).ToString());
+        Assert.Equal(FoundryTools.Run("cast", "wallet", "address", "--private-key", "0x" + OperatorKeyHex), CsrOperatorSignature.RecoverOperator(request).ToString());
         Assert.True(CsrOperatorSignature.IsSignedBy(request, EthereumAddress.Parse(OperatorAddress)));
         Assert.False(CsrOperatorSignature.IsSignedBy(request, EthereumAddress.Zero));
     }
@@ -131,7 +131,7 @@ public sealed class CsrOperatorSignatureTests : IDisposable
 
     private static byte[] CastSignNoHash(byte[] digest)
     {
-        string output = FoundryTool.Run("cast", "wallet", "sign", "--no-hash", "--private-key", "0x" + OperatorKeyHex, "0x" + Convert.ToHexStringLower(digest));
+        string output = FoundryTools.Run("cast", "wallet", "sign", "--no-hash", "--private-key", "0x" + OperatorKeyHex, "0x" + Convert.ToHexStringLower(digest));
         byte[] signature = Convert.FromHexString(output[2..]);
         signature[64] -= 27; // cast prints V as 27/28; go-ethereum's crypto.Sign (the Go operator tool) uses 0/1
         return signature;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Kms.Crypto.Ethereum;
+using Kms.Tests.Shared;
 
 namespace Kms.Crypto.Tests.Ethereum;
 
@@ -96,7 +97,7 @@ public sealed class OperatorSignatureTests
         byte[] spki = key.ExportSubjectPublicKeyInfo();
         byte[] digest = OperatorSignature.ComputeDigest(spki);
 
-        string castSignature = FoundryTool.Run("cast", "wallet", "sign", "--no-hash", "--private-key", "0x" + Convert.ToHexStringLower(Secp256k1Tests.s_web3Key), "0x" + Convert.ToHexStringLower(digest));
+        string castSignature = FoundryTools.Run("cast", "wallet", "sign", "--no-hash", "--private-key", "0x" + Convert.ToHexStringLower(Secp256k1Tests.s_web3Key), "0x" + Convert.ToHexStringLower(digest));
         byte[] expected = Convert.FromHexString(castSignature[2..]);
         expected[64] -= 27; // cast prints V as 27/28, go-ethereum's crypto.Sign uses 0/1
 
