@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Numerics;
 using System.Text;
@@ -123,15 +124,27 @@ public sealed class EthJsonRpcClient
         return result.ValueKind == JsonValueKind.Null ? null : Parse("eth_getTransactionReceipt", () => ParseReceipt(result));
     }
 
-    /// <summary>Polls for a receipt until the transaction is mined or <paramref name="cancellationToken"/> fires.</summary>
+    /// <summary>
+    /// Polls for a receipt until the transaction is mined, <see cref="EthJsonRpcClientOptions.ReceiptTimeout"/> passes,
+    /// or <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    /// <exception cref="TimeoutException">No receipt within <see cref="EthJsonRpcClientOptions.ReceiptTimeout"/>.</exception>
     public async Task<TransactionReceipt> WaitForReceiptAsync(ReadOnlyMemory<byte> transactionHash, CancellationToken cancellationToken = default)
     {
+        TimeSpan timeout = _options.ReceiptTimeout;
+        long started = Stopwatch.GetTimestamp();
         while (true)
         {
             TransactionReceipt? receipt = await GetTransactionReceiptAsync(transactionHash, cancellationToken).ConfigureAwait(false);
             if (receipt is not null)
             {
                 return receipt;
+            }
+
+            if (timeout != Timeout.InfiniteTimeSpan && Stopwatch.GetElapsedTime(started) >= timeout)
+            {
+                throw new TimeoutException(
+                    $"Transaction {HexConvert.ToHex(transactionHash.Span)} has no receipt after {timeout}; it may have been dropped or be underpriced.");
             }
 
             await Task.Delay(_options.ReceiptPollInterval, cancellationToken).ConfigureAwait(false);
