@@ -134,20 +134,18 @@ public static class CertificateRequestParser
             }
         }
 
-        return new ParsedCertificateRequest
-        {
-            Der = der,
-            Subject = subject,
-            SubjectAttributes = subjectAttributes,
-            SubjectPublicKeyInfo = spki.ToArray(),
-            KeyAlgorithm = keyAlgorithm,
-            KeySizeInBits = keySize,
-            DnsNames = dnsNames,
-            IpAddresses = ipAddresses,
-            OtherSubjectAltNames = otherNames,
-            Extensions = extensions,
-            OperatorSignature = operatorSignature,
-        };
+        return new ParsedCertificateRequest(
+            der: der,
+            subject: subject,
+            subjectAttributes: subjectAttributes,
+            subjectPublicKeyInfo: spki.ToArray(),
+            keyAlgorithm: keyAlgorithm,
+            keySizeInBits: keySize,
+            dnsNames: dnsNames,
+            ipAddresses: ipAddresses,
+            otherSubjectAltNames: otherNames,
+            extensions: extensions,
+            operatorSignature: operatorSignature);
     }
 
     private static List<CsrSubjectAttribute> ReadSubject(X500DistinguishedName subject)
