@@ -17,7 +17,7 @@ public static class CertificateRequestParser
     public const int DefaultMaxPemLength = 32 * 1024;
 
     /// <summary>The operator-signature extension of the Go TEE registry system.</summary>
-    public const string OperatorSignatureOid = "1.3.6.1.4.1.66704.98670.17";
+    public const string OperatorSignatureOid = Ethereum.OperatorSignature.ExtensionOid;
 
     private const string ExtensionRequestOid = "1.2.840.113549.1.9.14";
     private const string EcPublicKeyOid = "1.2.840.10045.2.1";
@@ -134,20 +134,18 @@ public static class CertificateRequestParser
             }
         }
 
-        return new ParsedCertificateRequest
-        {
-            Der = der,
-            Subject = subject,
-            SubjectAttributes = subjectAttributes,
-            SubjectPublicKeyInfo = spki.ToArray(),
-            KeyAlgorithm = keyAlgorithm,
-            KeySizeInBits = keySize,
-            DnsNames = dnsNames,
-            IpAddresses = ipAddresses,
-            OtherSubjectAltNames = otherNames,
-            Extensions = extensions,
-            OperatorSignature = operatorSignature,
-        };
+        return new ParsedCertificateRequest(
+            der: der,
+            subject: subject,
+            subjectAttributes: subjectAttributes,
+            subjectPublicKeyInfo: spki.ToArray(),
+            keyAlgorithm: keyAlgorithm,
+            keySizeInBits: keySize,
+            dnsNames: dnsNames,
+            ipAddresses: ipAddresses,
+            otherSubjectAltNames: otherNames,
+            extensions: extensions,
+            operatorSignature: operatorSignature);
     }
 
     private static List<CsrSubjectAttribute> ReadSubject(X500DistinguishedName subject)

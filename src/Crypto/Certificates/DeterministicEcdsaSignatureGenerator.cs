@@ -28,7 +28,17 @@ internal sealed class DeterministicEcdsaSignatureGenerator : X509SignatureGenera
 
     public DeterministicEcdsaSignatureGenerator(ReadOnlySpan<byte> scalar)
     {
-        _privateKey = new ECPrivateKeyParameters(new BigInteger(1, scalar.ToArray()), s_domain);
+        byte[] copy = scalar.ToArray();
+        try
+        {
+            // BouncyCastle's BigInteger cannot be wiped; at least the temporary byte copy is.
+            _privateKey = new ECPrivateKeyParameters(new BigInteger(1, copy), s_domain);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(copy);
+        }
+
         _publicKey = P256Keys.CreateEcdsa(scalar);
     }
 

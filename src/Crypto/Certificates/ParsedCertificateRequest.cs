@@ -28,16 +28,47 @@ public sealed record CsrExtension(string Oid, bool Critical, ReadOnlyMemory<byte
 public sealed record CsrSubjectAttribute(string Oid, string? Value);
 
 /// <summary>A parsed certificate signing request whose self-signature has been verified.</summary>
+/// <remarks>
+/// Only <see cref="CertificateRequestParser"/> creates instances, and nothing can change one afterwards (no public
+/// constructor, no setters, so no <c>with</c> either): issuance and operator-signature recovery rely on the public key
+/// being the one whose signature the parser verified.
+/// </remarks>
 public sealed record ParsedCertificateRequest
 {
+    internal ParsedCertificateRequest(
+        ReadOnlyMemory<byte> der,
+        X500DistinguishedName subject,
+        IReadOnlyList<CsrSubjectAttribute> subjectAttributes,
+        ReadOnlyMemory<byte> subjectPublicKeyInfo,
+        CsrKeyAlgorithm keyAlgorithm,
+        int keySizeInBits,
+        IReadOnlyList<string> dnsNames,
+        IReadOnlyList<IPAddress> ipAddresses,
+        IReadOnlyList<string> otherSubjectAltNames,
+        IReadOnlyList<CsrExtension> extensions,
+        ReadOnlyMemory<byte>? operatorSignature)
+    {
+        Der = der;
+        Subject = subject;
+        SubjectAttributes = subjectAttributes;
+        SubjectPublicKeyInfo = subjectPublicKeyInfo;
+        KeyAlgorithm = keyAlgorithm;
+        KeySizeInBits = keySizeInBits;
+        DnsNames = dnsNames;
+        IpAddresses = ipAddresses;
+        OtherSubjectAltNames = otherSubjectAltNames;
+        Extensions = extensions;
+        OperatorSignature = operatorSignature;
+    }
+
     /// <summary>The DER of the whole request.</summary>
-    public required ReadOnlyMemory<byte> Der { get; init; }
+    public ReadOnlyMemory<byte> Der { get; }
 
     /// <summary>The requested subject.</summary>
-    public required X500DistinguishedName Subject { get; init; }
+    public X500DistinguishedName Subject { get; }
 
     /// <summary>The subject's RDNs in encoding order (multi-valued RDNs are rejected by the parser).</summary>
-    public required IReadOnlyList<CsrSubjectAttribute> SubjectAttributes { get; init; }
+    public IReadOnlyList<CsrSubjectAttribute> SubjectAttributes { get; }
 
     /// <summary>The common name when exactly one CN attribute is present; otherwise null.</summary>
     public string? CommonName
@@ -60,29 +91,29 @@ public sealed record ParsedCertificateRequest
     }
 
     /// <summary>The DER SubjectPublicKeyInfo (the input of the operator-signature check, see seeds-protocols §1.5).</summary>
-    public required ReadOnlyMemory<byte> SubjectPublicKeyInfo { get; init; }
+    public ReadOnlyMemory<byte> SubjectPublicKeyInfo { get; }
 
     /// <summary>The public key's algorithm.</summary>
-    public required CsrKeyAlgorithm KeyAlgorithm { get; init; }
+    public CsrKeyAlgorithm KeyAlgorithm { get; }
 
     /// <summary>The public key size in bits (curve size or RSA modulus size).</summary>
-    public required int KeySizeInBits { get; init; }
+    public int KeySizeInBits { get; }
 
     /// <summary>The requested DNS subject alternative names, in request order.</summary>
-    public required IReadOnlyList<string> DnsNames { get; init; }
+    public IReadOnlyList<string> DnsNames { get; }
 
     /// <summary>The requested IP address subject alternative names.</summary>
-    public required IReadOnlyList<IPAddress> IpAddresses { get; init; }
+    public IReadOnlyList<IPAddress> IpAddresses { get; }
 
     /// <summary>Descriptions of requested SAN entries of other types (e-mail, URI, ...), which policy decides on.</summary>
-    public required IReadOnlyList<string> OtherSubjectAltNames { get; init; }
+    public IReadOnlyList<string> OtherSubjectAltNames { get; }
 
     /// <summary>All requested extensions, in request order.</summary>
-    public required IReadOnlyList<CsrExtension> Extensions { get; init; }
+    public IReadOnlyList<CsrExtension> Extensions { get; }
 
     /// <summary>
     /// The raw extnValue of the operator-signature extension (OID 1.3.6.1.4.1.66704.98670.17), expected to be the
-    /// 65-byte secp256k1 signature R ‖ S ‖ V; null when absent. Not verified here.
+    /// 65-byte secp256k1 signature R ‖ S ‖ V; null when absent. Not verified here: see <see cref="CsrOperatorSignature"/>.
     /// </summary>
-    public ReadOnlyMemory<byte>? OperatorSignature { get; init; }
+    public ReadOnlyMemory<byte>? OperatorSignature { get; }
 }

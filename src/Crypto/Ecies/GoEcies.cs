@@ -85,7 +85,7 @@ public static class GoEcies
         WriteUncompressedPoint(ephemeral.ExportParameters(includePrivateParameters: false), output.AsSpan(2, PointSize));
         iv.CopyTo(output.AsSpan(2 + PointSize, IvSize));
 
-        byte[] sharedX = ephemeral.DeriveRawSecretAgreement(recipientPublicKey.PublicKey);
+        byte[] sharedX = P256Keys.DeriveSharedX(ephemeral, recipientPublicKey);
         Span<byte> aesKey = stackalloc byte[SHA256.HashSizeInBytes];
         try
         {
@@ -140,7 +140,7 @@ public static class GoEcies
         ReadOnlySpan<byte> tag = sealedData[^TagSize..];
 
         using ECDiffieHellman ephemeral = ImportUncompressedPoint(point);
-        byte[] sharedX = recipientPrivateKey.DeriveRawSecretAgreement(ephemeral.PublicKey);
+        byte[] sharedX = P256Keys.DeriveSharedX(recipientPrivateKey, ephemeral);
         Span<byte> aesKey = stackalloc byte[SHA256.HashSizeInBytes];
         byte[] plaintext = new byte[ciphertext.Length];
         try

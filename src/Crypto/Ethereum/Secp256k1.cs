@@ -6,6 +6,7 @@ using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
 using Org.BouncyCastle.Math.EC.Multiplier;
+using BigIntegers = Org.BouncyCastle.Utilities.BigIntegers;
 
 namespace Kms.Crypto.Ethereum;
 
@@ -72,7 +73,9 @@ public static class Secp256k1
                 continue;
             }
 
-            BigInteger s = k.ModInverse(s_n).Multiply(e.Add(d.Multiply(r))).Mod(s_n);
+            // k is the secret nonce: BigInteger.ModInverse is a variable-time extended Euclid, and a few leaked bits of
+            // many nonces recover the private key; BouncyCastle's odd-modulus inversion runs in constant time.
+            BigInteger s = BigIntegers.ModOddInverse(s_n, k).Multiply(e.Add(d.Multiply(r))).Mod(s_n);
             if (s.SignValue == 0)
             {
                 continue;

@@ -46,16 +46,7 @@ internal static class DhKemP256
     public static byte[] Encap(ECDiffieHellman recipientPublicKey, ECDiffieHellman ephemeral, out byte[] encapsulatedKey)
     {
         encapsulatedKey = P256Keys.ExportUncompressedPoint(ephemeral);
-        byte[] recipientPoint = P256Keys.ExportUncompressedPoint(recipientPublicKey);
-        byte[] dh = ephemeral.DeriveRawSecretAgreement(recipientPublicKey.PublicKey);
-        try
-        {
-            return ExtractAndExpand(dh, encapsulatedKey, recipientPoint);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(dh);
-        }
+        return DeriveSharedSecret(ephemeral, recipientPublicKey, encapsulatedKey, P256Keys.ExportUncompressedPoint(recipientPublicKey));
     }
 
     /// <summary>Decap: validates enc as a P-256 point and recomputes shared_secret.</summary>
@@ -63,11 +54,19 @@ internal static class DhKemP256
     {
         using ECDiffieHellman ephemeral = P256Keys.TryImportUncompressedPoint(encapsulatedKey)
             ?? throw new HpkeException($"The encapsulated key is not an uncompressed P-256 point ({EncapsulatedKeySize} bytes, on the curve).");
-        byte[] recipientPoint = P256Keys.ExportUncompressedPoint(recipientPrivateKey);
-        byte[] dh = recipientPrivateKey.DeriveRawSecretAgreement(ephemeral.PublicKey);
+        return DeriveSharedSecret(recipientPrivateKey, ephemeral, encapsulatedKey, P256Keys.ExportUncompressedPoint(recipientPrivateKey));
+    }
+
+    /// <summary>
+    /// shared_secret = ExtractAndExpand(DH(sk, pk), enc ‖ pkRm): the sender calls it with (skE, pkR), the recipient
+    /// with (skR, pkE), and both get the same value.
+    /// </summary>
+    private static byte[] DeriveSharedSecret(ECDiffieHellman privateKey, ECDiffieHellman peer, ReadOnlySpan<byte> enc, ReadOnlySpan<byte> recipientPoint)
+    {
+        byte[] dh = P256Keys.DeriveSharedX(privateKey, peer);
         try
         {
-            return ExtractAndExpand(dh, encapsulatedKey, recipientPoint);
+            return ExtractAndExpand(dh, enc, recipientPoint);
         }
         finally
         {

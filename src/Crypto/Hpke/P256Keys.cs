@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace Kms.Crypto.Hpke;
 
-/// <summary>P-256 helpers shared by HPKE and the namespace CA: scalar checks and key import.</summary>
+/// <summary>P-256 helpers shared by HPKE, Go ECIES and the namespace CA: scalar checks, key import and ECDH.</summary>
 internal static class P256Keys
 {
     /// <summary>Size of a scalar and of a coordinate.</summary>
@@ -19,6 +19,10 @@ internal static class P256Keys
     ];
 
     /// <summary>True when the 32-byte big-endian <paramref name="scalar"/> is in [1, n-1].</summary>
+    /// <remarks>
+    /// Constant time in the value: the candidates are private keys (HPKE DeriveKeyPair, namespace CA keys), and an
+    /// early-exit comparison would reveal how many of a key's leading bytes equal those of n.
+    /// </remarks>
     public static bool IsValidScalar(ReadOnlySpan<byte> scalar)
     {
         if (scalar.Length != ScalarSize)
@@ -26,8 +30,18 @@ internal static class P256Keys
             return false;
         }
 
-        bool nonZero = scalar.IndexOfAnyExcept((byte)0) >= 0;
-        return nonZero && scalar.SequenceCompareTo(Order) < 0;
+        ReadOnlySpan<byte> order = Order;
+        int borrow = 0;
+        int anyBits = 0;
+        for (int i = ScalarSize - 1; i >= 0; i--)
+        {
+            // The borrow out of scalar - n, byte by byte from the least significant end: 1 at the end ⇔ scalar < n.
+            int difference = scalar[i] - order[i] - borrow;
+            borrow = (difference >> 8) & 1;
+            anyBits |= scalar[i];
+        }
+
+        return (borrow == 1) & (anyBits != 0);
     }
 
     /// <summary>Builds the key parameters for a valid scalar; the public point is computed by the platform.</summary>
@@ -79,6 +93,17 @@ internal static class P256Keys
             _ => throw new ArgumentException("Not an EC key.", nameof(key)),
         };
         return [0x04, .. parameters.Q.X!, .. parameters.Q.Y!];
+    }
+
+    /// <summary>
+    /// The raw ECDH shared secret (the x coordinate of d·Q) of <paramref name="privateKey"/> and the public part of
+    /// <paramref name="peer"/>. The caller zeroes the result.
+    /// </summary>
+    public static byte[] DeriveSharedX(ECDiffieHellman privateKey, ECDiffieHellman peer)
+    {
+        // ECDiffieHellman.PublicKey creates a new object that owns a native key handle on every call: dispose it.
+        using ECDiffieHellmanPublicKey peerPublicKey = peer.PublicKey;
+        return privateKey.DeriveRawSecretAgreement(peerPublicKey);
     }
 
     /// <summary>True when <paramref name="key"/> is on the named curve P-256.</summary>

@@ -7,19 +7,19 @@ namespace Kms.Governance.Contracts;
 public sealed record ContractArtifact(string ContractName, JsonElement Abi, byte[] Bytecode)
 {
     /// <summary>Reads an artifact file (out/&lt;Contract&gt;.json).</summary>
-    /// <exception cref="FormatException">The file is not an artifact.</exception>
+    /// <exception cref="FormatException">The file is not JSON or not an artifact.</exception>
     public static ContractArtifact Load(string path)
     {
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
-        JsonElement root = document.RootElement;
+        ArgumentNullException.ThrowIfNull(path);
         try
         {
-            return new ContractArtifact(
-                root.GetProperty("contractName").GetString()!,
-                root.GetProperty("abi").Clone(),
-                HexConvert.ParseData(root.GetProperty("bytecode").GetString()));
+            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
+            JsonElement root = document.RootElement;
+            string name = root.GetProperty("contractName").GetString()
+                ?? throw new FormatException("The contract name is null.");
+            return new ContractArtifact(name, root.GetProperty("abi").Clone(), HexConvert.ParseData(root.GetProperty("bytecode").GetString()));
         }
-        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new FormatException($"'{path}' is not a contract artifact.", ex);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Numerics;
 using System.Text;
@@ -123,15 +124,27 @@ public sealed class EthJsonRpcClient
         return result.ValueKind == JsonValueKind.Null ? null : Parse("eth_getTransactionReceipt", () => ParseReceipt(result));
     }
 
-    /// <summary>Polls for a receipt until the transaction is mined or <paramref name="cancellationToken"/> fires.</summary>
+    /// <summary>
+    /// Polls for a receipt until the transaction is mined, <see cref="EthJsonRpcClientOptions.ReceiptTimeout"/> passes,
+    /// or <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    /// <exception cref="TimeoutException">No receipt within <see cref="EthJsonRpcClientOptions.ReceiptTimeout"/>.</exception>
     public async Task<TransactionReceipt> WaitForReceiptAsync(ReadOnlyMemory<byte> transactionHash, CancellationToken cancellationToken = default)
     {
+        TimeSpan timeout = _options.ReceiptTimeout;
+        long started = Stopwatch.GetTimestamp();
         while (true)
         {
             TransactionReceipt? receipt = await GetTransactionReceiptAsync(transactionHash, cancellationToken).ConfigureAwait(false);
             if (receipt is not null)
             {
                 return receipt;
+            }
+
+            if (timeout != Timeout.InfiniteTimeSpan && Stopwatch.GetElapsedTime(started) >= timeout)
+            {
+                throw new TimeoutException(
+                    $"Transaction {HexConvert.ToHex(transactionHash.Span)} has no receipt after {timeout}; it may have been dropped or be underpriced.");
             }
 
             await Task.Delay(_options.ReceiptPollInterval, cancellationToken).ConfigureAwait(false);
@@ -291,7 +304,7 @@ public sealed class EthJsonRpcClient
     }
 
     private static EthLog ParseLog(JsonElement log) => new(
-        EthereumAddress.Parse(log.GetProperty("address").GetString()!),
+        Address(log.GetProperty("address")),
         log.GetProperty("topics").EnumerateArray().Select(t => Fixed32(t)).ToArray(),
         HexConvert.ParseData(log.GetProperty("data").GetString()),
         UInt64(log.GetProperty("blockNumber")),
@@ -311,7 +324,7 @@ public sealed class EthJsonRpcClient
             0 => false,
             _ => throw new FormatException("A receipt status is 0 or 1."),
         },
-        EthereumAddress.Parse(receipt.GetProperty("from").GetString()!),
+        Address(receipt.GetProperty("from")),
         OptionalAddress(receipt, "to"),
         OptionalAddress(receipt, "contractAddress"),
         UInt64(receipt.GetProperty("gasUsed")),
@@ -319,7 +332,14 @@ public sealed class EthJsonRpcClient
         receipt.GetProperty("logs").EnumerateArray().Select(ParseLog).ToArray());
 
     private static EthereumAddress? OptionalAddress(JsonElement element, string name) =>
-        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? EthereumAddress.Parse(value.GetString()!) : null;
+        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? Address(value) : null;
+
+    // A node may send null or a non-string where an address belongs: that must surface as a malformed result
+    // (FormatException, mapped by Parse), not as the ArgumentNullException of EthereumAddress.Parse.
+    private static EthereumAddress Address(JsonElement element) =>
+        EthereumAddress.TryParse(element.GetString(), out EthereumAddress address)
+            ? address
+            : throw new FormatException("Expected a 0x-prefixed 20-byte address.");
 
     private static byte[] Fixed32(JsonElement element)
     {

@@ -11,4 +11,11 @@ public sealed class EthJsonRpcClientOptions
 
     /// <summary>Delay between eth_getTransactionReceipt polls while waiting for a receipt. Default: 250 ms.</summary>
     public TimeSpan ReceiptPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long <see cref="EthJsonRpcClient.WaitForReceiptAsync"/> polls before it gives up with a
+    /// <see cref="TimeoutException"/> (a dropped or underpriced transaction is never mined, so an unbounded wait would
+    /// hang its caller). <see cref="Timeout.InfiniteTimeSpan"/> waits until cancelled. Default: 5 minutes.
+    /// </summary>
+    public TimeSpan ReceiptTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

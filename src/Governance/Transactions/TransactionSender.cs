@@ -31,6 +31,7 @@ public sealed class TransactionSender : IDisposable
 
         _client = client;
         _options = options ?? new TransactionSenderOptions();
+        ValidateOptions(_options);
         _privateKey = privateKey.ToArray();
         Address = EthereumAddress.FromPrivateKey(_privateKey);
     }
@@ -95,6 +96,26 @@ public sealed class TransactionSender : IDisposable
     {
         TransactionReceipt receipt = await SendAndWaitAsync(null, initCode, default, cancellationToken).ConfigureAwait(false);
         return receipt.ContractAddress ?? throw new InvalidOperationException("The deployment receipt has no contract address.");
+    }
+
+    private static void ValidateOptions(TransactionSenderOptions options)
+    {
+        // Below 100 % the gas limit is under the estimate and the transaction runs out of gas (and still pays for it);
+        // a non-positive multiplier or cap could never produce a valid fee.
+        if (options.GasLimitPercent is < 100 or > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.GasLimitPercent, "GasLimitPercent must be between 100 and 1000.");
+        }
+
+        if (options.BaseFeeMultiplier < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BaseFeeMultiplier, "BaseFeeMultiplier must be at least 1.");
+        }
+
+        if (options.MaxFeePerGasCap.Sign <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxFeePerGasCap, "MaxFeePerGasCap must be positive.");
+        }
     }
 
     /// <inheritdoc/>

@@ -5,10 +5,10 @@ namespace Kms.Governance.Transactions;
 /// <summary>Options of <see cref="TransactionSender"/>.</summary>
 public sealed class TransactionSenderOptions
 {
-    /// <summary>Multiplier (percent) applied to eth_estimateGas. Default: 125 (25 % headroom).</summary>
+    /// <summary>Multiplier (percent) applied to eth_estimateGas, 100 to 1000. Default: 125 (25 % headroom).</summary>
     public int GasLimitPercent { get; set; } = 125;
 
-    /// <summary>maxFeePerGas = BaseFeeMultiplier × next base fee + tip. Default: 2 (survives several full blocks).</summary>
+    /// <summary>maxFeePerGas = BaseFeeMultiplier × next base fee + tip; at least 1. Default: 2 (survives several full blocks).</summary>
     public int BaseFeeMultiplier { get; set; } = 2;
 
     /// <summary>Upper bound for maxFeePerGas in wei; sending fails rather than paying more. Default: 500 gwei.</summary>

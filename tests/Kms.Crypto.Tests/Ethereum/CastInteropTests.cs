@@ -1,5 +1,6 @@
 using System.Text;
 using Kms.Crypto.Ethereum;
+using Kms.Tests.Shared;
 
 namespace Kms.Crypto.Tests.Ethereum;
 
@@ -22,14 +23,14 @@ public sealed class CastInteropTests
             string message = s_messages[i];
 
             byte[] ours = Eip191.SignPersonalMessage(Encoding.UTF8.GetBytes(message), key);
-            string castSignature = FoundryTool.Run("cast", "wallet", "sign", "--private-key", keyHex, message);
+            string castSignature = FoundryTools.Run("cast", "wallet", "sign", "--private-key", keyHex, message);
             Assert.Equal(castSignature, "0x" + Convert.ToHexStringLower(ours));
 
-            string address = FoundryTool.Run("cast", "wallet", "address", "--private-key", keyHex);
+            string address = FoundryTools.Run("cast", "wallet", "address", "--private-key", keyHex);
             Assert.Equal(address, EthereumAddress.FromPrivateKey(key).ToString());
 
             // cast exits non-zero when the signature does not verify.
-            FoundryTool.Run("cast", "wallet", "verify", "--address", address, message, "0x" + Convert.ToHexStringLower(ours));
+            FoundryTools.Run("cast", "wallet", "verify", "--address", address, message, "0x" + Convert.ToHexStringLower(ours));
             Assert.Equal(EthereumAddress.Parse(address), Eip191.RecoverPersonalMessageSigner(Encoding.UTF8.GetBytes(message), Convert.FromHexString(castSignature[2..])));
         }
     }
@@ -39,7 +40,7 @@ public sealed class CastInteropTests
     {
         foreach (string message in s_messages)
         {
-            string castHash = FoundryTool.Run("cast", "keccak", message);
+            string castHash = FoundryTools.Run("cast", "keccak", message);
             Assert.Equal(castHash, "0x" + Convert.ToHexStringLower(Keccak256.HashData(Encoding.UTF8.GetBytes(message))));
         }
     }
@@ -49,7 +50,7 @@ public sealed class CastInteropTests
     {
         byte[] signature = Eip191.SignPersonalMessage("hello"u8, Secp256k1Tests.s_web3Key);
         string address = EthereumAddress.FromPrivateKey(Secp256k1Tests.s_web3Key).ToString();
-        Assert.Throws<InvalidOperationException>(() => FoundryTool.Run("cast", "wallet", "verify", "--address", address, "hellO", "0x" + Convert.ToHexStringLower(signature)));
+        Assert.Throws<InvalidOperationException>(() => FoundryTools.Run("cast", "wallet", "verify", "--address", address, "hellO", "0x" + Convert.ToHexStringLower(signature)));
         Assert.False(Eip191.Verify("hellO"u8, signature, EthereumAddress.Parse(address)));
         Assert.True(Eip191.Verify("hello"u8, signature, EthereumAddress.Parse(address)));
     }

@@ -1,7 +1,8 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Kms.Crypto.Ethereum;
+using Kms.Crypto.Tests.Rsa;
+using Kms.Tests.Shared;
 
 namespace Kms.Crypto.Tests.Ethereum;
 
@@ -22,26 +23,12 @@ public sealed class OperatorSignatureTests
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         byte[] spki = key.ExportSubjectPublicKeyInfo();
-        string derFile = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllBytes(derFile, spki);
-            var info = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (string arg in new[] { "pkey", "-pubin", "-inform", "DER", "-in", derFile, "-outform", "PEM" })
-            {
-                info.ArgumentList.Add(arg);
-            }
+        using var openssl = new OpenSslCli();
+        string derPath = openssl.Write("spki.der", spki);
 
-            using Process process = Process.Start(info)!;
-            string expected = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.Equal(0, process.ExitCode);
-            Assert.Equal(expected, Encoding.ASCII.GetString(GoPem.Encode("PUBLIC KEY", spki)));
-        }
-        finally
-        {
-            File.Delete(derFile);
-        }
+        string expected = openssl.RunChecked("pkey", "-pubin", "-inform", "DER", "-in", derPath, "-outform", "PEM");
+
+        Assert.Equal(expected, Encoding.ASCII.GetString(GoPem.Encode("PUBLIC KEY", spki)));
     }
 
     [Fact]
@@ -96,7 +83,7 @@ public sealed class OperatorSignatureTests
         byte[] spki = key.ExportSubjectPublicKeyInfo();
         byte[] digest = OperatorSignature.ComputeDigest(spki);
 
-        string castSignature = FoundryTool.Run("cast", "wallet", "sign", "--no-hash", "--private-key", "0x" + Convert.ToHexStringLower(Secp256k1Tests.s_web3Key), "0x" + Convert.ToHexStringLower(digest));
+        string castSignature = FoundryTools.Run("cast", "wallet", "sign", "--no-hash", "--private-key", "0x" + Convert.ToHexStringLower(Secp256k1Tests.s_web3Key), "0x" + Convert.ToHexStringLower(digest));
         byte[] expected = Convert.FromHexString(castSignature[2..]);
         expected[64] -= 27; // cast prints V as 27/28, go-ethereum's crypto.Sign uses 0/1
 

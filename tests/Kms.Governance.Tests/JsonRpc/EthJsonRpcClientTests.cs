@@ -122,6 +122,46 @@ public sealed class EthJsonRpcClientTests(AnvilFixture chain) : IClassFixture<An
         await Assert.ThrowsAsync<JsonRpcTransportException>(() => client2.GetTransactionReceiptAsync(new byte[32]));
     }
 
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"address\":null,\"topics\":[],\"data\":\"0x\"}]}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"address\":7,\"topics\":[],\"data\":\"0x\"}]}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"address\":\"0x00000000000000000000000000000000000000000\",\"topics\":[],\"data\":\"0x\"}]}")]
+    public async Task LogWithNullOrMalformedAddress_IsATransportError(string body)
+    {
+        using var http = new HttpClient(new CannedHandler(body));
+        var client = new EthJsonRpcClient(http, new EthJsonRpcClientOptions { Endpoint = new Uri("http://127.0.0.1:9/") });
+        await Assert.ThrowsAsync<JsonRpcTransportException>(() => client.GetLogsAsync(new LogFilter()));
+    }
+
+    [Fact]
+    public async Task ReceiptWithNullSender_IsATransportError()
+    {
+        string hash = "\"0x" + new string('1', 64) + "\"";
+        string body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"transactionHash\":" + hash + ",\"blockNumber\":\"0x1\",\"blockHash\":" + hash
+            + ",\"status\":\"0x1\",\"from\":null,\"gasUsed\":\"0x1\",\"logs\":[]}}";
+        using var http = new HttpClient(new CannedHandler(body));
+        var client = new EthJsonRpcClient(http, new EthJsonRpcClientOptions { Endpoint = new Uri("http://127.0.0.1:9/") });
+        await Assert.ThrowsAsync<JsonRpcTransportException>(() => client.GetTransactionReceiptAsync(new byte[32]));
+    }
+
+    [Fact]
+    public async Task WaitForReceipt_GivesUpAfterReceiptTimeout()
+    {
+        using var http = new HttpClient(new NullResultHandler());
+        var client = new EthJsonRpcClient(http, new EthJsonRpcClientOptions
+        {
+            Endpoint = new Uri("http://127.0.0.1:9/"),
+            ReceiptPollInterval = TimeSpan.FromMilliseconds(20),
+            ReceiptTimeout = TimeSpan.FromMilliseconds(200),
+        });
+
+        // The caller passes no deadline of its own (as SendAndWaitAsync's callers often do); the safety net cancels
+        // the test, and a client without a receipt timeout fails it by hanging until then.
+        using var safetyNet = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        TimeoutException error = await Assert.ThrowsAsync<TimeoutException>(() => client.WaitForReceiptAsync(new byte[32], safetyNet.Token));
+        Assert.Contains("0x" + new string('0', 64), error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task OversizedResponse_IsRefused()
     {
@@ -177,6 +217,18 @@ public sealed class EthJsonRpcClientTests(AnvilFixture chain) : IClassFixture<An
         {
             await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
             return new HttpResponseMessage(HttpStatusCode.OK);
+        }
+    }
+
+    /// <summary>Answers every request with a null result (e.g. "no receipt yet"), echoing the request id.</summary>
+    private sealed class NullResultHandler : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            using var requestJson = System.Text.Json.JsonDocument.Parse(await request.Content!.ReadAsStringAsync(cancellationToken));
+            long id = requestJson.RootElement.GetProperty("id").GetInt64();
+            string body = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":null}";
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         }
     }
 

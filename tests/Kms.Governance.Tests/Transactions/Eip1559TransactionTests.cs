@@ -4,6 +4,7 @@ using Kms.Governance.Contracts;
 using Kms.Governance.Rlp;
 using Kms.Governance.Tests.Contracts;
 using Kms.Governance.Transactions;
+using Kms.Tests.Shared;
 
 namespace Kms.Governance.Tests.Transactions;
 
