@@ -93,6 +93,18 @@ public sealed class ActivationLifecycleTests
     }
 
     [Fact]
+    public async Task AStaleDirectoryEntryOnTheSameSiloIsReplaced()
+    {
+        await using var cluster = await Clusters.StartAsync(silos: 1);
+        var id = new GrainId(typeof(CounterGrain).FullName!, "stale");
+        var stale = new Kms.Actors.GrainDirectory.GrainAddress(id, cluster.Silos[0].Address!, Guid.NewGuid());
+        await cluster.Directory.RegisterAsync(stale, null, default);
+
+        Assert.Equal(1, await cluster.GrainFactory.GetGrain<ICounterGrain>("stale").IncrementSlowlyAsync());
+        Assert.NotEqual(stale, await cluster.Directory.LookupAsync(id, default));
+    }
+
+    [Fact]
     public async Task CorruptStateFailsActivationWithATypedErrorAndKeepsTheFile()
     {
         string directory = Path.Combine(Path.GetTempPath(), "kms-actors-" + Guid.NewGuid().ToString("N"));

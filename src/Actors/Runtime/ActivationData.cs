@@ -137,9 +137,11 @@ internal sealed partial class ActivationData : IGrainContext
         try
         {
             GrainAddress? previous = await _runtime.Directory.LookupAsync(GrainId, CancellationToken.None).ConfigureAwait(false);
-            if (previous is not null && !_runtime.Membership.IsDead(previous.Silo))
+            // Only an entry that cannot be live may be replaced: one on a dead silo, or one on this silo that is not
+            // this activation (the catalog holds one activation per grain, and it is this one: the entry is stale).
+            if (previous is not null && !_runtime.Membership.IsDead(previous.Silo) && previous.Silo != Address.Silo)
             {
-                previous = null; // only an activation on a dead silo may be replaced
+                previous = null;
             }
 
             GrainAddress winner = await _runtime.Directory.RegisterAsync(Address, previous, CancellationToken.None).ConfigureAwait(false);
