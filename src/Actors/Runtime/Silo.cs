@@ -15,6 +15,7 @@ public sealed partial class Silo : ISiloStatus, IAsyncDisposable
 {
     private static long s_lastGeneration;
     private readonly SiloTransportServer _server;
+    private readonly ClusterCertificate? _certificate;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _background = [];
     private int _started;
@@ -39,7 +40,8 @@ public sealed partial class Silo : ISiloStatus, IAsyncDisposable
         Catalog = new Catalog(this);
         Router = new GrainRouter(this);
         GrainFactory = new GrainFactory(Interfaces, Router);
-        Transport = new SiloTransportClient(options.Calls.MaxMessageSize);
+        _certificate = options.ClusterCertificate is { } certificate ? new ClusterCertificate(certificate) : null;
+        Transport = new SiloTransportClient(options.Calls.MaxMessageSize, _certificate);
         _server = new SiloTransportServer(Router, loggerFactory);
     }
 
@@ -90,7 +92,7 @@ public sealed partial class Silo : ISiloStatus, IAsyncDisposable
             throw new InvalidOperationException("The silo was already started.");
         }
 
-        int port = await _server.StartAsync(Options.Host, Options.Port, Options.Calls.MaxMessageSize, cancellationToken).ConfigureAwait(false);
+        int port = await _server.StartAsync(Options.Host, Options.Port, Options.Calls.MaxMessageSize, _certificate, cancellationToken).ConfigureAwait(false);
         Address = new SiloAddress(Options.Host, port, NextGeneration());
         if (MembershipTable is InMemoryMembershipTable inMemory)
         {
