@@ -61,11 +61,12 @@ internal sealed partial class GrainRouter(Silo silo) : IGrainCallInvoker
                     }
 
                     activation = silo.Catalog.GetOrCreate(item.GrainClass, item.GrainId);
-                    if (!activation.TryEnqueue(item))
+                    if (activation.TryEnqueue(item))
                     {
-                        await activation.Stopped.ConfigureAwait(false);
+                        return;
                     }
 
+                    await activation.Stopped.ConfigureAwait(false);
                     continue;
                 }
 
