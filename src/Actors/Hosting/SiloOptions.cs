@@ -125,6 +125,12 @@ public sealed class MembershipOptions
     /// with gossip). In-memory tables also push changes at once.</summary>
     public TimeSpan RefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a stopping silo keeps its transport open after writing its Dead status, answering new
+    /// requests with "unavailable" (which callers retry elsewhere) while peers learn that it is gone, so that no
+    /// request races the closing connections. Default 2 seconds (peers using in-memory tables learn at once; table
+    /// readers learn within <see cref="RefreshPeriod"/>, and their calls meanwhile are retried on refusal).</summary>
+    public TimeSpan ShutdownDrainTime { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often a silo writes its heartbeat. Default 10 seconds.</summary>
     public TimeSpan IAmAlivePeriod { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -106,8 +106,8 @@ public sealed partial class Silo : ISiloStatus, IAsyncDisposable
     }
 
     /// <summary>Graceful shutdown: ShuttingDown (no new activations; others stop placing here) → every activation
-    /// deactivates (<see cref="Grain.OnDeactivateAsync"/> runs, queued calls move to other silos) → Dead → transport
-    /// stops after in-flight requests complete. Whatever is still running when <paramref name="cancellationToken"/>
+    /// deactivates (<see cref="Grain.OnDeactivateAsync"/> runs, queued calls move to other silos) → Dead → drain time
+    /// (<see cref="MembershipOptions.ShutdownDrainTime"/>) → transport stops after in-flight requests complete. Whatever is still running when <paramref name="cancellationToken"/>
     /// fires fails with <see cref="SiloUnavailableException"/>.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -123,6 +123,7 @@ public sealed partial class Silo : ISiloStatus, IAsyncDisposable
             await Membership.SetLocalStatusAsync(SiloStatus.ShuttingDown, cancellationToken).ConfigureAwait(false);
             await Catalog.DeactivateAllAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is shutting down."), cancellationToken).ConfigureAwait(false);
             await Membership.SetLocalStatusAsync(SiloStatus.Dead, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.Membership.ShutdownDrainTime, TimeProvider, cancellationToken).ConfigureAwait(false);
             await _server.StopAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
