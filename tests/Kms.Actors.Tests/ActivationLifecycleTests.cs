@@ -50,15 +50,16 @@ public sealed class ActivationLifecycleTests
     {
         await using var cluster = await Clusters.StartAsync(silos: 1, silo =>
         {
-            silo.Collection.CollectionAge = TimeSpan.FromMilliseconds(200);
-            silo.Collection.CollectionQuantum = TimeSpan.FromMilliseconds(20);
+            silo.Collection.CollectionAge = TimeSpan.FromSeconds(1);
+            silo.Collection.CollectionQuantum = TimeSpan.FromMilliseconds(50);
         });
         var grain = cluster.GrainFactory.GetGrain<ICounterGrain>("busy");
-        Guid first = await grain.GetActivationIdAsync();
+        await grain.GetActivationIdAsync();
 
-        // A call running longer than the collection age keeps the activation.
-        await grain.DelayAsync(600);
-        Assert.Equal(first, await grain.GetActivationIdAsync());
+        // A call running 2.5 times the collection age keeps the activation: idleness counts from its end.
+        await grain.DelayAsync(2500);
+
+        Assert.Equal(0, GrainEvents.Count("busy", "deactivate:ActivationIdle"));
     }
 
     [Fact]
@@ -90,6 +91,18 @@ public sealed class ActivationLifecycleTests
         Assert.False(record.RecordExists);
         Assert.Equal("2", record.ETag);
         Assert.Equal(3, await grain.AddAndSaveAsync(3));
+    }
+
+    [Fact]
+    public async Task AStaleDirectoryEntryOnTheSameSiloIsReplaced()
+    {
+        await using var cluster = await Clusters.StartAsync(silos: 1);
+        var id = new GrainId(typeof(CounterGrain).FullName!, "stale");
+        var stale = new Kms.Actors.GrainDirectory.GrainAddress(id, cluster.Silos[0].Address!, Guid.NewGuid());
+        await cluster.Directory.RegisterAsync(stale, null, default);
+
+        Assert.Equal(1, await cluster.GrainFactory.GetGrain<ICounterGrain>("stale").IncrementSlowlyAsync());
+        Assert.NotEqual(stale, await cluster.Directory.LookupAsync(id, default));
     }
 
     [Fact]

@@ -150,6 +150,33 @@ public sealed class MultiSiloTests
     }
 
     [Fact]
+    public async Task InFlightAndQueuedCallsSurviveAGracefulStop()
+    {
+        await using var cluster = await Clusters.StartAsync(silos: 2);
+        string key = await KeyOnSiloAsync(cluster, "silo-2");
+        var grain = cluster.Silos[0].GrainFactory.GetGrain<ICounterGrain>(key);
+
+        Task running = grain.DelayAsync(1000);
+        await Task.Delay(100);
+        Task<int> queued = grain.IncrementSlowlyAsync();
+        Task stopping = cluster.StopSiloAsync(SiloOf(cluster, "silo-2"));
+
+        await running;                                  // the turn in progress completes on silo-2
+        Assert.Equal(1, await queued);                  // the queued call runs on the grain's next activation
+        await stopping;
+        Assert.Equal("silo-1", await grain.GetSiloNameAsync());
+    }
+
+    [Fact]
+    public async Task RemoteCallsTimeOut()
+    {
+        await using var cluster = await Clusters.StartAsync(silos: 2, silo => silo.Calls.ResponseTimeout = TimeSpan.FromMilliseconds(500));
+        string key = await KeyOnSiloAsync(cluster, "silo-2");
+
+        await Assert.ThrowsAsync<GrainCallTimeoutException>(() => cluster.Silos[0].GrainFactory.GetGrain<ICounterGrain>(key).DelayAsync(3000));
+    }
+
+    [Fact]
     public async Task AtMostOneActivationUnderConcurrentFirstCallsFromAllSilos()
     {
         await using var cluster = await Clusters.StartAsync(silos: 3);

@@ -37,8 +37,15 @@ public class GrainCallBenchmarks
     private IPingGrain[] _remote = null!;
     private readonly Task<int>[] _calls = new Task<int>[Concurrency];
 
+    // Synchronous setup/cleanup: the in-process toolchain (used on a loaded machine, where building a separate
+    // benchmark process times out) does not await Task-returning global setup.
     [GlobalSetup]
-    public async Task SetupAsync()
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup() => _cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
         _cluster = await TestCluster.StartAsync(new TestClusterOptions
         {
@@ -50,9 +57,6 @@ public class GrainCallBenchmarks
         _local = await FindGrainsAsync(caller, "silo-1");
         _remote = await FindGrainsAsync(caller, "silo-2");
     }
-
-    [GlobalCleanup]
-    public async Task CleanupAsync() => await _cluster.DisposeAsync();
 
     [Benchmark(OperationsPerInvoke = Concurrency)]
     public Task InSiloCalls() => RunAsync(_local);

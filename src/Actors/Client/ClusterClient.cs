@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Serialization.Metadata;
 using Kms.Actors.Runtime;
 using Kms.Actors.Serialization;
@@ -12,6 +13,10 @@ public sealed class ClusterClientOptions
 {
     /// <summary>Silo transport endpoints to use as gateways (<c>http://host:port/</c>). At least one is required.</summary>
     public IList<Uri> Gateways { get; } = [];
+
+    /// <summary>The cluster certificate (with private key) when the silos use mutual TLS. Only the host and port of
+    /// <see cref="Gateways"/> are used; the scheme follows this setting. Default <see langword="null"/> (h2c).</summary>
+    public X509Certificate2? ClusterCertificate { get; set; }
 
     /// <summary>Grain interfaces this client calls.</summary>
     public IList<Type> GrainInterfaces { get; } = [];
@@ -65,7 +70,7 @@ public sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker
         _options = options;
         var registry = GrainInterfaceRegistry.Create(options.GrainInterfaces, GrainInterfaceRegistry.CreateJsonOptions(options.JsonContexts));
         _factory = new GrainFactory(registry, this);
-        _transport = new SiloTransportClient(options.MaxMessageSize);
+        _transport = new SiloTransportClient(options.MaxMessageSize, options.ClusterCertificate is { } certificate ? new ClusterCertificate(certificate) : null);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ClusterClient>();
         _downUntil = new long[options.Gateways.Count];
     }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Serialization.Metadata;
 using Kms.Actors.GrainDirectory;
 using Kms.Actors.Membership;
@@ -11,12 +12,17 @@ public sealed class SiloOptions
     /// <summary>Name of the silo, unique among live silos; pinned grains' keys name it. Default: the machine name.</summary>
     public string SiloName { get; set; } = Environment.MachineName;
 
-    /// <summary>IP address the silo transport listens on and advertises. Default 127.0.0.1 (v1 transport is h2c
-    /// without TLS, so it must stay on loopback or a private, already-protected network).</summary>
+    /// <summary>IP address the silo transport listens on and advertises. Default 127.0.0.1 (without
+    /// <see cref="ClusterCertificate"/> the transport has no TLS and must stay on loopback).</summary>
     public string Host { get; set; } = "127.0.0.1";
 
     /// <summary>Port of the silo transport; 0 (default) takes a free port, readable from <see cref="ISiloStatus.Address"/>.</summary>
     public int Port { get; set; }
+
+    /// <summary>The cluster certificate (with private key). When set, the silo transport uses mutual TLS 1.3: the silo
+    /// presents it and accepts only silos and clients presenting the same certificate. Default <see langword="null"/>:
+    /// h2c without TLS, for loopback and development only.</summary>
+    public X509Certificate2? ClusterCertificate { get; set; }
 
     /// <summary>Grain classes hosted by this silo.</summary>
     public IList<Type> GrainClasses { get; } = [];
@@ -118,6 +124,12 @@ public sealed class MembershipOptions
     /// <summary>How often a silo re-reads the membership table. Default 5 seconds (a small cluster; Orleans uses 60 s
     /// with gossip). In-memory tables also push changes at once.</summary>
     public TimeSpan RefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a stopping silo keeps its transport open after writing its Dead status, answering new
+    /// requests with "unavailable" (which callers retry elsewhere) while peers learn that it is gone, so that no
+    /// request races the closing connections. Default 2 seconds (peers using in-memory tables learn at once; table
+    /// readers learn within <see cref="RefreshPeriod"/>, and their calls meanwhile are retried on refusal).</summary>
+    public TimeSpan ShutdownDrainTime { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How often a silo writes its heartbeat. Default 10 seconds.</summary>
     public TimeSpan IAmAlivePeriod { get; set; } = TimeSpan.FromSeconds(10);

@@ -9,8 +9,8 @@ namespace Kms.Actors.Membership;
 /// <param name="Generation">Start epoch of this incarnation (milliseconds since the Unix epoch, made unique).</param>
 public sealed record SiloAddress(string Host, int Port, long Generation)
 {
-    /// <summary>The transport base URI (h2c with prior knowledge in v1).</summary>
-    public Uri ToUri() => new($"http://{(Host.Contains(':') ? "[" + Host + "]" : Host)}:{Port.ToString(CultureInfo.InvariantCulture)}/");
+    /// <summary>The transport base URI: <c>http</c> (h2c) by default, <c>https</c> when the cluster uses mutual TLS.</summary>
+    public Uri ToUri(string scheme = "http") => new($"{scheme}://{(Host.Contains(':') ? "[" + Host + "]" : Host)}:{Port.ToString(CultureInfo.InvariantCulture)}/");
 
     /// <inheritdoc/>
     public override string ToString() => $"{Host}:{Port}@{Generation}";

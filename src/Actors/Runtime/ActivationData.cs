@@ -118,13 +118,23 @@ internal sealed partial class ActivationData : IGrainContext
 
     private async Task RunAsync()
     {
-        if (await TryActivateAsync().ConfigureAwait(false))
+        try
         {
-            await ServeAsync().ConfigureAwait(false);
-            await DeactivateAsync().ConfigureAwait(false);
+            if (await TryActivateAsync().ConfigureAwait(false))
+            {
+                await ServeAsync().ConfigureAwait(false);
+                await DeactivateAsync().ConfigureAwait(false);
+            }
         }
-
-        await StopAsync().ConfigureAwait(false);
+        catch (Exception ex)
+        {
+            // Only runtime failures get here (the directory, typically); the activation must still leave the catalog.
+            Log.LoopFailed(_runtime.Logger, GrainId, ex);
+        }
+        finally
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task<bool> TryActivateAsync()
@@ -137,9 +147,11 @@ internal sealed partial class ActivationData : IGrainContext
         try
         {
             GrainAddress? previous = await _runtime.Directory.LookupAsync(GrainId, CancellationToken.None).ConfigureAwait(false);
-            if (previous is not null && !_runtime.Membership.IsDead(previous.Silo))
+            // Only an entry that cannot be live may be replaced: one on a dead silo, or one on this silo that is not
+            // this activation (the catalog holds one activation per grain, and it is this one: the entry is stale).
+            if (previous is not null && !_runtime.Membership.IsDead(previous.Silo) && previous.Silo != Address.Silo)
             {
-                previous = null; // only an activation on a dead silo may be replaced
+                previous = null;
             }
 
             GrainAddress winner = await _runtime.Directory.RegisterAsync(Address, previous, CancellationToken.None).ConfigureAwait(false);
@@ -312,6 +324,9 @@ internal sealed partial class ActivationData : IGrainContext
 
         [LoggerMessage(4, LogLevel.Warning, "OnDeactivateAsync of {GrainId} failed; ignored.")]
         public static partial void DeactivateFailed(ILogger logger, GrainId grainId, Exception exception);
+
+        [LoggerMessage(6, LogLevel.Error, "The activation of {GrainId} failed outside grain code; it is discarded.")]
+        public static partial void LoopFailed(ILogger logger, GrainId grainId, Exception exception);
 
         [LoggerMessage(5, LogLevel.Debug, "{GrainId} is already active on {Silo}; calls are forwarded there.")]
         public static partial void DuplicateActivation(ILogger logger, GrainId grainId, Kms.Actors.Membership.SiloAddress silo);

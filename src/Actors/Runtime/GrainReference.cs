@@ -28,7 +28,9 @@ internal sealed class GrainReference(GrainInterfaceRegistry registry, GrainInter
 
 /// <summary>The proxy behind every grain reference handed to user code.</summary>
 /// <remarks>DispatchProxy costs one argument array and a dictionary lookup per call, small next to the JSON copy;
-/// the per-method work (return type adaptation, JSON contracts) is precompiled in <see cref="GrainMethod"/>.</remarks>
+/// the per-method work (return type adaptation, JSON contracts) is precompiled in <see cref="GrainMethod"/>.
+/// Public and unsealed only because <see cref="DispatchProxy"/> requires it.</remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public class GrainProxy : DispatchProxy
 {
     private GrainReference? _reference;

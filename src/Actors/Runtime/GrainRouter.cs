@@ -61,11 +61,12 @@ internal sealed partial class GrainRouter(Silo silo) : IGrainCallInvoker
                     }
 
                     activation = silo.Catalog.GetOrCreate(item.GrainClass, item.GrainId);
-                    if (!activation.TryEnqueue(item))
+                    if (activation.TryEnqueue(item))
                     {
-                        await activation.Stopped.ConfigureAwait(false);
+                        return;
                     }
 
+                    await activation.Stopped.ConfigureAwait(false);
                     continue;
                 }
 
@@ -170,7 +171,17 @@ internal sealed partial class GrainRouter(Silo silo) : IGrainCallInvoker
         var request = new GrainRequestEnvelope(Guid.NewGuid(), item.Method.Interface.Name, item.Method.Name, item.GrainId.Key,
             item.Arguments, (int)Math.Ceiling(remaining.TotalMilliseconds), FromSilo: true, forwardCount);
         using var deadline = new CancellationTokenSource(remaining, silo.TimeProvider);
-        (SendOutcome outcome, GrainResponseEnvelope? response) = await silo.Transport.SendAsync(target, request, deadline.Token).ConfigureAwait(false);
+        SendOutcome outcome;
+        GrainResponseEnvelope? response;
+        try
+        {
+            (outcome, response) = await silo.Transport.SendAsync(target, request, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new GrainCallTimeoutException($"Call to {item.Method} on {item.GrainId} at silo {target} did not complete within its deadline.");
+        }
+
         if (outcome == SendOutcome.NotDelivered || response!.Status == GrainResponseStatus.Unavailable)
         {
             Log.NotDelivered(silo.Logger, item.GrainId, target, response?.Message ?? "connection failed");

@@ -15,6 +15,7 @@ public sealed partial class Silo : ISiloStatus, IAsyncDisposable
 {
     private static long s_lastGeneration;
     private readonly SiloTransportServer _server;
+    private readonly ClusterCertificate? _certificate;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _background = [];
     private int _started;
@@ -39,7 +40,8 @@ public sealed partial class Silo : ISiloStatus, IAsyncDisposable
         Catalog = new Catalog(this);
         Router = new GrainRouter(this);
         GrainFactory = new GrainFactory(Interfaces, Router);
-        Transport = new SiloTransportClient(options.Calls.MaxMessageSize);
+        _certificate = options.ClusterCertificate is { } certificate ? new ClusterCertificate(certificate) : null;
+        Transport = new SiloTransportClient(options.Calls.MaxMessageSize, _certificate);
         _server = new SiloTransportServer(Router, loggerFactory);
     }
 
@@ -90,7 +92,7 @@ public sealed partial class Silo : ISiloStatus, IAsyncDisposable
             throw new InvalidOperationException("The silo was already started.");
         }
 
-        int port = await _server.StartAsync(Options.Host, Options.Port, Options.Calls.MaxMessageSize, cancellationToken).ConfigureAwait(false);
+        int port = await _server.StartAsync(Options.Host, Options.Port, Options.Calls.MaxMessageSize, _certificate, cancellationToken).ConfigureAwait(false);
         Address = new SiloAddress(Options.Host, port, NextGeneration());
         if (MembershipTable is InMemoryMembershipTable inMemory)
         {
@@ -104,8 +106,8 @@ public sealed partial class Silo : ISiloStatus, IAsyncDisposable
     }
 
     /// <summary>Graceful shutdown: ShuttingDown (no new activations; others stop placing here) → every activation
-    /// deactivates (<see cref="Grain.OnDeactivateAsync"/> runs, queued calls move to other silos) → Dead → transport
-    /// stops after in-flight requests complete. Whatever is still running when <paramref name="cancellationToken"/>
+    /// deactivates (<see cref="Grain.OnDeactivateAsync"/> runs, queued calls move to other silos) → Dead → drain time
+    /// (<see cref="MembershipOptions.ShutdownDrainTime"/>) → transport stops after in-flight requests complete. Whatever is still running when <paramref name="cancellationToken"/>
     /// fires fails with <see cref="SiloUnavailableException"/>.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -121,6 +123,7 @@ public sealed partial class Silo : ISiloStatus, IAsyncDisposable
             await Membership.SetLocalStatusAsync(SiloStatus.ShuttingDown, cancellationToken).ConfigureAwait(false);
             await Catalog.DeactivateAllAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is shutting down."), cancellationToken).ConfigureAwait(false);
             await Membership.SetLocalStatusAsync(SiloStatus.Dead, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.Membership.ShutdownDrainTime, TimeProvider, cancellationToken).ConfigureAwait(false);
             await _server.StopAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -99,6 +99,7 @@ public sealed class TestCluster : IAsyncDisposable
             silo.MembershipTable = MembershipTable;
             silo.GrainDirectory = Directory;
             silo.StorageProviders[PersistentStateAttribute.DefaultStorageName] = Storage;
+            silo.Membership.ShutdownDrainTime = TimeSpan.FromMilliseconds(100); // in-memory membership: peers learn at once
             _options.ConfigureSilo?.Invoke(silo);
         });
         ServiceProvider provider = services.BuildServiceProvider();

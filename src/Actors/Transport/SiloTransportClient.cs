@@ -27,11 +27,17 @@ internal sealed class SiloTransportClient : IDisposable
     private readonly ConcurrentDictionary<(string Host, int Port), Uri> _uris = new();
     private readonly int _maxMessageSize;
 
-    public SiloTransportClient(int maxMessageSize)
+    private readonly string _scheme;
+
+    /// <summary>Creates the client; with <paramref name="clusterCertificate"/>, calls use mutual TLS (https),
+    /// otherwise h2c.</summary>
+    public SiloTransportClient(int maxMessageSize, ClusterCertificate? clusterCertificate = null)
     {
         _maxMessageSize = maxMessageSize;
+        _scheme = clusterCertificate is null ? "http" : "https";
         _http = new HttpClient(new SocketsHttpHandler
         {
+            SslOptions = clusterCertificate?.ClientOptions() ?? new System.Net.Security.SslClientAuthenticationOptions(),
             EnableMultipleHttp2Connections = true,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             ConnectTimeout = TimeSpan.FromSeconds(5),
@@ -50,7 +56,7 @@ internal sealed class SiloTransportClient : IDisposable
 
     public async Task<(SendOutcome Outcome, GrainResponseEnvelope? Response)> SendAsync(string host, int port, GrainRequestEnvelope request, CancellationToken cancellationToken)
     {
-        Uri uri = _uris.GetOrAdd((host, port), static key => new Uri(new SiloAddress(key.Host, key.Port, 0).ToUri(), CallPath));
+        Uri uri = _uris.GetOrAdd((host, port), static (key, scheme) => new Uri(new SiloAddress(key.Host, key.Port, 0).ToUri(scheme), CallPath), _scheme);
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, TransportJsonContext.Default.GrainRequestEnvelope));
         content.Headers.ContentType = s_json;
         using var message = new HttpRequestMessage(HttpMethod.Post, uri)

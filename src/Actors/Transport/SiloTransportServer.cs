@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -14,8 +15,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Kms.Actors.Transport;
 
-/// <summary>The silo's transport endpoint: a private Kestrel server speaking HTTP/2 only (h2c with prior knowledge;
-/// TLS is not in v1), with one route that accepts <see cref="GrainRequestEnvelope"/>s.</summary>
+/// <summary>The silo's transport endpoint: a private Kestrel server speaking HTTP/2 only (h2c with prior knowledge, or
+/// mutual TLS with the cluster certificate), with one route that accepts <see cref="GrainRequestEnvelope"/>s.</summary>
 internal sealed partial class SiloTransportServer(GrainRouter router, ILoggerFactory loggerFactory) : IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<SiloTransportServer>();
@@ -23,7 +24,7 @@ internal sealed partial class SiloTransportServer(GrainRouter router, ILoggerFac
     private int _maxMessageSize;
 
     /// <summary>Starts listening; returns the actual port (when <paramref name="port"/> is 0).</summary>
-    public async Task<int> StartAsync(string host, int port, int maxMessageSize, CancellationToken cancellationToken)
+    public async Task<int> StartAsync(string host, int port, int maxMessageSize, ClusterCertificate? clusterCertificate, CancellationToken cancellationToken)
     {
         _maxMessageSize = maxMessageSize;
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -33,12 +34,24 @@ internal sealed partial class SiloTransportServer(GrainRouter router, ILoggerFac
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = maxMessageSize;
-            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
-            kestrel.Listen(IPAddress.Parse(host), port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(IPAddress.Parse(host), port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (clusterCertificate is not null)
+                {
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = clusterCertificate.Certificate,
+                        ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                        ClientCertificateValidation = (peer, _, _) => clusterCertificate.Matches(peer),
+                        SslProtocols = System.Security.Authentication.SslProtocols.Tls13,
+                    });
+                }
+            });
         });
         WebApplication app = builder.Build();
         app.Run(HandleAsync);
