@@ -57,13 +57,11 @@ internal struct P256FieldElement
             BinaryPrimitives.ReadUInt64BigEndian(bigEndian[16..]),
             BinaryPrimitives.ReadUInt64BigEndian(bigEndian[8..]),
             BinaryPrimitives.ReadUInt64BigEndian(bigEndian));
-        ulong borrow = 0;
-        Sbb(raw.L0, P0, ref borrow);
-        Sbb(raw.L1, P1, ref borrow);
-        Sbb(raw.L2, P2, ref borrow);
-        Sbb(raw.L3, P3, ref borrow);
+        // raw < p exactly when subtracting p borrows: ReduceOnce then keeps raw unchanged.
+        P256FieldElement reduced = ReduceOnce(raw.L0, raw.L1, raw.L2, raw.L3, 0);
+        ulong unchanged = EqualMask(reduced, raw);
         result = Multiply(raw, s_rSquared);
-        return borrow == 1;
+        return unchanged != 0;
     }
 
     /// <summary>Writes the (non-Montgomery) value as 32 big-endian bytes.</summary>
@@ -96,47 +94,275 @@ internal struct P256FieldElement
         a.L2 ^ (mask & (a.L2 ^ b.L2)),
         a.L3 ^ (mask & (a.L3 ^ b.L3)));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static P256FieldElement Add(in P256FieldElement a, in P256FieldElement b)
     {
-        ulong carry = 0;
-        ulong s0 = Adc(a.L0, b.L0, ref carry);
-        ulong s1 = Adc(a.L1, b.L1, ref carry);
-        ulong s2 = Adc(a.L2, b.L2, ref carry);
-        ulong s3 = Adc(a.L3, b.L3, ref carry);
+        // Carries are computed as comparisons turned into 0/1 values (setcc), never as branches.
+        ulong s0 = a.L0 + b.L0;
+        ulong carry = Bit(s0 < a.L0);
+        ulong s1 = a.L1 + b.L1;
+        ulong next = Bit(s1 < a.L1);
+        s1 += carry;
+        carry = next | Bit(s1 < carry);
+        ulong s2 = a.L2 + b.L2;
+        next = Bit(s2 < a.L2);
+        s2 += carry;
+        carry = next | Bit(s2 < carry);
+        ulong s3 = a.L3 + b.L3;
+        next = Bit(s3 < a.L3);
+        s3 += carry;
+        carry = next | Bit(s3 < carry);
         return ReduceOnce(s0, s1, s2, s3, carry);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static P256FieldElement Subtract(in P256FieldElement a, in P256FieldElement b)
     {
-        ulong borrow = 0;
-        ulong d0 = Sbb(a.L0, b.L0, ref borrow);
-        ulong d1 = Sbb(a.L1, b.L1, ref borrow);
-        ulong d2 = Sbb(a.L2, b.L2, ref borrow);
-        ulong d3 = Sbb(a.L3, b.L3, ref borrow);
-        // On underflow add p back (masked, no branch).
+        ulong d0 = a.L0 - b.L0;
+        ulong borrow = Bit(a.L0 < b.L0);
+        ulong d1 = a.L1 - b.L1;
+        ulong next = Bit(a.L1 < b.L1);
+        next |= Bit(d1 < borrow);
+        d1 -= borrow;
+        borrow = next;
+        ulong d2 = a.L2 - b.L2;
+        next = Bit(a.L2 < b.L2);
+        next |= Bit(d2 < borrow);
+        d2 -= borrow;
+        borrow = next;
+        ulong d3 = a.L3 - b.L3;
+        next = Bit(a.L3 < b.L3);
+        next |= Bit(d3 < borrow);
+        d3 -= borrow;
+        borrow = next;
+
+        // On underflow add p back (masked, no branch): p = (2^64 − 1, 2^32 − 1, 0, 2^64 − 2^32 + 1).
         ulong mask = 0 - borrow;
-        ulong carry = 0;
-        d0 = Adc(d0, P0 & mask, ref carry);
-        d1 = Adc(d1, P1 & mask, ref carry);
-        d2 = Adc(d2, P2 & mask, ref carry);
-        d3 = Adc(d3, P3 & mask, ref carry);
-        return new P256FieldElement(d0, d1, d2, d3);
+        ulong r0 = d0 + (P0 & mask);
+        ulong carry = Bit(r0 < d0);
+        ulong r1 = d1 + (P1 & mask);
+        next = Bit(r1 < d1);
+        r1 += carry;
+        carry = next | Bit(r1 < carry);
+        ulong r2 = d2 + carry;
+        carry = Bit(r2 < carry);
+        ulong r3 = d3 + (P3 & mask) + carry;
+        return new P256FieldElement(r0, r1, r2, r3);
     }
 
     internal static P256FieldElement Negate(in P256FieldElement a) => Subtract(Zero, a);
 
     internal static P256FieldElement Square(in P256FieldElement a) => Multiply(a, a);
 
-    /// <summary>Montgomery product a·b·2^−256 mod p (CIOS; −p^−1 mod 2^64 = 1 for this p, so m = t0).</summary>
+    /// <summary>Montgomery product a·b·2^−256 mod p (CIOS, fully unrolled; −p^−1 mod 2^64 = 1 for this p, so m = t0).</summary>
     internal static P256FieldElement Multiply(in P256FieldElement a, in P256FieldElement b)
     {
-        ulong t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
-        MultiplyRound(a, b.L0, ref t0, ref t1, ref t2, ref t3, ref t4);
-        MultiplyRound(a, b.L1, ref t0, ref t1, ref t2, ref t3, ref t4);
-        MultiplyRound(a, b.L2, ref t0, ref t1, ref t2, ref t3, ref t4);
-        MultiplyRound(a, b.L3, ref t0, ref t1, ref t2, ref t3, ref t4);
+        ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3;
+        ulong t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5;
+        ulong lo, hi, carry, m;
+
+        // Round 0: t += a·b0, then t = (t + m·p) / 2^64.
+        ulong b0 = b.L0;
+        hi = Math.BigMul(a0, b0, out lo);
+        lo += t0;
+        hi += Bit(lo < t0);
+        t0 = lo;
+        carry = hi;
+        hi = Math.BigMul(a1, b0, out lo);
+        lo += t1;
+        hi += Bit(lo < t1);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t1 = lo;
+        carry = hi;
+        hi = Math.BigMul(a2, b0, out lo);
+        lo += t2;
+        hi += Bit(lo < t2);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t2 = lo;
+        carry = hi;
+        hi = Math.BigMul(a3, b0, out lo);
+        lo += t3;
+        hi += Bit(lo < t3);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t3 = lo;
+        carry = hi;
+        t4 += carry;
+        t5 = Bit(t4 < carry);
+        m = t0;
+        carry = m; // m·p0 + t0 = m·(2^64 − 1) + m = m·2^64
+        hi = Math.BigMul(m, P1, out lo);
+        lo += t1;
+        hi += Bit(lo < t1);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t0 = lo;
+        carry = hi;
+        t1 = t2 + carry; // p2 = 0
+        carry = Bit(t1 < carry);
+        hi = Math.BigMul(m, P3, out lo);
+        lo += t3;
+        hi += Bit(lo < t3);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t2 = lo;
+        carry = hi;
+        t3 = t4 + carry;
+        t4 = t5 + Bit(t3 < carry);
+
+        // Round 1: t += a·b1, then t = (t + m·p) / 2^64.
+        ulong b1 = b.L1;
+        hi = Math.BigMul(a0, b1, out lo);
+        lo += t0;
+        hi += Bit(lo < t0);
+        t0 = lo;
+        carry = hi;
+        hi = Math.BigMul(a1, b1, out lo);
+        lo += t1;
+        hi += Bit(lo < t1);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t1 = lo;
+        carry = hi;
+        hi = Math.BigMul(a2, b1, out lo);
+        lo += t2;
+        hi += Bit(lo < t2);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t2 = lo;
+        carry = hi;
+        hi = Math.BigMul(a3, b1, out lo);
+        lo += t3;
+        hi += Bit(lo < t3);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t3 = lo;
+        carry = hi;
+        t4 += carry;
+        t5 = Bit(t4 < carry);
+        m = t0;
+        carry = m; // m·p0 + t0 = m·(2^64 − 1) + m = m·2^64
+        hi = Math.BigMul(m, P1, out lo);
+        lo += t1;
+        hi += Bit(lo < t1);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t0 = lo;
+        carry = hi;
+        t1 = t2 + carry; // p2 = 0
+        carry = Bit(t1 < carry);
+        hi = Math.BigMul(m, P3, out lo);
+        lo += t3;
+        hi += Bit(lo < t3);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t2 = lo;
+        carry = hi;
+        t3 = t4 + carry;
+        t4 = t5 + Bit(t3 < carry);
+
+        // Round 2: t += a·b2, then t = (t + m·p) / 2^64.
+        ulong b2 = b.L2;
+        hi = Math.BigMul(a0, b2, out lo);
+        lo += t0;
+        hi += Bit(lo < t0);
+        t0 = lo;
+        carry = hi;
+        hi = Math.BigMul(a1, b2, out lo);
+        lo += t1;
+        hi += Bit(lo < t1);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t1 = lo;
+        carry = hi;
+        hi = Math.BigMul(a2, b2, out lo);
+        lo += t2;
+        hi += Bit(lo < t2);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t2 = lo;
+        carry = hi;
+        hi = Math.BigMul(a3, b2, out lo);
+        lo += t3;
+        hi += Bit(lo < t3);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t3 = lo;
+        carry = hi;
+        t4 += carry;
+        t5 = Bit(t4 < carry);
+        m = t0;
+        carry = m; // m·p0 + t0 = m·(2^64 − 1) + m = m·2^64
+        hi = Math.BigMul(m, P1, out lo);
+        lo += t1;
+        hi += Bit(lo < t1);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t0 = lo;
+        carry = hi;
+        t1 = t2 + carry; // p2 = 0
+        carry = Bit(t1 < carry);
+        hi = Math.BigMul(m, P3, out lo);
+        lo += t3;
+        hi += Bit(lo < t3);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t2 = lo;
+        carry = hi;
+        t3 = t4 + carry;
+        t4 = t5 + Bit(t3 < carry);
+
+        // Round 3: t += a·b3, then t = (t + m·p) / 2^64.
+        ulong b3 = b.L3;
+        hi = Math.BigMul(a0, b3, out lo);
+        lo += t0;
+        hi += Bit(lo < t0);
+        t0 = lo;
+        carry = hi;
+        hi = Math.BigMul(a1, b3, out lo);
+        lo += t1;
+        hi += Bit(lo < t1);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t1 = lo;
+        carry = hi;
+        hi = Math.BigMul(a2, b3, out lo);
+        lo += t2;
+        hi += Bit(lo < t2);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t2 = lo;
+        carry = hi;
+        hi = Math.BigMul(a3, b3, out lo);
+        lo += t3;
+        hi += Bit(lo < t3);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t3 = lo;
+        carry = hi;
+        t4 += carry;
+        t5 = Bit(t4 < carry);
+        m = t0;
+        carry = m; // m·p0 + t0 = m·(2^64 − 1) + m = m·2^64
+        hi = Math.BigMul(m, P1, out lo);
+        lo += t1;
+        hi += Bit(lo < t1);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t0 = lo;
+        carry = hi;
+        t1 = t2 + carry; // p2 = 0
+        carry = Bit(t1 < carry);
+        hi = Math.BigMul(m, P3, out lo);
+        lo += t3;
+        hi += Bit(lo < t3);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t2 = lo;
+        carry = hi;
+        t3 = t4 + carry;
+        t4 = t5 + Bit(t3 < carry);
+
         return ReduceOnce(t0, t1, t2, t3, t4);
     }
 
@@ -161,38 +387,25 @@ internal struct P256FieldElement
         return result;
     }
 
-    /// <summary>One CIOS round: t = (t + a·bi + m·p) / 2^64 with m = t0 + a0·bi mod 2^64.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MultiplyRound(
-        in P256FieldElement a, ulong bi, ref ulong t0, ref ulong t1, ref ulong t2, ref ulong t3, ref ulong t4)
-    {
-        ulong carry = 0;
-        t0 = Mac(a.L0, bi, t0, ref carry);
-        t1 = Mac(a.L1, bi, t1, ref carry);
-        t2 = Mac(a.L2, bi, t2, ref carry);
-        t3 = Mac(a.L3, bi, t3, ref carry);
-        ulong top = 0;
-        t4 = Adc(t4, carry, ref top);
-
-        ulong m = t0;
-        carry = 0;
-        Mac(m, P0, t0, ref carry); // the low word is zero by the choice of m
-        t0 = Mac(m, P1, t1, ref carry);
-        t1 = Adc(t2, 0, ref carry); // p2 = 0: only the carry moves
-        t2 = Mac(m, P3, t3, ref carry);
-        t3 = Adc(t4, 0, ref carry);
-        t4 = top + carry;
-    }
-
     /// <summary>Returns (carry·2^256 + s) mod p for a value below 2p (one masked subtraction of p).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static P256FieldElement ReduceOnce(ulong s0, ulong s1, ulong s2, ulong s3, ulong carry)
     {
-        ulong borrow = 0;
-        ulong d0 = Sbb(s0, P0, ref borrow);
-        ulong d1 = Sbb(s1, P1, ref borrow);
-        ulong d2 = Sbb(s2, P2, ref borrow);
-        ulong d3 = Sbb(s3, P3, ref borrow);
+        ulong d0 = s0 - P0;
+        ulong borrow = Bit(s0 < P0);
+        ulong d1 = s1 - P1;
+        ulong next = Bit(s1 < P1);
+        next |= Bit(d1 < borrow);
+        d1 -= borrow;
+        borrow = next;
+        ulong d2 = s2 - borrow; // p2 = 0
+        borrow = Bit(s2 < borrow);
+        ulong d3 = s3 - P3;
+        next = Bit(s3 < P3);
+        next |= Bit(d3 < borrow);
+        d3 -= borrow;
+        borrow = next;
+
         // The value minus p is negative exactly when there was no carry out and the subtraction borrowed.
         ulong keep = 0 - (borrow & (carry ^ 1));
         return new P256FieldElement(
@@ -202,30 +415,7 @@ internal struct P256FieldElement
             d3 ^ (keep & (d3 ^ s3)));
     }
 
-    /// <summary>a + b + carry; carry (0 or 1) is updated.</summary>
+    /// <summary>0 or 1 from a comparison result, without a branch (the IL is a compare instruction, not a jump).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong Adc(ulong a, ulong b, ref ulong carry)
-    {
-        UInt128 sum = (UInt128)a + b + carry;
-        carry = (ulong)(sum >> 64);
-        return (ulong)sum;
-    }
-
-    /// <summary>a − b − borrow; borrow (0 or 1) is updated.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong Sbb(ulong a, ulong b, ref ulong borrow)
-    {
-        UInt128 difference = (UInt128)a - b - borrow;
-        borrow = (ulong)(difference >> 64) & 1;
-        return (ulong)difference;
-    }
-
-    /// <summary>a·b + c + carry; never overflows 128 bits. carry receives the high word.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong Mac(ulong a, ulong b, ulong c, ref ulong carry)
-    {
-        UInt128 t = Math.BigMul(a, b) + c + carry;
-        carry = (ulong)(t >> 64);
-        return (ulong)t;
-    }
+    private static ulong Bit(bool value) => Unsafe.BitCast<bool, byte>(value);
 }
