@@ -29,7 +29,7 @@ internal static class P256ScalarMultiplier
     /// <summary>The base point G.</summary>
     internal static P256ProjectivePoint Generator { get; } = CreateGenerator();
 
-    /// <summary>k·P in constant time (fixed 4-bit windows: 252 doublings and 64 additions for every k).</summary>
+    /// <summary>k·P in constant time (fixed 4-bit windows: 252 doublings and 64 complete additions for every k).</summary>
     internal static P256ProjectivePoint Multiply(in P256ProjectivePoint point, ReadOnlySpan<byte> scalar)
     {
         CheckScalar(scalar);
@@ -43,10 +43,7 @@ internal static class P256ScalarMultiplier
             {
                 if (window != 0)
                 {
-                    for (int i = 0; i < WindowBits; i++)
-                    {
-                        accumulator = P256ProjectivePoint.Double(accumulator);
-                    }
+                    accumulator = P256ProjectivePoint.DoubleRepeated(accumulator, WindowBits);
                 }
 
                 Lookup(table, Digit(scalar, window), ref entry);
@@ -116,10 +113,7 @@ internal static class P256ScalarMultiplier
         {
             if (started)
             {
-                for (int i = 0; i < WindowBits; i++)
-                {
-                    accumulator = P256ProjectivePoint.Double(accumulator);
-                }
+                accumulator = P256ProjectivePoint.DoubleRepeated(accumulator, WindowBits);
             }
 
             for (int i = 0; i < points.Length; i++)

@@ -104,6 +104,30 @@ public class P256ScalarMultiplierTests
     }
 
     [Fact]
+    public void RepeatedDoublingInJacobianCoordinatesAgreesWithCompleteDoubling()
+    {
+        var random = new Random(4);
+        for (int i = 0; i < 10; i++)
+        {
+            ECPoint p = Reference(P256Curve.Generator, RandomScalar(random));
+            P256ProjectivePoint expected = P256Curve.ToProjective(p);
+            for (int count = 1; count <= 5; count++)
+            {
+                expected = P256ProjectivePoint.Double(expected);
+                P256ProjectivePoint actual = P256ProjectivePoint.DoubleRepeated(P256Curve.ToProjective(p), count);
+                Assert.True(P256ProjectivePoint.AreEqual(expected, actual));
+                Assert.True(actual.IsOnCurve());
+                Assert.Equal(p.TimesPow2(count).Normalize(), P256Curve.ToECPoint(actual));
+            }
+        }
+
+        P256ProjectivePoint identity = P256ProjectivePoint.DoubleRepeated(P256ProjectivePoint.Identity, 4);
+        Assert.True(P256Curve.ToECPoint(identity).IsInfinity);
+        Assert.True(P256ProjectivePoint.AreEqual(P256ProjectivePoint.Identity, identity));
+        Assert.True(P256Curve.ToECPoint(P256ProjectivePoint.Add(identity, P256ScalarMultiplier.Generator)).Equals(P256Curve.Generator));
+    }
+
+    [Fact]
     public void GeneratorTableEntriesAgreeWithBouncyCastle()
     {
         // Every table entry d·16^i·G is selected by the scalar d·16^i alone; the reference walks the same values.
@@ -121,6 +145,17 @@ public class P256ScalarMultiplierTests
 
             power = power.TimesPow2(4).Normalize();
         }
+    }
+
+    [Fact]
+    public void NegativeAndOversizedScalarsAreReducedModuloTheOrder()
+    {
+        ECPoint p = Reference(P256Curve.Generator, new BigInteger("c0ffee", 16));
+        Assert.Equal(p.Negate().Normalize(), P256Curve.Multiply(p, BigInteger.One.Negate()));
+        Assert.Equal(P256Curve.Generator.Negate().Normalize(), P256Curve.MultiplyGenerator(BigInteger.One.Negate()));
+        BigInteger big = s_n.Multiply(BigInteger.ValueOf(5)).Add(BigInteger.ValueOf(77));
+        Assert.Equal(Reference(p, BigInteger.ValueOf(77)), P256Curve.Multiply(p, big));
+        Assert.Equal(Reference(P256Curve.Generator, BigInteger.ValueOf(77)), P256Curve.SumOfTwoMultiplies(P256Curve.Generator, big, p, s_n));
     }
 
     [Fact]
