@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace Kms.Crypto.P256;
@@ -13,6 +14,8 @@ namespace Kms.Crypto.P256;
 /// 128-bit arithmetic, reductions use masks). The only data-dependent-looking loop, in <see cref="Invert"/>, runs over
 /// the bits of the public constant p − 2.
 /// </remarks>
+// Sequential: points are read as consecutive limbs by the constant-time table scans.
+[StructLayout(LayoutKind.Sequential)]
 internal struct P256FieldElement
 {
     internal ulong L0;

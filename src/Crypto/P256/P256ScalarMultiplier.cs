@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Kms.Crypto.P256;
 
@@ -46,7 +47,7 @@ internal static class P256ScalarMultiplier
                     accumulator = P256ProjectivePoint.DoubleRepeated(accumulator, WindowBits);
                 }
 
-                Lookup(table, Digit(scalar, window), ref entry);
+                Lookup(table, Digit(scalar, window), 0, ref entry);
                 accumulator = P256ProjectivePoint.Add(accumulator, entry);
             }
 
@@ -72,12 +73,8 @@ internal static class P256ScalarMultiplier
             {
                 ReadOnlySpan<P256ProjectivePoint> row = s_generatorTable.AsSpan(window * (TableSize - 1), TableSize - 1);
                 uint digit = Digit(scalar, window);
-                entry = P256ProjectivePoint.Identity;
-                for (int d = 1; d < TableSize; d++)
-                {
-                    entry = P256ProjectivePoint.Select(entry, row[d - 1], EqualMask((uint)d, digit));
-                }
-
+                Lookup(row, digit, 1, ref entry); // row[d − 1] = d·16^i·G; digit 0 matches nothing and gives zeros
+                entry = P256ProjectivePoint.Select(entry, P256ProjectivePoint.Identity, EqualMask(0, digit));
                 accumulator = P256ProjectivePoint.Add(accumulator, entry);
             }
 
@@ -142,14 +139,35 @@ internal static class P256ScalarMultiplier
         }
     }
 
-    /// <summary>Copies table[digit] into <paramref name="result"/>, reading every entry (no secret-dependent address).</summary>
-    private static void Lookup(ReadOnlySpan<P256ProjectivePoint> table, uint digit, ref P256ProjectivePoint result)
+    /// <summary>
+    /// Copies the entry whose index plus <paramref name="firstIndex"/> equals <paramref name="digit"/> (all zeros when
+    /// none does) into <paramref name="result"/>. Every limb of every entry is read and masked: no secret-dependent
+    /// address or branch, and no per-entry struct copies.
+    /// </summary>
+    private static void Lookup(ReadOnlySpan<P256ProjectivePoint> table, uint digit, uint firstIndex, ref P256ProjectivePoint result)
     {
-        result = table[0];
-        for (int d = 1; d < table.Length; d++)
+        ReadOnlySpan<ulong> limbs = MemoryMarshal.Cast<P256ProjectivePoint, ulong>(table);
+        ulong x0 = 0, x1 = 0, x2 = 0, x3 = 0, y0 = 0, y1 = 0, y2 = 0, y3 = 0, z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+        for (int d = 0; d < table.Length; d++)
         {
-            result = P256ProjectivePoint.Select(result, table[d], EqualMask((uint)d, digit));
+            ulong mask = EqualMask((uint)d + firstIndex, digit);
+            ReadOnlySpan<ulong> e = limbs.Slice(d * 12, 12);
+            x0 |= e[0] & mask;
+            x1 |= e[1] & mask;
+            x2 |= e[2] & mask;
+            x3 |= e[3] & mask;
+            y0 |= e[4] & mask;
+            y1 |= e[5] & mask;
+            y2 |= e[6] & mask;
+            y3 |= e[7] & mask;
+            z0 |= e[8] & mask;
+            z1 |= e[9] & mask;
+            z2 |= e[10] & mask;
+            z3 |= e[11] & mask;
         }
+
+        result = new P256ProjectivePoint(
+            new P256FieldElement(x0, x1, x2, x3), new P256FieldElement(y0, y1, y2, y3), new P256FieldElement(z0, z1, z2, z3));
     }
 
     /// <summary>Nibble <paramref name="window"/> of the big-endian scalar, counted from the most significant one.</summary>
