@@ -154,7 +154,184 @@ internal struct P256FieldElement
 
     internal static P256FieldElement Negate(in P256FieldElement a) => Subtract(Zero, a);
 
-    internal static P256FieldElement Square(in P256FieldElement a) => Multiply(a, a);
+    /// <summary>
+    /// Montgomery square a²·2^−256 mod p: the 512-bit square from 10 word products (cross products once, doubled),
+    /// then four reduction rounds on the low half and one final addition of the high half (the sum is below 2p).
+    /// </summary>
+    internal static P256FieldElement Square(in P256FieldElement a)
+    {
+        ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3;
+        ulong lo, hi, carry, next;
+
+        // Cross products a_i·a_j, i < j, at words 1..6.
+        hi = MultiplyHigh(a0, a1);
+        ulong r1 = a0 * a1;
+        carry = hi;
+        hi = MultiplyHigh(a0, a2);
+        lo = (a0 * a2) + carry;
+        hi += Bit(lo < carry);
+        ulong r2 = lo;
+        carry = hi;
+        hi = MultiplyHigh(a0, a3);
+        lo = (a0 * a3) + carry;
+        hi += Bit(lo < carry);
+        ulong r3 = lo;
+        ulong r4 = hi;
+        hi = MultiplyHigh(a1, a2);
+        lo = (a1 * a2) + r3;
+        hi += Bit(lo < r3);
+        r3 = lo;
+        carry = hi;
+        hi = MultiplyHigh(a1, a3);
+        lo = (a1 * a3) + r4;
+        hi += Bit(lo < r4);
+        lo += carry;
+        hi += Bit(lo < carry);
+        r4 = lo;
+        ulong r5 = hi;
+        hi = MultiplyHigh(a2, a3);
+        lo = (a2 * a3) + r5;
+        hi += Bit(lo < r5);
+        r5 = lo;
+        ulong r6 = hi;
+
+        // Double them.
+        ulong r7 = r6 >> 63;
+        r6 = (r6 << 1) | (r5 >> 63);
+        r5 = (r5 << 1) | (r4 >> 63);
+        r4 = (r4 << 1) | (r3 >> 63);
+        r3 = (r3 << 1) | (r2 >> 63);
+        r2 = (r2 << 1) | (r1 >> 63);
+        r1 <<= 1;
+
+        // Add the squares a_i² at words 2i, 2i + 1.
+        ulong r0 = a0 * a0;
+        carry = MultiplyHigh(a0, a0);
+        r1 += carry;
+        carry = Bit(r1 < carry);
+        lo = a1 * a1;
+        hi = MultiplyHigh(a1, a1);
+        r2 += lo;
+        next = Bit(r2 < lo);
+        r2 += carry;
+        carry = next | Bit(r2 < carry);
+        r3 += hi;
+        next = Bit(r3 < hi);
+        r3 += carry;
+        carry = next | Bit(r3 < carry);
+        lo = a2 * a2;
+        hi = MultiplyHigh(a2, a2);
+        r4 += lo;
+        next = Bit(r4 < lo);
+        r4 += carry;
+        carry = next | Bit(r4 < carry);
+        r5 += hi;
+        next = Bit(r5 < hi);
+        r5 += carry;
+        carry = next | Bit(r5 < carry);
+        lo = a3 * a3;
+        hi = MultiplyHigh(a3, a3);
+        r6 += lo;
+        next = Bit(r6 < lo);
+        r6 += carry;
+        carry = next | Bit(r6 < carry);
+        r7 += hi;
+        next = Bit(r7 < hi);
+        r7 += carry;
+        carry = next | Bit(r7 < carry);
+
+        // Reduce the low half: four rounds t = (t + m·p) / 2^64 with m = t0 (each result stays below 2^256).
+        ulong t0 = r0, t1 = r1, t2 = r2, t3 = r3, m;
+        m = t0;
+        carry = m; // m·p0 + t0 = m·2^64
+        hi = MultiplyHigh(m, P1);
+        lo = (m * P1) + t1;
+        hi += Bit(lo < t1);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t0 = lo;
+        carry = hi;
+        t1 = t2 + carry; // p2 = 0
+        carry = Bit(t1 < carry);
+        hi = MultiplyHigh(m, P3);
+        lo = (m * P3) + t3;
+        hi += Bit(lo < t3);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t2 = lo;
+        t3 = hi;
+        m = t0;
+        carry = m; // m·p0 + t0 = m·2^64
+        hi = MultiplyHigh(m, P1);
+        lo = (m * P1) + t1;
+        hi += Bit(lo < t1);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t0 = lo;
+        carry = hi;
+        t1 = t2 + carry; // p2 = 0
+        carry = Bit(t1 < carry);
+        hi = MultiplyHigh(m, P3);
+        lo = (m * P3) + t3;
+        hi += Bit(lo < t3);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t2 = lo;
+        t3 = hi;
+        m = t0;
+        carry = m; // m·p0 + t0 = m·2^64
+        hi = MultiplyHigh(m, P1);
+        lo = (m * P1) + t1;
+        hi += Bit(lo < t1);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t0 = lo;
+        carry = hi;
+        t1 = t2 + carry; // p2 = 0
+        carry = Bit(t1 < carry);
+        hi = MultiplyHigh(m, P3);
+        lo = (m * P3) + t3;
+        hi += Bit(lo < t3);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t2 = lo;
+        t3 = hi;
+        m = t0;
+        carry = m; // m·p0 + t0 = m·2^64
+        hi = MultiplyHigh(m, P1);
+        lo = (m * P1) + t1;
+        hi += Bit(lo < t1);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t0 = lo;
+        carry = hi;
+        t1 = t2 + carry; // p2 = 0
+        carry = Bit(t1 < carry);
+        hi = MultiplyHigh(m, P3);
+        lo = (m * P3) + t3;
+        hi += Bit(lo < t3);
+        lo += carry;
+        hi += Bit(lo < carry);
+        t2 = lo;
+        t3 = hi;
+
+        // Add the high half.
+        t0 += r4;
+        carry = Bit(t0 < r4);
+        t1 += r5;
+        next = Bit(t1 < r5);
+        t1 += carry;
+        carry = next | Bit(t1 < carry);
+        t2 += r6;
+        next = Bit(t2 < r6);
+        t2 += carry;
+        carry = next | Bit(t2 < carry);
+        t3 += r7;
+        next = Bit(t3 < r7);
+        t3 += carry;
+        carry = next | Bit(t3 < carry);
+        return ReduceOnce(t0, t1, t2, t3, carry);
+    }
 
     /// <summary>Montgomery product a·b·2^−256 mod p (CIOS, fully unrolled; −p^−1 mod 2^64 = 1 for this p, so m = t0).</summary>
     internal static P256FieldElement Multiply(in P256FieldElement a, in P256FieldElement b)

@@ -35,6 +35,25 @@ public class P256FieldElementTests
     }
 
     [Fact]
+    public void CarryHeavyValuesMultiplyAndSquareCorrectly()
+    {
+        // Limbs drawn from {0, 1, 2^63, 2^64 − 1, random} exercise every carry and borrow path.
+        var random = new Random(64);
+        ulong[] choices = [0, 1, 1UL << 63, ulong.MaxValue];
+        for (int i = 0; i < 2000; i++)
+        {
+            BigInteger a = Structured(random, choices) % s_p;
+            BigInteger b = Structured(random, choices) % s_p;
+            P256FieldElement fa = FromBig(a);
+            P256FieldElement fb = FromBig(b);
+            Assert.Equal(a * a % s_p, ToBig(P256FieldElement.Square(fa)));
+            Assert.Equal(a * b % s_p, ToBig(P256FieldElement.Multiply(fa, fb)));
+            Assert.Equal((a + b) % s_p, ToBig(P256FieldElement.Add(fa, fb)));
+            Assert.Equal(((a - b) % s_p + s_p) % s_p, ToBig(P256FieldElement.Subtract(fa, fb)));
+        }
+    }
+
+    [Fact]
     public void InversionAgreesWithFermatAndGivesOne()
     {
         var random = new Random(256);
@@ -86,6 +105,19 @@ public class P256FieldElementTests
         byte[] result = new byte[32];
         magnitude.CopyTo(result, 32 - magnitude.Length);
         return result;
+    }
+
+    private static BigInteger Structured(Random random, ulong[] choices)
+    {
+        BigInteger value = BigInteger.Zero;
+        for (int limb = 0; limb < 4; limb++)
+        {
+            int pick = random.Next(choices.Length + 1);
+            ulong word = pick < choices.Length ? choices[pick] : (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63);
+            value |= new BigInteger(word) << (64 * limb);
+        }
+
+        return value;
     }
 
     private static BigInteger RandomBelowP(Random random)
