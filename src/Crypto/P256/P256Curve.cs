@@ -3,7 +3,6 @@ using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
-using Org.BouncyCastle.Math.EC.Multiplier;
 using ECCurve = Org.BouncyCastle.Math.EC.ECCurve;
 using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
@@ -12,14 +11,17 @@ namespace Kms.Crypto.P256;
 /// <summary>
 /// NIST P-256 (secp256r1) group operations shared by secret sharing, hash-to-curve and the OPRF:
 /// strict encodings (SEC1 compressed points, 32-byte big-endian scalars), scalar arithmetic modulo
-/// the group order and fast multiplications (fixed-point comb for the generator).
+/// the group order and multiplications. Points and scalars cross the API as BouncyCastle types; the multiplications
+/// run on this library's own P-256 core (<see cref="P256FieldElement"/>, <see cref="P256ProjectivePoint"/>,
+/// <see cref="P256ScalarMultiplier"/>).
 /// </summary>
 /// <remarks>
-/// Scalars are Org.BouncyCastle <see cref="BigInteger"/> values, which are immutable and cannot be wiped;
-/// byte buffers that hold scalar encodings are zeroed by the callers in this library after use.
-/// Side channels: k·G uses BouncyCastle's fixed-point comb with constant-time table lookups; variable-base
-/// multiplications use its width-w NAF multiplier, whose sequence of additions depends on the scalar. Secret
-/// scalars (shares, OPRF keys) therefore rely on the silo boundary (confidential VM), not on constant-time code.
+/// Side channels: <see cref="Multiply"/> and <see cref="MultiplyGenerator"/> are constant time in the scalar (fixed
+/// windows, complete addition formulas, masked table scans) and are the ones to use with secret scalars (shares, OPRF
+/// keys, blinds, proof nonces). <see cref="SumOfTwoMultiplies"/> and <see cref="SumOfMultiplies"/> are variable time
+/// and must only be given public scalars and points (proof verification, Feldman commitments, Lagrange interpolation).
+/// Scalars are Org.BouncyCastle <see cref="BigInteger"/> values, which are immutable and cannot be wiped (nor is their
+/// arithmetic constant time); the byte and limb buffers used here are zeroed after use.
 /// </remarks>
 public static class P256Curve
 {
@@ -30,7 +32,6 @@ public static class P256Curve
     public const int CompressedPointSize = 33;
 
     private static readonly X9ECParameters s_parameters = CustomNamedCurves.GetByName("secp256r1");
-    private static readonly FixedPointCombMultiplier s_generatorMultiplier = new();
 
     /// <summary>The curve (BouncyCastle's optimized secp256r1 implementation).</summary>
     public static ECCurve Curve { get; } = s_parameters.Curve;
@@ -47,22 +48,68 @@ public static class P256Curve
     /// <summary>The identity element (point at infinity).</summary>
     public static ECPoint Identity => Curve.Infinity;
 
-    /// <summary>Returns k·G using the fixed-point comb multiplier (precomputed table for G).</summary>
-    public static ECPoint MultiplyGenerator(BigInteger k) =>
-        s_generatorMultiplier.Multiply(Generator, k.Mod(Order)).Normalize();
+    /// <summary>Returns k·G (constant time in k: precomputed 4-bit window table read by full scans).</summary>
+    public static ECPoint MultiplyGenerator(BigInteger k)
+    {
+        Span<byte> scalar = stackalloc byte[ScalarSize];
+        try
+        {
+            WriteReducedScalar(k, scalar);
+            return ToECPoint(P256ScalarMultiplier.MultiplyGenerator(scalar));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(scalar);
+        }
+    }
 
-    /// <summary>Returns k·P.</summary>
-    public static ECPoint Multiply(ECPoint point, BigInteger k) => point.Multiply(k.Mod(Order)).Normalize();
+    /// <summary>Returns k·P (constant time in k: fixed 4-bit windows, complete formulas). Use this for secret scalars.</summary>
+    /// <exception cref="ArgumentException">The point is not on P-256.</exception>
+    public static ECPoint Multiply(ECPoint point, BigInteger k)
+    {
+        P256ProjectivePoint p = ToProjective(point);
+        Span<byte> scalar = stackalloc byte[ScalarSize];
+        try
+        {
+            WriteReducedScalar(k, scalar);
+            return ToECPoint(P256ScalarMultiplier.Multiply(p, scalar));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(scalar);
+        }
+    }
 
-    /// <summary>Returns a·P + b·Q (interleaved, faster than two multiplications).</summary>
+    /// <summary>
+    /// Returns a·P + b·Q. VARIABLE TIME: only for public scalars and points (e.g. proof verification).
+    /// </summary>
+    /// <exception cref="ArgumentException">A point is not on P-256.</exception>
     public static ECPoint SumOfTwoMultiplies(ECPoint p, BigInteger a, ECPoint q, BigInteger b) =>
-        ECAlgorithms.SumOfTwoMultiplies(p, a.Mod(Order), q, b.Mod(Order)).Normalize();
+        SumOfMultiplies([p, q], [a, b]);
 
-    /// <summary>Returns Σ k_i·P_i.</summary>
+    /// <summary>
+    /// Returns Σ k_i·P_i. VARIABLE TIME: only for public scalars and points (verification, Feldman commitments,
+    /// interpolation of public partial evaluations).
+    /// </summary>
+    /// <exception cref="ArgumentException">The arrays are empty or of different lengths, or a point is not on P-256.</exception>
     public static ECPoint SumOfMultiplies(ECPoint[] points, BigInteger[] scalars)
     {
-        BigInteger[] reduced = Array.ConvertAll(scalars, s => s.Mod(Order));
-        return ECAlgorithms.SumOfMultiplies(points, reduced).Normalize();
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(scalars);
+        if (points.Length == 0 || points.Length != scalars.Length)
+        {
+            throw new ArgumentException("The point and scalar arrays must be non-empty and of equal length.", nameof(scalars));
+        }
+
+        var projective = new P256ProjectivePoint[points.Length];
+        byte[] encodedScalars = new byte[points.Length * ScalarSize];
+        for (int i = 0; i < points.Length; i++)
+        {
+            projective[i] = ToProjective(points[i]);
+            WriteReducedScalar(scalars[i], encodedScalars.AsSpan(i * ScalarSize, ScalarSize));
+        }
+
+        return ToECPoint(P256ScalarMultiplier.MultiplyPublic(projective, encodedScalars));
     }
 
     /// <summary>Encodes a point as a 33-byte compressed SEC1 point; the identity has no encoding.</summary>
@@ -250,11 +297,53 @@ public static class P256Curve
         return numerator.Multiply(denominator.ModInverse(Order)).Mod(Order);
     }
 
-    private static ECPoint CreateGenerator()
+    /// <summary>Converts a BouncyCastle point on P-256 into projective coordinates (the identity included).</summary>
+    /// <exception cref="ArgumentException">The point is not on P-256.</exception>
+    internal static P256ProjectivePoint ToProjective(ECPoint point)
     {
-        ECPoint g = s_parameters.G.Normalize();
-        // Precompute the comb table once so the first caller does not pay for it.
-        s_generatorMultiplier.Multiply(g, BigInteger.One);
-        return g;
+        ArgumentNullException.ThrowIfNull(point);
+        if (point.IsInfinity)
+        {
+            return P256ProjectivePoint.Identity;
+        }
+
+        ECPoint affine = point.Normalize();
+        if (!P256FieldElement.TryFromBytes(affine.AffineXCoord.GetEncoded(), out P256FieldElement x)
+            || !P256FieldElement.TryFromBytes(affine.AffineYCoord.GetEncoded(), out P256FieldElement y))
+        {
+            throw new ArgumentException("The point is not on P-256.", nameof(point));
+        }
+
+        P256ProjectivePoint result = P256ProjectivePoint.FromAffine(x, y);
+        if (!result.IsOnCurve())
+        {
+            throw new ArgumentException("The point is not on P-256.", nameof(point));
+        }
+
+        return result;
     }
+
+    /// <summary>Converts projective coordinates into a normalized BouncyCastle point (or the curve's identity).</summary>
+    internal static ECPoint ToECPoint(in P256ProjectivePoint point)
+    {
+        if (!point.TryToAffine(out P256FieldElement x, out P256FieldElement y))
+        {
+            return Curve.Infinity;
+        }
+
+        byte[] buffer = new byte[32];
+        x.ToBytes(buffer);
+        var affineX = new BigInteger(1, buffer);
+        y.ToBytes(buffer);
+        var affineY = new BigInteger(1, buffer);
+        return Curve.CreatePoint(affineX, affineY);
+    }
+
+    private static void WriteReducedScalar(BigInteger k, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(k);
+        EncodeScalar(k.Mod(Order), destination);
+    }
+
+    private static ECPoint CreateGenerator() => s_parameters.G.Normalize();
 }

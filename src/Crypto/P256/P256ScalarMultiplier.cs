@@ -1,0 +1,247 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Kms.Crypto.P256;
+
+/// <summary>
+/// Scalar multiplication on <see cref="P256ProjectivePoint"/>. Scalars are 32-byte big-endian values already reduced
+/// modulo the group order n.
+/// </summary>
+/// <remarks>
+/// Side channels, per method:
+/// <list type="bullet">
+/// <item><see cref="Multiply"/> and <see cref="MultiplyGenerator"/> are constant time in the scalar: a fixed sequence of
+/// doublings and complete additions, and table lookups that read every entry and keep one with masks. Use them for
+/// secret scalars (key shares, OPRF keys, blinds, proof nonces).</item>
+/// <item><see cref="MultiplyPublic"/> is variable time (it skips zero digits and indexes tables by digit). Use it only
+/// when every scalar and point is public, e.g. proof verification, Feldman commitments, Lagrange interpolation of public
+/// partial evaluations.</item>
+/// </list>
+/// </remarks>
+internal static class P256ScalarMultiplier
+{
+    private const int WindowBits = 4;
+    private const int TableSize = 1 << WindowBits;
+    private const int Windows = 256 / WindowBits;
+
+    // s_generatorTable[w * 15 + (d − 1)] = d · 16^(63 − w) · G for d in 1..15 (window w counts from the top nibble).
+    private static readonly P256ProjectivePoint[] s_generatorTable = BuildGeneratorTable();
+
+    /// <summary>The base point G.</summary>
+    internal static P256ProjectivePoint Generator { get; } = CreateGenerator();
+
+    /// <summary>k·P in constant time (fixed 4-bit windows: 252 doublings and 64 complete additions for every k).</summary>
+    internal static P256ProjectivePoint Multiply(in P256ProjectivePoint point, ReadOnlySpan<byte> scalar)
+    {
+        CheckScalar(scalar);
+        Span<P256ProjectivePoint> table = stackalloc P256ProjectivePoint[TableSize];
+        P256ProjectivePoint entry = default;
+        P256ProjectivePoint accumulator = P256ProjectivePoint.Identity;
+        try
+        {
+            BuildTable(point, table);
+            for (int window = 0; window < Windows; window++)
+            {
+                if (window != 0)
+                {
+                    accumulator = P256ProjectivePoint.DoubleRepeated(accumulator, WindowBits);
+                }
+
+                Lookup(table, Digit(scalar, window), 0, ref entry);
+                accumulator = P256ProjectivePoint.Add(accumulator, entry);
+            }
+
+            return accumulator;
+        }
+        finally
+        {
+            table.Clear();
+            entry = default;
+            accumulator = default;
+        }
+    }
+
+    /// <summary>k·G in constant time: 64 complete additions of entries read from the precomputed table by full scans.</summary>
+    internal static P256ProjectivePoint MultiplyGenerator(ReadOnlySpan<byte> scalar)
+    {
+        CheckScalar(scalar);
+        P256ProjectivePoint accumulator = P256ProjectivePoint.Identity;
+        P256ProjectivePoint entry = default;
+        try
+        {
+            for (int window = 0; window < Windows; window++)
+            {
+                ReadOnlySpan<P256ProjectivePoint> row = s_generatorTable.AsSpan(window * (TableSize - 1), TableSize - 1);
+                uint digit = Digit(scalar, window);
+                Lookup(row, digit, 1, ref entry); // row[d − 1] = d·16^i·G; digit 0 matches nothing and gives zeros
+                entry = P256ProjectivePoint.Select(entry, P256ProjectivePoint.Identity, EqualMask(0, digit));
+                accumulator = P256ProjectivePoint.Add(accumulator, entry);
+            }
+
+            return accumulator;
+        }
+        finally
+        {
+            entry = default;
+            accumulator = default;
+        }
+    }
+
+    /// <summary>
+    /// Σ k_i·P_i for PUBLIC scalars and points only (variable time: Straus' method with shared doublings, 4-bit windows,
+    /// zero digits skipped). <paramref name="scalars"/> holds 32 bytes per point.
+    /// </summary>
+    internal static P256ProjectivePoint MultiplyPublic(ReadOnlySpan<P256ProjectivePoint> points, ReadOnlySpan<byte> scalars)
+    {
+        if (scalars.Length != points.Length * 32)
+        {
+            throw new ArgumentException("Each point needs one 32-byte scalar.", nameof(scalars));
+        }
+
+        var tables = new P256ProjectivePoint[points.Length * TableSize];
+        for (int i = 0; i < points.Length; i++)
+        {
+            BuildTable(points[i], tables.AsSpan(i * TableSize, TableSize));
+        }
+
+        P256ProjectivePoint accumulator = P256ProjectivePoint.Identity;
+        bool started = false;
+        for (int window = 0; window < Windows; window++)
+        {
+            if (started)
+            {
+                accumulator = P256ProjectivePoint.DoubleRepeated(accumulator, WindowBits);
+            }
+
+            for (int i = 0; i < points.Length; i++)
+            {
+                uint digit = Digit(scalars.Slice(i * 32, 32), window);
+                if (digit != 0)
+                {
+                    ref readonly P256ProjectivePoint addend = ref tables[(i * TableSize) + (int)digit];
+                    accumulator = started ? P256ProjectivePoint.Add(accumulator, addend) : addend;
+                    started = true;
+                }
+            }
+        }
+
+        return accumulator;
+    }
+
+    /// <summary>table[d] = d·P for d in 0..15.</summary>
+    private static void BuildTable(in P256ProjectivePoint point, Span<P256ProjectivePoint> table)
+    {
+        table[0] = P256ProjectivePoint.Identity;
+        table[1] = point;
+        for (int d = 2; d < TableSize; d++)
+        {
+            table[d] = (d & 1) == 0 ? P256ProjectivePoint.Double(table[d / 2]) : P256ProjectivePoint.Add(table[d - 1], point);
+        }
+    }
+
+    /// <summary>
+    /// Copies the entry whose index plus <paramref name="firstIndex"/> equals <paramref name="digit"/> (all zeros when
+    /// none does) into <paramref name="result"/>. Every limb of every entry is read and masked: no secret-dependent
+    /// address or branch, and no per-entry struct copies.
+    /// </summary>
+    private static void Lookup(ReadOnlySpan<P256ProjectivePoint> table, uint digit, uint firstIndex, ref P256ProjectivePoint result)
+    {
+        ReadOnlySpan<ulong> limbs = MemoryMarshal.Cast<P256ProjectivePoint, ulong>(table);
+        ulong x0 = 0, x1 = 0, x2 = 0, x3 = 0, y0 = 0, y1 = 0, y2 = 0, y3 = 0, z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+        for (int d = 0; d < table.Length; d++)
+        {
+            ulong mask = EqualMask((uint)d + firstIndex, digit);
+            ReadOnlySpan<ulong> e = limbs.Slice(d * 12, 12);
+            x0 |= e[0] & mask;
+            x1 |= e[1] & mask;
+            x2 |= e[2] & mask;
+            x3 |= e[3] & mask;
+            y0 |= e[4] & mask;
+            y1 |= e[5] & mask;
+            y2 |= e[6] & mask;
+            y3 |= e[7] & mask;
+            z0 |= e[8] & mask;
+            z1 |= e[9] & mask;
+            z2 |= e[10] & mask;
+            z3 |= e[11] & mask;
+        }
+
+        result = new P256ProjectivePoint(
+            new P256FieldElement(x0, x1, x2, x3), new P256FieldElement(y0, y1, y2, y3), new P256FieldElement(z0, z1, z2, z3));
+    }
+
+    /// <summary>Nibble <paramref name="window"/> of the big-endian scalar, counted from the most significant one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Digit(ReadOnlySpan<byte> scalar, int window)
+    {
+        uint b = scalar[window >> 1];
+        return (window & 1) == 0 ? b >> 4 : b & 0xF;
+    }
+
+    /// <summary>All-ones when a == b (both below 2^31), else zero, without branches.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong EqualMask(uint a, uint b) => 0 - (ulong)(((a ^ b) - 1) >> 31);
+
+    private static void CheckScalar(ReadOnlySpan<byte> scalar)
+    {
+        if (scalar.Length != 32)
+        {
+            throw new ArgumentException("A scalar is 32 bytes.", nameof(scalar));
+        }
+    }
+
+    private static P256ProjectivePoint CreateGenerator()
+    {
+        byte[] x = Convert.FromHexString("6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296");
+        byte[] y = Convert.FromHexString("4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5");
+        P256FieldElement.TryFromBytes(x, out P256FieldElement gx);
+        P256FieldElement.TryFromBytes(y, out P256FieldElement gy);
+        return P256ProjectivePoint.FromAffine(gx, gy);
+    }
+
+    private static P256ProjectivePoint[] BuildGeneratorTable()
+    {
+        var table = new P256ProjectivePoint[Windows * (TableSize - 1)];
+        P256ProjectivePoint basePoint = CreateGenerator(); // 16^i·G, starting with the least significant window
+        for (int power = 0; power < Windows; power++)
+        {
+            int row = (Windows - 1 - power) * (TableSize - 1);
+            table[row] = basePoint;
+            for (int d = 2; d < TableSize; d++)
+            {
+                table[row + d - 1] = P256ProjectivePoint.Add(table[row + d - 2], basePoint);
+            }
+
+            for (int i = 0; i < WindowBits; i++)
+            {
+                basePoint = P256ProjectivePoint.Double(basePoint);
+            }
+        }
+
+        Normalize(table);
+        return table;
+    }
+
+    /// <summary>Rescales every entry to Z = 1 with one inversion (Montgomery's batch trick); no entry is the identity.</summary>
+    private static void Normalize(P256ProjectivePoint[] points)
+    {
+        var prefix = new P256FieldElement[points.Length];
+        P256FieldElement running = P256FieldElement.One;
+        for (int i = 0; i < points.Length; i++)
+        {
+            prefix[i] = running;
+            running = P256FieldElement.Multiply(running, points[i].Z);
+        }
+
+        P256FieldElement inverse = P256FieldElement.Invert(running); // 1 / (Z_0 · … · Z_{m−1})
+        for (int i = points.Length - 1; i >= 0; i--)
+        {
+            P256FieldElement zInverse = P256FieldElement.Multiply(inverse, prefix[i]);
+            inverse = P256FieldElement.Multiply(inverse, points[i].Z);
+            points[i] = new P256ProjectivePoint(
+                P256FieldElement.Multiply(points[i].X, zInverse),
+                P256FieldElement.Multiply(points[i].Y, zInverse),
+                P256FieldElement.One);
+        }
+    }
+}
