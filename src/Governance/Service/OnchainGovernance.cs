@@ -171,13 +171,23 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
         ulong target = latest > (ulong)_options.Confirmations ? latest - (ulong)_options.Confirmations : 0;
         ulong? synced = SyncedBlock;
 
+        // Collect every change up to the target first and apply them together with the move of the synchronized
+        // block, under one lock: a decision that reads between the two would otherwise cache an answer read at the old
+        // block after its invalidation had already happened, and keep it at the new block.
+        var changes = new List<GovernanceChange>();
+        bool clearAll = false;
         if (synced is ulong from && target > from)
         {
             for (ulong start = from + 1; start <= target; start += _options.MaxLogBlockRange)
             {
                 ulong end = Math.Min(target, start + _options.MaxLogBlockRange - 1);
-                IReadOnlyList<GovernanceChange> changes = await _reader.GetChangesAsync(_contracts, start, end, cancellationToken).ConfigureAwait(false);
-                Invalidate(changes);
+                changes.AddRange(await _reader.GetChangesAsync(_contracts, start, end, cancellationToken).ConfigureAwait(false));
+                if (changes.Count > _options.MaxCacheEntries)
+                {
+                    // More changes than the cache can hold: dropping everything is cheaper and covers the rest of the range.
+                    clearAll = true;
+                    break;
+                }
             }
         }
         else if (synced is ulong ahead && target < ahead)
@@ -185,60 +195,69 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
             // The chain went backwards further than the confirmation depth (deep reorg or a reset node):
             // nothing cached can be trusted.
             LogChainRewound(_logger, ahead, target);
-            lock (_gate)
-            {
-                _cache.Clear();
-                _generation++;
-            }
+            clearAll = true;
         }
 
         lock (_gate)
         {
+            if (clearAll)
+            {
+                _cache.Clear();
+            }
+            else
+            {
+                Invalidate(changes);
+            }
+
+            if (_syncedBlock != target)
+            {
+                _generation++;
+            }
+
             _syncedBlock = target;
             _lastSyncSuccess = _time.GetUtcNow();
             _lastSyncError = null;
         }
+
+        if (changes.Count > 0)
+        {
+            LogInvalidated(_logger, changes.Count);
+        }
     }
 
-    private void Invalidate(IReadOnlyList<GovernanceChange> changes)
+    /// <summary>Drops the cached answers <paramref name="changes"/> touch. Called under <see cref="_gate"/>.</summary>
+    private void Invalidate(List<GovernanceChange> changes)
     {
-        if (changes.Count == 0)
+        foreach (GovernanceChange change in changes)
         {
-            return;
+            switch (change.Scope)
+            {
+                case GovernanceChangeScope.Identity when change.Identity is { } identity:
+                    string id = identity.ToString();
+                    _cache.Remove(new CacheKey(change.Contract, CacheKind.Allowed, id));
+                    _cache.Remove(new CacheKey(change.Contract, CacheKind.Config, id));
+                    break;
+                case GovernanceChangeScope.Account when change.Account is { } account:
+                    _cache.Remove(new CacheKey(change.Contract, CacheKind.Operator, account.ToLowerHexString()));
+                    break;
+                default:
+                    foreach (CacheKey key in _cache.Keys.Where(k => k.Contract == change.Contract).ToArray())
+                    {
+                        _cache.Remove(key);
+                    }
+
+                    break;
+            }
         }
 
-        lock (_gate)
+        if (changes.Count > 0)
         {
-            foreach (GovernanceChange change in changes)
-            {
-                switch (change.Scope)
-                {
-                    case GovernanceChangeScope.Identity when change.Identity is { } identity:
-                        string id = identity.ToString();
-                        _cache.Remove(new CacheKey(change.Contract, CacheKind.Allowed, id));
-                        _cache.Remove(new CacheKey(change.Contract, CacheKind.Config, id));
-                        break;
-                    case GovernanceChangeScope.Account when change.Account is { } account:
-                        _cache.Remove(new CacheKey(change.Contract, CacheKind.Operator, account.ToLowerHexString()));
-                        break;
-                    default:
-                        foreach (CacheKey key in _cache.Keys.Where(k => k.Contract == change.Contract).ToArray())
-                        {
-                            _cache.Remove(key);
-                        }
-
-                        break;
-                }
-            }
-
             _generation++;
         }
-
-        LogInvalidated(_logger, changes.Count);
     }
 
     /// <summary>Brings the cache up to date if a poll is due and returns the block to read at; throws when stale.</summary>
-    private async Task<ulong> EnsureCurrentAsync(CancellationToken cancellationToken)
+    private async Task<(ulong Block, long Generation)> EnsureCurrentAsync(CancellationToken cancellationToken)
     {
         bool due;
         lock (_gate)
@@ -268,7 +287,7 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
                     $"Governance chain state is stale ({since}, bound {_options.StalenessBound.TotalSeconds:F0} s){(_lastSyncError is null ? string.Empty : ": " + _lastSyncError)}.");
             }
 
-            return block;
+            return (block, _generation);
         }
     }
 
@@ -294,16 +313,13 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
     private async Task<(T Value, ulong Block)> ReadCachedAsync<T>(CacheKey key, Func<ulong, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
         where T : notnull
     {
-        ulong block = await EnsureCurrentAsync(cancellationToken).ConfigureAwait(false);
-        long generation;
+        (ulong block, long generation) = await EnsureCurrentAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             if (_cache.TryGetValue(key, out object? cached))
             {
                 return ((T)cached, _syncedBlock ?? block);
             }
-
-            generation = _generation;
         }
 
         T value;
@@ -323,7 +339,8 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
 
         lock (_gate)
         {
-            // Cache only if no sync moved the block or invalidated anything meanwhile: the value was read at `block`.
+            // Cache only if no sync moved the block or invalidated anything since `block` and `generation` were taken
+            // (together, under the lock): the value was read at `block`.
             if (_generation == generation && _syncedBlock == block)
             {
                 if (_cache.Count >= _options.MaxCacheEntries)

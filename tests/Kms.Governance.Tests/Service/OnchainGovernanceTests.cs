@@ -91,6 +91,35 @@ public sealed class OnchainGovernanceTests
     }
 
     [Fact]
+    public async Task DecisionDuringMultiRangeSync_DoesNotKeepAnAnswerTheSyncInvalidated()
+    {
+        _options.MaxLogBlockRange = 1;
+        _chain.SetAllowed(s_registry, s_id1, true);
+        _chain.Mine(5);
+        OnchainGovernance governance = Create();
+        await governance.SyncAsync();
+
+        // Revoked in the first block the next sync reads; more blocks follow, so that sync fetches several log ranges.
+        _chain.SetAllowed(s_registry, s_id1, false);
+        ulong revokedAt = _chain.Latest;
+        _chain.Mine(4);
+        var nextRange = new TaskCompletionSource();
+        _chain.BeforeGetChanges = from => from == revokedAt + 1 ? nextRange.Task : Task.CompletedTask;
+        Task sync = governance.SyncAsync();
+        Assert.False(sync.IsCompleted);
+
+        // A decision while the sync waits for the range after the revocation (no poll due) reads at the old
+        // synchronized block, where the identity was still allowed.
+        Assert.True((await governance.CheckIdentityAsync("payments", s_id1)).IsAllowed);
+        nextRange.SetResult();
+        await sync;
+
+        GovernanceDecision after = await governance.CheckIdentityAsync("payments", s_id1);
+        Assert.False(after.IsAllowed, after.Detail);
+        Assert.Equal(GovernanceDenialReason.IdentityNotAllowed, after.Reason);
+    }
+
+    [Fact]
     public async Task ChainDown_ServesCacheUntilStalenessBound_ThenFailsClosed()
     {
         _chain.SetAllowed(s_registry, s_id1, true);
