@@ -51,6 +51,12 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
         string jwks = await _collateral.GetJwksAsync(issuer, cancellationToken).ConfigureAwait(false)
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"No JWKS is available for {issuer}.");
         MaaToken verified = _verifier.Verify(token, GetKeys(jwks));
+        if (!string.Equals(verified.Issuer, issuer, StringComparison.Ordinal))
+        {
+            // The keys that verified the token are those of `issuer`; a token must not speak for another instance.
+            throw new AttestationException(AttestationFailureKind.UntrustedChain, "The token's verified issuer is not the one whose keys verified it.");
+        }
+
         byte[] reportData = RequireBinding(verified, expectedReportData.Span);
 
         var platformIds = new Dictionary<string, string>(verified.TeeClaims, StringComparer.Ordinal)

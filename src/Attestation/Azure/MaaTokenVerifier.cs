@@ -15,6 +15,10 @@ public sealed class MaaTokenVerifier
 {
     private const int MaxTokenLength = 64 * 1024;
 
+    // Duplicate claim names are refused: two parsers (the JWT library reading iss to pick the JWKS, JsonDocument reading
+    // the claims) could otherwise each see a different value of the same signed claim.
+    private static readonly JsonDocumentOptions s_payloadOptions = new() { AllowDuplicateProperties = false, MaxDepth = 32 };
+
     private readonly TimeProvider _timeProvider;
 
     public MaaTokenVerifier(MaaTokenOptions options, TimeProvider timeProvider)
@@ -125,7 +129,7 @@ public sealed class MaaTokenVerifier
         try
         {
             string json = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
-            JsonDocument document = JsonDocument.Parse(json);
+            JsonDocument document = JsonDocument.Parse(json, s_payloadOptions);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
@@ -136,7 +140,7 @@ public sealed class MaaTokenVerifier
         }
         catch (Exception e) when (e is JsonException or FormatException or DecoderFallbackException)
         {
-            throw new AttestationException(AttestationFailureKind.Malformed, "The token payload is not JSON.", e);
+            throw new AttestationException(AttestationFailureKind.Malformed, "The token payload is not JSON without duplicate claims.", e);
         }
     }
 

@@ -128,6 +128,29 @@ public sealed class MaaTokenVerifierTests
         AssertKind(AttestationFailureKind.UnsupportedVersion, () => verifier.Verify(MaaTestTokens.Sign(key, Claims(), alg: "HS256"), keys));
     }
 
+    [Fact]
+    public void Signed_tokens_with_duplicate_claims_are_refused()
+    {
+        using RSA key = RSA.Create(2048);
+        MaaSigningKeys keys = MaaSigningKeys.Parse(MaaTestTokens.JwksFor(key));
+        var verifier = new MaaTokenVerifier(new MaaTokenOptions { AllowedIssuers = ["https://test.attest.azure.net"] }, FixedTimeProvider.At("2025-01-01T00:00:00Z"));
+        string json = Claims().ToJsonString();
+        Assert.NotNull(verifier.Verify(MaaTestTokens.Sign(key, json), keys));
+
+        // Which of two values a reader takes is parser-specific: a debug flag, nonce or issuer must have exactly one.
+        string[] duplicated =
+        [
+            json.Replace("\"x-ms-sevsnpvm-is-debuggable\":false", "\"x-ms-sevsnpvm-is-debuggable\":true,\"x-ms-sevsnpvm-is-debuggable\":false", StringComparison.Ordinal),
+            json.Replace("\"nonce\":\"bm9uY2U=\"", "\"nonce\":\"b3RoZXI=\",\"nonce\":\"bm9uY2U=\"", StringComparison.Ordinal),
+            json.Replace("{\"iss\":", "{\"iss\":\"https://other.attest.azure.net\",\"iss\":", StringComparison.Ordinal),
+        ];
+        foreach (string payload in duplicated)
+        {
+            Assert.NotEqual(json, payload);
+            AssertKind(AttestationFailureKind.Malformed, () => verifier.Verify(MaaTestTokens.Sign(key, payload), keys));
+        }
+    }
+
     [TestDataFact]
     public void An_x5c_that_disagrees_with_n_and_e_is_refused()
     {
