@@ -174,7 +174,16 @@ public sealed class MaaTokenVerifierTests
             Assert.Throws<AttestationException>(() => verifier.Verify(bad, keys));
         }
 
-        foreach (string bad in new[] { "", "[]", "{}", "{\"keys\":{}}", "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\"}]}", "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"*\",\"e\":\"AQAB\"}]}" })
+        string modulus = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(key.ExportParameters(false).Modulus);
+        foreach (string bad in new[]
+        {
+            "", "[]", "{}", "{\"keys\":{}}", "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\"}]}", "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"*\",\"e\":\"AQAB\"}]}",
+            // n/e that parse as base64url but are no RSA key: empty or even exponent, empty modulus.
+            $"{{\"keys\":[{{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"{modulus}\",\"e\":\"\"}}]}}",
+            $"{{\"keys\":[{{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"{modulus}\",\"e\":\"AA\"}}]}}",
+            $"{{\"keys\":[{{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"{modulus}\",\"e\":\"AQAA\"}}]}}",
+            "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"\",\"e\":\"AQAB\"}]}",
+        })
         {
             AttestationException e = Assert.Throws<AttestationException>(() => MaaSigningKeys.Parse(bad));
             Assert.True(e.Kind is AttestationFailureKind.Malformed or AttestationFailureKind.UnsupportedVersion);
