@@ -25,6 +25,7 @@ public sealed class MaaTokenVerifier
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        options.Validate();
         Options = options;
         _timeProvider = timeProvider;
     }

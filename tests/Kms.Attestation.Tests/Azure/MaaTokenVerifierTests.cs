@@ -103,6 +103,21 @@ public sealed class MaaTokenVerifierTests
     }
 
     [Fact]
+    public void Clock_skew_and_token_age_are_bounded()
+    {
+        var clock = FixedTimeProvider.At("2025-01-01T00:00:00Z");
+        var options = new MaaTokenOptions { AllowedIssuers = ["https://test.attest.azure.net"] };
+        Assert.NotNull(new MaaTokenVerifier(options with { ClockSkew = MaaTokenOptions.MaxClockSkew }, clock));
+
+        // A skew of a day (or TimeSpan.MaxValue, which overflowed exp + skew) would quietly disable the lifetime check.
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MaaTokenVerifier(options with { ClockSkew = TimeSpan.FromDays(1) }, clock));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MaaTokenVerifier(options with { ClockSkew = TimeSpan.MaxValue }, clock));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MaaTokenVerifier(options with { ClockSkew = TimeSpan.FromSeconds(-1) }, clock));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MaaTokenVerifier(options with { MaxTokenAge = TimeSpan.Zero }, clock));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MaaTokenVerifier(options with { MaxTokenAge = TimeSpan.MaxValue }, clock));
+    }
+
+    [Fact]
     public void Claim_policy_is_enforced_on_signed_tokens()
     {
         using RSA key = RSA.Create(2048);
