@@ -51,7 +51,7 @@ public sealed class MaaTokenVerifier
         JsonWebToken jwt = ParseCompact(token);
         if (!string.Equals(jwt.Alg, SecurityAlgorithms.RsaSha256, StringComparison.Ordinal))
         {
-            throw new AttestationException(AttestationFailureKind.UnsupportedVersion, $"Token algorithm \"{jwt.Alg}\" is not accepted; only RS256 is.");
+            throw new AttestationException(AttestationFailureKind.UnsupportedVersion, $"Token algorithm \"{AttestationException.Printable(jwt.Alg)}\" is not accepted; only RS256 is.");
         }
 
         if (jwt.TryGetHeaderValue("crit", out object _))
@@ -149,7 +149,7 @@ public sealed class MaaTokenVerifier
     {
         if (!Options.AllowedIssuers.Contains(issuer, StringComparer.Ordinal))
         {
-            throw new AttestationException(AttestationFailureKind.PolicyViolation, $"Token issuer \"{issuer}\" is not on the allow-list.");
+            throw new AttestationException(AttestationFailureKind.PolicyViolation, $"Token issuer \"{AttestationException.Printable(issuer)}\" is not on the allow-list.");
         }
     }
 

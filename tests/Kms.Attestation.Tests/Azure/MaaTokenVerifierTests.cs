@@ -103,6 +103,20 @@ public sealed class MaaTokenVerifierTests
     }
 
     [Fact]
+    public void Unverified_token_fields_are_not_echoed_into_errors()
+    {
+        using RSA key = RSA.Create(2048);
+        var verifier = new MaaTokenVerifier(new MaaTokenOptions { AllowedIssuers = ["https://test.attest.azure.net"] }, FixedTimeProvider.At("2025-01-01T00:00:00Z"));
+        JsonObject claims = Claims();
+        claims["iss"] = "https://evil.example\r\nINJECTED" + new string('x', 5_000);
+
+        AttestationException e = Assert.Throws<AttestationException>(() => verifier.ReadAllowedIssuer(MaaTestTokens.Sign(key, claims)));
+        Assert.Equal(AttestationFailureKind.PolicyViolation, e.Kind);
+        Assert.DoesNotContain("INJECTED", e.Message, StringComparison.Ordinal);
+        Assert.True(e.Message.Length < 200);
+    }
+
+    [Fact]
     public void Clock_skew_and_token_age_are_bounded()
     {
         var clock = FixedTimeProvider.At("2025-01-01T00:00:00Z");
