@@ -66,7 +66,14 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
         };
         return new VerifiedEvidence
         {
-            Tee = verified.TeeType == "tdxvm" ? TeeType.AzureTdx : TeeType.AzureSevSnp,
+            Tee = verified.TeeType switch
+            {
+                "sevsnpvm" => TeeType.AzureSevSnp,
+                "tdxvm" => TeeType.AzureTdx,
+
+                // AllowedTeeTypes is configurable; a type we cannot name must not be reported as SEV-SNP.
+                _ => throw new AttestationException(AttestationFailureKind.UnsupportedVersion, $"TEE attestation type \"{AttestationException.Printable(verified.TeeType)}\" has no TEE type here."),
+            },
             ReportData = reportData,
             TcbStatus = TcbStatus.UpToDate,
             Debug = verified.Debug,
