@@ -134,14 +134,25 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
     /// answer that a logged change in between touches. Decisions call this on demand; a host may also call it on a timer.
     /// </summary>
     /// <exception cref="Exception">Whatever the chain reader throws (the failure is also recorded for staleness).</exception>
-    public async Task SyncAsync(CancellationToken cancellationToken = default)
+    public Task SyncAsync(CancellationToken cancellationToken = default) => SyncAsync(onlyIfDue: false, cancellationToken);
+
+    private async Task SyncAsync(bool onlyIfDue, CancellationToken cancellationToken)
     {
         await _syncLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        bool polled = false;
         try
         {
             lock (_gate)
             {
+                // Decisions that found a poll due while another sync ran queue up here: the first one polls, the rest
+                // use its result instead of polling the chain once each.
+                if (onlyIfDue && !IsPollDue())
+                {
+                    return;
+                }
+
                 _lastSyncAttempt = _time.GetUtcNow();
+                polled = true;
             }
 
             try
@@ -161,6 +172,16 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
         }
         finally
         {
+            if (polled)
+            {
+                lock (_gate)
+                {
+                    // The poll interval counts from the end of a poll: a poll slower than the interval (a node timing
+                    // out) must not make every decision queued behind it poll again.
+                    _lastSyncAttempt = _time.GetUtcNow();
+                }
+            }
+
             _syncLock.Release();
         }
     }
@@ -262,14 +283,14 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
         bool due;
         lock (_gate)
         {
-            due = _lastSyncAttempt is null || _time.GetUtcNow() - _lastSyncAttempt.Value >= _options.PollInterval;
+            due = IsPollDue();
         }
 
         if (due)
         {
             try
             {
-                await SyncAsync(cancellationToken).ConfigureAwait(false);
+                await SyncAsync(onlyIfDue: true, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -290,6 +311,9 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
             return (block, _generation);
         }
     }
+
+    /// <summary>Whether the last poll is older than the poll interval. Called under <see cref="_gate"/>.</summary>
+    private bool IsPollDue() => _lastSyncAttempt is null || _time.GetUtcNow() - _lastSyncAttempt.Value >= _options.PollInterval;
 
     private async Task<(bool Allowed, byte[]? ConfigHash, ulong Block)> ReadIdentityAsync(EthereumAddress registry, WorkloadIdentity identity, CancellationToken cancellationToken)
     {

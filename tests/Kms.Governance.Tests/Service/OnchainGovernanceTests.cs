@@ -120,6 +120,32 @@ public sealed class OnchainGovernanceTests
     }
 
     [Fact]
+    public async Task DecisionsQueuedBehindASlowPoll_DoNotPollAgain()
+    {
+        _chain.SetAllowed(s_registry, s_id1, true);
+        _chain.Mine(5);
+        OnchainGovernance governance = Create();
+        Assert.True((await governance.CheckIdentityAsync("payments", s_id1)).IsAllowed);
+
+        // A poll that takes longer than the poll interval (a slow or timing-out node)...
+        _chain.Mine(3);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var logs = new TaskCompletionSource();
+        _chain.BeforeGetChanges = _ => logs.Task;
+        int polls = _chain.BlockNumberCalls;
+        Task<GovernanceDecision> first = governance.CheckIdentityAsync("payments", s_id1).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        // ...must not make each decision that arrives meanwhile poll again once it gets the sync lock.
+        Task<GovernanceDecision>[] queued = Enumerable.Range(0, 20).Select(_ => governance.CheckIdentityAsync("payments", s_id1).AsTask()).ToArray();
+        logs.SetResult();
+
+        Assert.True((await first).IsAllowed);
+        Assert.All(await Task.WhenAll(queued), d => Assert.True(d.IsAllowed));
+        Assert.Equal(polls + 1, _chain.BlockNumberCalls);
+    }
+
+    [Fact]
     public async Task ChainDown_ServesCacheUntilStalenessBound_ThenFailsClosed()
     {
         _chain.SetAllowed(s_registry, s_id1, true);
