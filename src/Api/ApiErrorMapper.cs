@@ -32,7 +32,9 @@ public static class ApiErrorMapper
             ApiProblemException problem => FromKind(problem.Kind, problem.Message, problem.Reason),
             BadHttpRequestException { InnerException: JsonException json } => MalformedJson(json),
             BadHttpRequestException badRequest => FromBadRequest(badRequest),
-            JsonException json => MalformedJson(json),
+
+            // Request bodies reach us as BadHttpRequestException (above); a bare JsonException comes from our own
+            // reading of state, RPC answers or stored documents: a server fault, not the client's malformed input.
             _ => s_internalError,
         };
     }

@@ -23,4 +23,11 @@ public sealed class AttestationException : Exception
 
     /// <summary>Throws a <see cref="AttestationFailureKind.Malformed"/> failure.</summary>
     public static AttestationException Malformed(string message) => new(AttestationFailureKind.Malformed, message);
+
+    /// <summary>
+    /// <paramref name="value"/> when it is short printable ASCII, otherwise a placeholder: for quoting untrusted input
+    /// (headers, unverified token fields) in messages that reach logs and responses.
+    /// </summary>
+    internal static string Printable(string? value) =>
+        value is { Length: <= 64 } && value.All(c => c is >= ' ' and <= '~') ? value : "(not shown)";
 }

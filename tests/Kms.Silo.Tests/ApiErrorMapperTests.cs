@@ -44,11 +44,11 @@ public sealed class ApiErrorMapperTests
     }
 
     [Fact]
-    public void JsonException_Is400_NamingPathAndPosition()
+    public void MalformedRequestBody_Is400_NamingPathAndPosition()
     {
         var json = new JsonException("raw message", "$.a.b", 2, 14);
 
-        ApiError error = ApiErrorMapper.Map(json);
+        ApiError error = ApiErrorMapper.Map(new BadHttpRequestException("Failed to read parameter", json));
 
         Assert.Equal(400, error.Status);
         Assert.Equal("The request body is not valid JSON for this endpoint at '$.a.b' (line 3, byte 15).", error.Detail);
@@ -56,11 +56,24 @@ public sealed class ApiErrorMapperTests
     }
 
     [Fact]
-    public void JsonException_WithHugePath_IsTruncated()
+    public void MalformedRequestBody_WithHugePath_IsTruncated()
     {
-        ApiError error = ApiErrorMapper.Map(new JsonException("m", "$." + new string('x', 10_000), 0, 0));
+        ApiError error = ApiErrorMapper.Map(new BadHttpRequestException("m", new JsonException("m", "$." + new string('x', 10_000), 0, 0)));
 
+        Assert.Equal(400, error.Status);
         Assert.True(error.Detail.Length < 300);
+    }
+
+    [Fact]
+    public void BareJsonException_IsAServerFault_NotTheClientsMalformedInput()
+    {
+        // Thrown by our own deserialization (state, RPC answers), never by request binding: 500, generic detail.
+        ApiError error = ApiErrorMapper.Map(new JsonException("stored state field 'sealedShare' is invalid", "$.sealedShare", 0, 3));
+
+        Assert.Equal(500, error.Status);
+        Assert.True(error.IsServerFault);
+        Assert.Equal(ApiErrorMapper.InternalErrorDetail, error.Detail);
+        Assert.DoesNotContain("sealedShare", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,6 +51,12 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
         string jwks = await _collateral.GetJwksAsync(issuer, cancellationToken).ConfigureAwait(false)
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"No JWKS is available for {issuer}.");
         MaaToken verified = _verifier.Verify(token, GetKeys(jwks));
+        if (!string.Equals(verified.Issuer, issuer, StringComparison.Ordinal))
+        {
+            // The keys that verified the token are those of `issuer`; a token must not speak for another instance.
+            throw new AttestationException(AttestationFailureKind.UntrustedChain, "The token's verified issuer is not the one whose keys verified it.");
+        }
+
         byte[] reportData = RequireBinding(verified, expectedReportData.Span);
 
         var platformIds = new Dictionary<string, string>(verified.TeeClaims, StringComparer.Ordinal)
@@ -60,7 +66,14 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
         };
         return new VerifiedEvidence
         {
-            Tee = verified.TeeType == "tdxvm" ? TeeType.AzureTdx : TeeType.AzureSevSnp,
+            Tee = verified.TeeType switch
+            {
+                "sevsnpvm" => TeeType.AzureSevSnp,
+                "tdxvm" => TeeType.AzureTdx,
+
+                // AllowedTeeTypes is configurable; a type we cannot name must not be reported as SEV-SNP.
+                _ => throw new AttestationException(AttestationFailureKind.UnsupportedVersion, $"TEE attestation type \"{AttestationException.Printable(verified.TeeType)}\" has no TEE type here."),
+            },
             ReportData = reportData,
             TcbStatus = TcbStatus.UpToDate,
             Debug = verified.Debug,

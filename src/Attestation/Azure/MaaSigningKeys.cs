@@ -70,6 +70,7 @@ public sealed class MaaSigningKeys
         if (GetString(key, "n") is { } n && GetString(key, "e") is { } e)
         {
             fromJwk = new RSAParameters { Modulus = TrimLeadingZeros(DecodeBase64Url(n, kid)), Exponent = TrimLeadingZeros(DecodeBase64Url(e, kid)) };
+            RequireImportable(fromJwk.Value, kid);
         }
 
         RSAParameters? fromCertificate = null;
@@ -97,6 +98,28 @@ public sealed class MaaSigningKeys
 
         // Keys shorter than 2048 bits are kept so that a token naming one fails precisely (UnsupportedVersion) at use.
         return fromJwk ?? fromCertificate ?? throw AttestationException.Malformed($"Key {kid} has neither n/e nor x5c.");
+    }
+
+    /// <summary>
+    /// Refuses n/e the platform cannot import (empty or zero exponent, empty modulus...), so that using the key later
+    /// cannot fail with an untyped CryptographicException.
+    /// </summary>
+    private static void RequireImportable(RSAParameters parameters, string kid)
+    {
+        if (parameters.Modulus is not { Length: > 0 } modulus || modulus[0] == 0 ||
+            parameters.Exponent is not { Length: > 0 and <= 8 } exponent || exponent[0] == 0 || (exponent[^1] & 1) == 0)
+        {
+            throw AttestationException.Malformed($"Key {kid} has an invalid RSA modulus or exponent.");
+        }
+
+        try
+        {
+            using RSA rsa = RSA.Create(parameters);
+        }
+        catch (CryptographicException e)
+        {
+            throw new AttestationException(AttestationFailureKind.Malformed, $"Key {kid} is not a usable RSA public key.", e);
+        }
     }
 
     private static string? GetString(JsonElement element, string name) =>

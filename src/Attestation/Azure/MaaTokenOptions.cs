@@ -25,10 +25,17 @@ public sealed record MaaTokenOptions
     /// </summary>
     public IReadOnlyList<string> AllowedIssuers { get; init; } = [];
 
-    /// <summary>Tolerance for exp / nbf / iat against the injected clock. Default: 60 seconds.</summary>
+    /// <summary>The largest <see cref="ClockSkew"/> accepted: 5 minutes (more would quietly extend every token's life).</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Tolerance for exp / nbf / iat against the injected clock, 0 to <see cref="MaxClockSkew"/>. Default: 60 seconds.
+    /// </summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>When set, tokens issued (iat) longer ago than this are refused. Default: null (only exp applies).</summary>
+    /// <summary>
+    /// When set (positive), tokens issued (iat) longer ago than this are refused. Default: null (only exp applies).
+    /// </summary>
     public TimeSpan? MaxTokenAge { get; init; }
 
     /// <summary>Accepted TEE attestation types (the isolation TEE's x-ms-attestation-type). Default: sevsnpvm, tdxvm.</summary>
@@ -42,4 +49,25 @@ public sealed record MaaTokenOptions
 
     /// <summary>Which claim binds the request. Default: <see cref="MaaReportDataClaim.ClientPayloadNonce"/>.</summary>
     public MaaReportDataClaim ReportDataClaim { get; init; } = MaaReportDataClaim.ClientPayloadNonce;
+
+    /// <summary>Checks the ranges above.</summary>
+    /// <exception cref="ArgumentException">A value is out of range or a list is missing.</exception>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ClockSkew, TimeSpan.Zero, nameof(ClockSkew));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ClockSkew, MaxClockSkew, nameof(ClockSkew));
+        if (MaxTokenAge is { } maxAge)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxAge, TimeSpan.Zero, nameof(MaxTokenAge));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(maxAge, TimeSpan.FromDays(3650), nameof(MaxTokenAge));
+        }
+
+        ArgumentNullException.ThrowIfNull(AllowedIssuers);
+        ArgumentNullException.ThrowIfNull(AllowedTeeTypes);
+        ArgumentNullException.ThrowIfNull(AllowedComplianceStatuses);
+        if (!Enum.IsDefined(ReportDataClaim))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReportDataClaim), ReportDataClaim, "Unknown report-data claim.");
+        }
+    }
 }

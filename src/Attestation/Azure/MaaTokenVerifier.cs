@@ -15,12 +15,17 @@ public sealed class MaaTokenVerifier
 {
     private const int MaxTokenLength = 64 * 1024;
 
+    // Duplicate claim names are refused: two parsers (the JWT library reading iss to pick the JWKS, JsonDocument reading
+    // the claims) could otherwise each see a different value of the same signed claim.
+    private static readonly JsonDocumentOptions s_payloadOptions = new() { AllowDuplicateProperties = false, MaxDepth = 32 };
+
     private readonly TimeProvider _timeProvider;
 
     public MaaTokenVerifier(MaaTokenOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        options.Validate();
         Options = options;
         _timeProvider = timeProvider;
     }
@@ -46,7 +51,7 @@ public sealed class MaaTokenVerifier
         JsonWebToken jwt = ParseCompact(token);
         if (!string.Equals(jwt.Alg, SecurityAlgorithms.RsaSha256, StringComparison.Ordinal))
         {
-            throw new AttestationException(AttestationFailureKind.UnsupportedVersion, $"Token algorithm \"{jwt.Alg}\" is not accepted; only RS256 is.");
+            throw new AttestationException(AttestationFailureKind.UnsupportedVersion, $"Token algorithm \"{AttestationException.Printable(jwt.Alg)}\" is not accepted; only RS256 is.");
         }
 
         if (jwt.TryGetHeaderValue("crit", out object _))
@@ -125,7 +130,7 @@ public sealed class MaaTokenVerifier
         try
         {
             string json = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
-            JsonDocument document = JsonDocument.Parse(json);
+            JsonDocument document = JsonDocument.Parse(json, s_payloadOptions);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
@@ -136,7 +141,7 @@ public sealed class MaaTokenVerifier
         }
         catch (Exception e) when (e is JsonException or FormatException or DecoderFallbackException)
         {
-            throw new AttestationException(AttestationFailureKind.Malformed, "The token payload is not JSON.", e);
+            throw new AttestationException(AttestationFailureKind.Malformed, "The token payload is not JSON without duplicate claims.", e);
         }
     }
 
@@ -144,7 +149,7 @@ public sealed class MaaTokenVerifier
     {
         if (!Options.AllowedIssuers.Contains(issuer, StringComparer.Ordinal))
         {
-            throw new AttestationException(AttestationFailureKind.PolicyViolation, $"Token issuer \"{issuer}\" is not on the allow-list.");
+            throw new AttestationException(AttestationFailureKind.PolicyViolation, $"Token issuer \"{AttestationException.Printable(issuer)}\" is not on the allow-list.");
         }
     }
 

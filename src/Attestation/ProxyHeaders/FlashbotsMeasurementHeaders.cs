@@ -41,7 +41,7 @@ public static class FlashbotsMeasurementHeaders
         {
             QemuTdx => (48, 4),
             AzureTdx => (32, 23),
-            _ => throw new AttestationException(AttestationFailureKind.UnsupportedVersion, $"Attestation type \"{attestationType}\" is not supported (qemu-tdx, azure-tdx)."),
+            _ => throw new AttestationException(AttestationFailureKind.UnsupportedVersion, $"Attestation type \"{AttestationException.Printable(attestationType)}\" is not supported (qemu-tdx, azure-tdx)."),
         };
 
         Dictionary<int, byte[]> registers = ReadRegisters(measurementJson, registerSize, maxIndex);
@@ -92,7 +92,7 @@ public static class FlashbotsMeasurementHeaders
                 if (!int.TryParse(property.Name, NumberStyles.None, CultureInfo.InvariantCulture, out int index) ||
                     index > maxIndex || property.Name != index.ToString(CultureInfo.InvariantCulture))
                 {
-                    throw AttestationException.Malformed($"Measurement key \"{Printable(property.Name)}\" is not a register index 0..{maxIndex}.");
+                    throw AttestationException.Malformed($"Measurement key \"{AttestationException.Printable(property.Name)}\" is not a register index 0..{maxIndex}.");
                 }
 
                 if (property.Value.ValueKind != JsonValueKind.String || property.Value.GetString() is not { } hex ||
@@ -127,7 +127,4 @@ public static class FlashbotsMeasurementHeaders
 
         return true;
     }
-
-    private static string Printable(string value) =>
-        value.Length <= 16 && value.All(c => c is >= ' ' and <= '~') ? value : "(unprintable)";
 }

@@ -5,7 +5,7 @@ namespace Kms.Crypto.Ed25519;
 
 /// <summary>
 /// An Ed25519 public key (RFC 8032 §5.1.5 encoding, 32 bytes), validated on construction:
-/// the encoding must be canonical and decode to a point on the curve.
+/// the encoding must be canonical, decode to a point on the curve, and not be one of the eight points of small order.
 /// </summary>
 public sealed class Ed25519PublicKey : IEquatable<Ed25519PublicKey>
 {
@@ -14,6 +14,20 @@ public sealed class Ed25519PublicKey : IEquatable<Ed25519PublicKey>
 
     /// <summary>The size of a signature in bytes.</summary>
     public const int SignatureSizeInBytes = 64;
+
+    // The canonical encodings of the eight points of order 1, 2, 4 and 8 (checked: [order]P = identity). Non-canonical
+    // encodings of the same points are already refused by the canonical-y check.
+    private static readonly byte[][] s_smallOrderEncodings =
+    [
+        Convert.FromHexString("0100000000000000000000000000000000000000000000000000000000000000"),
+        Convert.FromHexString("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+        Convert.FromHexString("0000000000000000000000000000000000000000000000000000000000000000"),
+        Convert.FromHexString("0000000000000000000000000000000000000000000000000000000000000080"),
+        Convert.FromHexString("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
+        Convert.FromHexString("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa"),
+        Convert.FromHexString("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"),
+        Convert.FromHexString("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85"),
+    ];
 
     private readonly byte[] _encoded;
 
@@ -26,7 +40,9 @@ public sealed class Ed25519PublicKey : IEquatable<Ed25519PublicKey>
     public ReadOnlySpan<byte> Encoded => _encoded;
 
     /// <summary>Parses a 32-byte encoded public key.</summary>
-    /// <exception cref="Ed25519FormatException">The length is not 32 bytes or the encoding is not a valid curve point.</exception>
+    /// <exception cref="Ed25519FormatException">
+    /// The length is not 32 bytes, the encoding is not a valid curve point, or the point has small order.
+    /// </exception>
     public static Ed25519PublicKey Parse(ReadOnlySpan<byte> encoded)
     {
         if (encoded.Length != SizeInBytes)
@@ -36,12 +52,21 @@ public sealed class Ed25519PublicKey : IEquatable<Ed25519PublicKey>
 
         byte[] copy = encoded.ToArray();
 
-        // Partial validation = canonical y coordinate that decodes to a curve point. Full validation would also
-        // refuse small-order points; RFC 8032 verification does not require that and other verifiers
-        // (Go, libsodium's default build) accept them, so we stay interoperable here.
+        // Canonical y coordinate that decodes to a curve point.
         if (!Rfc8032.ValidatePublicKeyPartial(copy, 0))
         {
             throw new Ed25519FormatException("The Ed25519 public key does not encode a point on the curve.");
+        }
+
+        // A small-order key is never generated honestly, and with it anyone can produce a signature that verifies
+        // for every message (e.g. R = identity, S = 0 under the all-zero or identity key): as a policy signer it
+        // would silently lower the threshold. No secret key corresponds to it, so refusing it costs no interop.
+        foreach (byte[] smallOrder in s_smallOrderEncodings)
+        {
+            if (copy.AsSpan().SequenceEqual(smallOrder))
+            {
+                throw new Ed25519FormatException("The Ed25519 public key is a point of small order.");
+            }
         }
 
         return new Ed25519PublicKey(copy);

@@ -14,6 +14,22 @@ public sealed record DcapReport(byte[] MrTd, IReadOnlyList<byte[]> Rtmrs, byte[]
     public static DcapReport FromRegisters(byte[] mrTd, byte[] rtmr0, byte[] rtmr1, byte[] rtmr2) =>
         new(mrTd, [rtmr0, rtmr1, rtmr2, new byte[48]], new byte[48], new byte[48], new byte[48]);
 
+    /// <summary>
+    /// The identity <paramref name="contract"/>'s <c>DCAPIdentity</c> returns for this report, computed off chain
+    /// (<see cref="RegistryIdentityHash.ComputeDcap"/>: keccak256(contract ‖ RTMR0 ‖ RTMR1 ‖ RTMR2)).
+    /// </summary>
+    /// <exception cref="ArgumentException">A register is not 48 bytes or there are not four RTMRs.</exception>
+    public byte[] ComputeIdentity(EthereumAddress contract)
+    {
+        byte[][] registers = [MrTd, .. Rtmrs, MrOwner, MrConfigId, MrConfigOwner];
+        if (Rtmrs.Count != 4 || registers.Any(r => r is null || r.Length != 48))
+        {
+            throw new ArgumentException("Every DCAP register must be 48 bytes and there are 4 RTMRs.");
+        }
+
+        return RegistryIdentityHash.ComputeDcap(contract.Bytes, Rtmrs[0], Rtmrs[1], Rtmrs[2]);
+    }
+
     internal object?[] ToAbi() => [MrTd, Rtmrs.Cast<object?>().ToArray(), MrOwner, MrConfigId, MrConfigOwner];
 }
 
@@ -31,6 +47,21 @@ public sealed record MaaReport(IReadOnlyList<byte[]> Pcrs)
 {
     /// <summary>The ABI tuple type.</summary>
     public static AbiType AbiType { get; } = AbiType.Parse("(bytes32[24])");
+
+    /// <summary>
+    /// The identity <paramref name="contract"/>'s <c>MAAIdentity</c> returns for this report, computed off chain
+    /// (<see cref="RegistryIdentityHash.ComputeMaa"/>: keccak256(contract ‖ PCR4 ‖ PCR9 ‖ PCR11)).
+    /// </summary>
+    /// <exception cref="ArgumentException">There are not 24 PCRs of 32 bytes.</exception>
+    public byte[] ComputeIdentity(EthereumAddress contract)
+    {
+        if (Pcrs.Count != 24 || Pcrs.Any(p => p is null || p.Length != 32))
+        {
+            throw new ArgumentException("An MAA report has 24 PCRs of 32 bytes.");
+        }
+
+        return RegistryIdentityHash.ComputeMaa(contract.Bytes, Pcrs[4], Pcrs[9], Pcrs[11]);
+    }
 
     internal object?[] ToAbi() => [Pcrs.Cast<object?>().ToArray()];
 }
@@ -68,35 +99,6 @@ public sealed record OnboardRequest(byte[] Pubkey, BigInteger Nonce, EthereumAdd
     {
         object?[] t = ContractValues.Tuple(value, 4);
         return new OnboardRequest((byte[])t[0]!, (BigInteger)t[1]!, (EthereumAddress)t[2]!, (byte[])t[3]!);
-    }
-}
-
-/// <summary>Off-chain computation of the contracts' workload identities (same formulas as <c>DCAPIdentity</c>/<c>MAAIdentity</c>).</summary>
-public static class WorkloadIdentity
-{
-    /// <summary>keccak256(contract ‖ RTMR0 ‖ RTMR1 ‖ RTMR2) — MRTD, RTMR3 and the config registers are not part of it.</summary>
-    public static byte[] ForDcap(EthereumAddress contract, DcapReport report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        byte[][] registers = [report.MrTd, .. report.Rtmrs, report.MrOwner, report.MrConfigId, report.MrConfigOwner];
-        if (report.Rtmrs.Count != 4 || registers.Any(r => r.Length != 48))
-        {
-            throw new ArgumentException("Every DCAP register must be 48 bytes and there are 4 RTMRs.", nameof(report));
-        }
-
-        return Keccak256.HashData([.. contract.Bytes, .. report.Rtmrs[0], .. report.Rtmrs[1], .. report.Rtmrs[2]]);
-    }
-
-    /// <summary>keccak256(contract ‖ PCR4 ‖ PCR9 ‖ PCR11).</summary>
-    public static byte[] ForMaa(EthereumAddress contract, MaaReport report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        if (report.Pcrs.Count != 24 || report.Pcrs.Any(p => p.Length != 32))
-        {
-            throw new ArgumentException("An MAA report has 24 PCRs of 32 bytes.", nameof(report));
-        }
-
-        return Keccak256.HashData([.. contract.Bytes, .. report.Pcrs[4], .. report.Pcrs[9], .. report.Pcrs[11]]);
     }
 }
 

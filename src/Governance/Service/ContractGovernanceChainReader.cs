@@ -1,8 +1,8 @@
 using Kms.Crypto.Ethereum;
+using Kms.Governance.Abi;
 using Kms.Governance.Contracts;
 using Kms.Governance.JsonRpc;
 using Kms.Governance.Policy;
-using WorkloadIdentity = Kms.Governance.Policy.WorkloadIdentity;
 
 namespace Kms.Governance.Service;
 
@@ -50,33 +50,50 @@ public sealed class ContractGovernanceChainReader : IGovernanceChainReader
         new KmsGovernanceContract(_client, contract).HasRoleAsync(KmsGovernanceContract.RoleOperator, account, BlockTag.Number(block), cancellationToken);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// One eth_getLogs over all <paramref name="contracts"/>. A log this reader cannot classify (an event outside the
+    /// governance ABI such as a proxy upgrade, a malformed governance event, or a log removed by a reorg) may have
+    /// changed anything its contract answers, so it invalidates the whole contract rather than nothing.
+    /// </remarks>
     public async Task<IReadOnlyList<GovernanceChange>> GetChangesAsync(
         IReadOnlyCollection<EthereumAddress> contracts, ulong fromBlock, ulong toBlock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(contracts);
-        var changes = new List<GovernanceChange>();
-        foreach (EthereumAddress contract in contracts)
+        if (contracts.Count == 0)
         {
-            IReadOnlyList<GovernanceEvent> events = await new KmsGovernanceContract(_client, contract)
-                .GetEventsAsync(BlockTag.Number(fromBlock), BlockTag.Number(toBlock), cancellationToken)
-                .ConfigureAwait(false);
-            foreach (GovernanceEvent e in events)
+            return [];
+        }
+
+        IReadOnlyList<EthLog> logs = await _client
+            .GetLogsAsync(new LogFilter { Addresses = [.. contracts], FromBlock = BlockTag.Number(fromBlock), ToBlock = BlockTag.Number(toBlock) }, cancellationToken)
+            .ConfigureAwait(false);
+        var changes = new List<GovernanceChange>();
+        foreach (EthLog log in logs)
+        {
+            if (contracts.Contains(log.Address) && ToChange(log) is { } change)
             {
-                GovernanceChange? change = ToChange(contract, e);
-                if (change is not null)
-                {
-                    changes.Add(change);
-                }
+                changes.Add(change);
             }
         }
 
         return changes;
     }
 
-    private static GovernanceChange? ToChange(EthereumAddress contract, GovernanceEvent e)
+    private static GovernanceChange? ToChange(EthLog log)
     {
-        ulong block = e.Log.BlockNumber;
-        return e switch
+        EthereumAddress contract = log.Address;
+        ulong block = log.BlockNumber;
+        GovernanceEvent? decoded;
+        try
+        {
+            decoded = log.Removed ? null : GovernanceEvent.TryDecode(log);
+        }
+        catch (AbiDecodingException)
+        {
+            decoded = null;
+        }
+
+        return decoded switch
         {
             IdentityAllowlisted x => IdentityChange(contract, block, x.Identity),
             IdentityRemoved x => IdentityChange(contract, block, x.Identity),
@@ -84,9 +101,9 @@ public sealed class ContractGovernanceChainReader : IGovernanceChainReader
             IdentityConfigRemoved x => IdentityChange(contract, block, x.Identity),
             RoleGranted x => new GovernanceChange(contract, block, GovernanceChangeScope.Account, Account: x.Account),
             RoleRevoked x => new GovernanceChange(contract, block, GovernanceChangeScope.Account, Account: x.Account),
-            OwnershipTransferred => new GovernanceChange(contract, block, GovernanceChangeScope.Everything),
+            null or OwnershipTransferred => new GovernanceChange(contract, block, GovernanceChangeScope.Everything),
 
-            // PKI, domain names, applications, onboarding, storage and artifacts are not cached by governance.
+            // PKI, domain names, applications, onboarding, storage, artifacts and role admins are not cached by governance.
             _ => null,
         };
     }

@@ -134,14 +134,25 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
     /// answer that a logged change in between touches. Decisions call this on demand; a host may also call it on a timer.
     /// </summary>
     /// <exception cref="Exception">Whatever the chain reader throws (the failure is also recorded for staleness).</exception>
-    public async Task SyncAsync(CancellationToken cancellationToken = default)
+    public Task SyncAsync(CancellationToken cancellationToken = default) => SyncAsync(onlyIfDue: false, cancellationToken);
+
+    private async Task SyncAsync(bool onlyIfDue, CancellationToken cancellationToken)
     {
         await _syncLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        bool polled = false;
         try
         {
             lock (_gate)
             {
+                // Decisions that found a poll due while another sync ran queue up here: the first one polls, the rest
+                // use its result instead of polling the chain once each.
+                if (onlyIfDue && !IsPollDue())
+                {
+                    return;
+                }
+
                 _lastSyncAttempt = _time.GetUtcNow();
+                polled = true;
             }
 
             try
@@ -161,6 +172,16 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
         }
         finally
         {
+            if (polled)
+            {
+                lock (_gate)
+                {
+                    // The poll interval counts from the end of a poll: a poll slower than the interval (a node timing
+                    // out) must not make every decision queued behind it poll again.
+                    _lastSyncAttempt = _time.GetUtcNow();
+                }
+            }
+
             _syncLock.Release();
         }
     }
@@ -171,13 +192,23 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
         ulong target = latest > (ulong)_options.Confirmations ? latest - (ulong)_options.Confirmations : 0;
         ulong? synced = SyncedBlock;
 
+        // Collect every change up to the target first and apply them together with the move of the synchronized
+        // block, under one lock: a decision that reads between the two would otherwise cache an answer read at the old
+        // block after its invalidation had already happened, and keep it at the new block.
+        var changes = new List<GovernanceChange>();
+        bool clearAll = false;
         if (synced is ulong from && target > from)
         {
             for (ulong start = from + 1; start <= target; start += _options.MaxLogBlockRange)
             {
                 ulong end = Math.Min(target, start + _options.MaxLogBlockRange - 1);
-                IReadOnlyList<GovernanceChange> changes = await _reader.GetChangesAsync(_contracts, start, end, cancellationToken).ConfigureAwait(false);
-                Invalidate(changes);
+                changes.AddRange(await _reader.GetChangesAsync(_contracts, start, end, cancellationToken).ConfigureAwait(false));
+                if (changes.Count > _options.MaxCacheEntries)
+                {
+                    // More changes than the cache can hold: dropping everything is cheaper and covers the rest of the range.
+                    clearAll = true;
+                    break;
+                }
             }
         }
         else if (synced is ulong ahead && target < ahead)
@@ -185,72 +216,81 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
             // The chain went backwards further than the confirmation depth (deep reorg or a reset node):
             // nothing cached can be trusted.
             LogChainRewound(_logger, ahead, target);
-            lock (_gate)
-            {
-                _cache.Clear();
-                _generation++;
-            }
+            clearAll = true;
         }
 
         lock (_gate)
         {
+            if (clearAll)
+            {
+                _cache.Clear();
+            }
+            else
+            {
+                Invalidate(changes);
+            }
+
+            if (_syncedBlock != target)
+            {
+                _generation++;
+            }
+
             _syncedBlock = target;
             _lastSyncSuccess = _time.GetUtcNow();
             _lastSyncError = null;
         }
+
+        if (changes.Count > 0)
+        {
+            LogInvalidated(_logger, changes.Count);
+        }
     }
 
-    private void Invalidate(IReadOnlyList<GovernanceChange> changes)
+    /// <summary>Drops the cached answers <paramref name="changes"/> touch. Called under <see cref="_gate"/>.</summary>
+    private void Invalidate(List<GovernanceChange> changes)
     {
-        if (changes.Count == 0)
+        foreach (GovernanceChange change in changes)
         {
-            return;
+            switch (change.Scope)
+            {
+                case GovernanceChangeScope.Identity when change.Identity is { } identity:
+                    string id = identity.ToString();
+                    _cache.Remove(new CacheKey(change.Contract, CacheKind.Allowed, id));
+                    _cache.Remove(new CacheKey(change.Contract, CacheKind.Config, id));
+                    break;
+                case GovernanceChangeScope.Account when change.Account is { } account:
+                    _cache.Remove(new CacheKey(change.Contract, CacheKind.Operator, account.ToLowerHexString()));
+                    break;
+                default:
+                    foreach (CacheKey key in _cache.Keys.Where(k => k.Contract == change.Contract).ToArray())
+                    {
+                        _cache.Remove(key);
+                    }
+
+                    break;
+            }
         }
 
-        lock (_gate)
+        if (changes.Count > 0)
         {
-            foreach (GovernanceChange change in changes)
-            {
-                switch (change.Scope)
-                {
-                    case GovernanceChangeScope.Identity when change.Identity is { } identity:
-                        string id = identity.ToString();
-                        _cache.Remove(new CacheKey(change.Contract, CacheKind.Allowed, id));
-                        _cache.Remove(new CacheKey(change.Contract, CacheKind.Config, id));
-                        break;
-                    case GovernanceChangeScope.Account when change.Account is { } account:
-                        _cache.Remove(new CacheKey(change.Contract, CacheKind.Operator, account.ToLowerHexString()));
-                        break;
-                    default:
-                        foreach (CacheKey key in _cache.Keys.Where(k => k.Contract == change.Contract).ToArray())
-                        {
-                            _cache.Remove(key);
-                        }
-
-                        break;
-                }
-            }
-
             _generation++;
         }
-
-        LogInvalidated(_logger, changes.Count);
     }
 
     /// <summary>Brings the cache up to date if a poll is due and returns the block to read at; throws when stale.</summary>
-    private async Task<ulong> EnsureCurrentAsync(CancellationToken cancellationToken)
+    private async Task<(ulong Block, long Generation)> EnsureCurrentAsync(CancellationToken cancellationToken)
     {
         bool due;
         lock (_gate)
         {
-            due = _lastSyncAttempt is null || _time.GetUtcNow() - _lastSyncAttempt.Value >= _options.PollInterval;
+            due = IsPollDue();
         }
 
         if (due)
         {
             try
             {
-                await SyncAsync(cancellationToken).ConfigureAwait(false);
+                await SyncAsync(onlyIfDue: true, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -268,9 +308,12 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
                     $"Governance chain state is stale ({since}, bound {_options.StalenessBound.TotalSeconds:F0} s){(_lastSyncError is null ? string.Empty : ": " + _lastSyncError)}.");
             }
 
-            return block;
+            return (block, _generation);
         }
     }
+
+    /// <summary>Whether the last poll is older than the poll interval. Called under <see cref="_gate"/>.</summary>
+    private bool IsPollDue() => _lastSyncAttempt is null || _time.GetUtcNow() - _lastSyncAttempt.Value >= _options.PollInterval;
 
     private async Task<(bool Allowed, byte[]? ConfigHash, ulong Block)> ReadIdentityAsync(EthereumAddress registry, WorkloadIdentity identity, CancellationToken cancellationToken)
     {
@@ -294,16 +337,13 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
     private async Task<(T Value, ulong Block)> ReadCachedAsync<T>(CacheKey key, Func<ulong, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
         where T : notnull
     {
-        ulong block = await EnsureCurrentAsync(cancellationToken).ConfigureAwait(false);
-        long generation;
+        (ulong block, long generation) = await EnsureCurrentAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             if (_cache.TryGetValue(key, out object? cached))
             {
                 return ((T)cached, _syncedBlock ?? block);
             }
-
-            generation = _generation;
         }
 
         T value;
@@ -323,7 +363,8 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
 
         lock (_gate)
         {
-            // Cache only if no sync moved the block or invalidated anything meanwhile: the value was read at `block`.
+            // Cache only if no sync moved the block or invalidated anything since `block` and `generation` were taken
+            // (together, under the lock): the value was read at `block`.
             if (_generation == generation && _syncedBlock == block)
             {
                 if (_cache.Count >= _options.MaxCacheEntries)

@@ -7,7 +7,9 @@ namespace Kms.Governance.Service;
 /// <summary>
 /// Governance by threshold-signed policy documents. Updates are accepted only through <see cref="PolicyVerifier"/>
 /// (threshold of configured signers, serial strictly increasing) and persisted with a serial-checked write; the
-/// envelope read back from the store is verified again, so a tampered store cannot widen access.
+/// envelope read back from the store is verified again, so a tampered store cannot widen access. The highest serial
+/// this instance has seen per namespace is remembered: a store that goes back to an older (validly signed) policy is a
+/// rollback and fails closed, and a slow load never replaces a newer policy in the cache.
 /// </summary>
 public sealed partial class PolicyDocumentGovernance : INamespaceGovernance
 {
@@ -17,6 +19,7 @@ public sealed partial class PolicyDocumentGovernance : INamespaceGovernance
     private readonly PolicyDocumentGovernanceOptions _options;
     private readonly ILogger _logger;
     private readonly Dictionary<string, CachedPolicy> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _highestSerials = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     /// <summary>Creates the service.</summary>
@@ -72,11 +75,7 @@ public sealed partial class PolicyDocumentGovernance : INamespaceGovernance
             };
         }
 
-        lock (_gate)
-        {
-            _cache[@namespace] = new CachedPolicy(result.Policy, _time.GetUtcNow());
-        }
-
+        Remember(@namespace, result.Policy);
         LogApplied(_logger, @namespace, result.Policy.Serial, result.ValidSigners.Count);
         return result;
     }
@@ -95,15 +94,7 @@ public sealed partial class PolicyDocumentGovernance : INamespaceGovernance
         }
 
         NamespacePolicy? policy = await LoadVerifiedAsync(@namespace, cancellationToken).ConfigureAwait(false);
-        if (policy is not null)
-        {
-            lock (_gate)
-            {
-                _cache[@namespace] = new CachedPolicy(policy, _time.GetUtcNow());
-            }
-        }
-
-        return policy;
+        return policy is null ? null : Remember(@namespace, policy);
     }
 
     /// <inheritdoc/>
@@ -214,6 +205,13 @@ public sealed partial class PolicyDocumentGovernance : INamespaceGovernance
 
         lock (_gate)
         {
+            if (_highestSerials.TryGetValue(@namespace, out long highest) && stored.Serial < highest)
+            {
+                LogStoredPolicyRolledBack(_logger, @namespace, stored.Serial, highest);
+                throw new GovernanceUnavailableException(
+                    $"The stored policy of namespace \"{@namespace}\" has serial {stored.Serial}, older than serial {highest} already in force; refusing to answer.");
+            }
+
             // Same serial as the policy already verified: the stored envelope cannot differ without a new serial,
             // because the store only accepts serial-checked replacements; skip re-verifying the signatures.
             if (_cache.TryGetValue(@namespace, out CachedPolicy? cached) && cached.Policy.Serial == stored.Serial)
@@ -233,6 +231,29 @@ public sealed partial class PolicyDocumentGovernance : INamespaceGovernance
         return result.Policy;
     }
 
+    /// <summary>
+    /// Caches <paramref name="policy"/> unless a newer one is cached already (a concurrent update), raises the
+    /// namespace's highest serial, and returns the policy now in force.
+    /// </summary>
+    private NamespacePolicy Remember(string @namespace, NamespacePolicy policy)
+    {
+        lock (_gate)
+        {
+            if (!_highestSerials.TryGetValue(@namespace, out long highest) || policy.Serial > highest)
+            {
+                _highestSerials[@namespace] = policy.Serial;
+            }
+
+            if (_cache.TryGetValue(@namespace, out CachedPolicy? cached) && cached.Policy.Serial > policy.Serial)
+            {
+                return cached.Policy;
+            }
+
+            _cache[@namespace] = new CachedPolicy(policy, _time.GetUtcNow());
+            return policy;
+        }
+    }
+
     private void Invalidate(string @namespace)
     {
         lock (_gate)
@@ -249,6 +270,9 @@ public sealed partial class PolicyDocumentGovernance : INamespaceGovernance
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Stored policy of namespace {Namespace} fails verification: {Detail}")]
     private static partial void LogStoredPolicyInvalid(ILogger logger, string @namespace, string detail);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Stored policy of namespace {Namespace} went back to serial {Serial} from {Highest}: rollback refused")]
+    private static partial void LogStoredPolicyRolledBack(ILogger logger, string @namespace, long serial, long highest);
 
     private sealed record CachedPolicy(NamespacePolicy Policy, DateTimeOffset LoadedAt);
 }

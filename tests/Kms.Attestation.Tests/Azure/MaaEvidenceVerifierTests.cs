@@ -54,6 +54,23 @@ public sealed class MaaEvidenceVerifierTests
         Assert.Equal(AttestationFailureKind.Malformed, e.Kind);
     }
 
+    [Fact]
+    public async Task A_tee_type_without_a_mapping_is_not_reported_as_snp()
+    {
+        using RSA key = RSA.Create(2048);
+        var options = new MaaTokenOptions { AllowedIssuers = ["https://test.attest.azure.net"], AllowedTeeTypes = ["sevsnpvm", "tdxvm", "sgxvm"] };
+        var verifier = new MaaEvidenceVerifier(options, FixedTimeProvider.At("2025-01-01T00:00:00Z"), new JwksCollateral(MaaTestTokens.JwksFor(key)));
+        byte[] nonce = Encoding.ASCII.GetBytes("nonce");
+
+        VerifiedEvidence snp = await verifier.VerifyAsync(Encoding.UTF8.GetBytes(MaaTestTokens.Sign(key, MaaTokenVerifierTests.Claims())), nonce);
+        Assert.Equal(TeeType.AzureSevSnp, snp.Tee);
+
+        System.Text.Json.Nodes.JsonObject sgx = MaaTokenVerifierTests.Claims(teeType: "sgxvm");
+        sgx["x-ms-isolation-tee"]!["tdx_td_attributes_debug"] = false;
+        AttestationException e = await Assert.ThrowsAsync<AttestationException>(async () => await verifier.VerifyAsync(Encoding.UTF8.GetBytes(MaaTestTokens.Sign(key, sgx)), nonce));
+        Assert.Equal(AttestationFailureKind.UnsupportedVersion, e.Kind);
+    }
+
     internal sealed class JwksCollateral(string? jwks) : ICollateralSource
     {
         public ValueTask<SignedCollateral?> GetTcbInfoAsync(TeeType tee, string fmspc, CancellationToken cancellationToken) => new((SignedCollateral?)null);

@@ -35,10 +35,14 @@ internal static class MaaTestTokens
     }
 
     /// <summary>Signs <paramref name="payload"/> with <paramref name="key"/> as RS256 under kid "test-kid".</summary>
-    public static string Sign(RSA key, JsonObject payload, string alg = "RS256", string kid = "test-kid")
+    public static string Sign(RSA key, JsonObject payload, string alg = "RS256", string kid = "test-kid") =>
+        Sign(key, payload.ToJsonString(), alg, kid);
+
+    /// <summary>Signs the payload text as is (e.g. with duplicate names a JsonObject cannot hold).</summary>
+    public static string Sign(RSA key, string payloadJson, string alg = "RS256", string kid = "test-kid")
     {
         var header = new JsonObject { ["alg"] = alg, ["kid"] = kid, ["typ"] = "JWT" };
-        string signingInput = Encode(header) + "." + Encode(payload);
+        string signingInput = Encode(header) + "." + Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(payloadJson));
         byte[] signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return signingInput + "." + Base64UrlEncoder.Encode(signature);
     }

@@ -103,6 +103,35 @@ public sealed class MaaTokenVerifierTests
     }
 
     [Fact]
+    public void Unverified_token_fields_are_not_echoed_into_errors()
+    {
+        using RSA key = RSA.Create(2048);
+        var verifier = new MaaTokenVerifier(new MaaTokenOptions { AllowedIssuers = ["https://test.attest.azure.net"] }, FixedTimeProvider.At("2025-01-01T00:00:00Z"));
+        JsonObject claims = Claims();
+        claims["iss"] = "https://evil.example\r\nINJECTED" + new string('x', 5_000);
+
+        AttestationException e = Assert.Throws<AttestationException>(() => verifier.ReadAllowedIssuer(MaaTestTokens.Sign(key, claims)));
+        Assert.Equal(AttestationFailureKind.PolicyViolation, e.Kind);
+        Assert.DoesNotContain("INJECTED", e.Message, StringComparison.Ordinal);
+        Assert.True(e.Message.Length < 200);
+    }
+
+    [Fact]
+    public void Clock_skew_and_token_age_are_bounded()
+    {
+        var clock = FixedTimeProvider.At("2025-01-01T00:00:00Z");
+        var options = new MaaTokenOptions { AllowedIssuers = ["https://test.attest.azure.net"] };
+        Assert.NotNull(new MaaTokenVerifier(options with { ClockSkew = MaaTokenOptions.MaxClockSkew }, clock));
+
+        // A skew of a day (or TimeSpan.MaxValue, which overflowed exp + skew) would quietly disable the lifetime check.
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MaaTokenVerifier(options with { ClockSkew = TimeSpan.FromDays(1) }, clock));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MaaTokenVerifier(options with { ClockSkew = TimeSpan.MaxValue }, clock));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MaaTokenVerifier(options with { ClockSkew = TimeSpan.FromSeconds(-1) }, clock));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MaaTokenVerifier(options with { MaxTokenAge = TimeSpan.Zero }, clock));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MaaTokenVerifier(options with { MaxTokenAge = TimeSpan.MaxValue }, clock));
+    }
+
+    [Fact]
     public void Claim_policy_is_enforced_on_signed_tokens()
     {
         using RSA key = RSA.Create(2048);
@@ -128,6 +157,29 @@ public sealed class MaaTokenVerifierTests
         AssertKind(AttestationFailureKind.UnsupportedVersion, () => verifier.Verify(MaaTestTokens.Sign(key, Claims(), alg: "HS256"), keys));
     }
 
+    [Fact]
+    public void Signed_tokens_with_duplicate_claims_are_refused()
+    {
+        using RSA key = RSA.Create(2048);
+        MaaSigningKeys keys = MaaSigningKeys.Parse(MaaTestTokens.JwksFor(key));
+        var verifier = new MaaTokenVerifier(new MaaTokenOptions { AllowedIssuers = ["https://test.attest.azure.net"] }, FixedTimeProvider.At("2025-01-01T00:00:00Z"));
+        string json = Claims().ToJsonString();
+        Assert.NotNull(verifier.Verify(MaaTestTokens.Sign(key, json), keys));
+
+        // Which of two values a reader takes is parser-specific: a debug flag, nonce or issuer must have exactly one.
+        string[] duplicated =
+        [
+            json.Replace("\"x-ms-sevsnpvm-is-debuggable\":false", "\"x-ms-sevsnpvm-is-debuggable\":true,\"x-ms-sevsnpvm-is-debuggable\":false", StringComparison.Ordinal),
+            json.Replace("\"nonce\":\"bm9uY2U=\"", "\"nonce\":\"b3RoZXI=\",\"nonce\":\"bm9uY2U=\"", StringComparison.Ordinal),
+            json.Replace("{\"iss\":", "{\"iss\":\"https://other.attest.azure.net\",\"iss\":", StringComparison.Ordinal),
+        ];
+        foreach (string payload in duplicated)
+        {
+            Assert.NotEqual(json, payload);
+            AssertKind(AttestationFailureKind.Malformed, () => verifier.Verify(MaaTestTokens.Sign(key, payload), keys));
+        }
+    }
+
     [TestDataFact]
     public void An_x5c_that_disagrees_with_n_and_e_is_refused()
     {
@@ -151,7 +203,16 @@ public sealed class MaaTokenVerifierTests
             Assert.Throws<AttestationException>(() => verifier.Verify(bad, keys));
         }
 
-        foreach (string bad in new[] { "", "[]", "{}", "{\"keys\":{}}", "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\"}]}", "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"*\",\"e\":\"AQAB\"}]}" })
+        string modulus = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(key.ExportParameters(false).Modulus);
+        foreach (string bad in new[]
+        {
+            "", "[]", "{}", "{\"keys\":{}}", "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\"}]}", "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"*\",\"e\":\"AQAB\"}]}",
+            // n/e that parse as base64url but are no RSA key: empty or even exponent, empty modulus.
+            $"{{\"keys\":[{{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"{modulus}\",\"e\":\"\"}}]}}",
+            $"{{\"keys\":[{{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"{modulus}\",\"e\":\"AA\"}}]}}",
+            $"{{\"keys\":[{{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"{modulus}\",\"e\":\"AQAA\"}}]}}",
+            "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"\",\"e\":\"AQAB\"}]}",
+        })
         {
             AttestationException e = Assert.Throws<AttestationException>(() => MaaSigningKeys.Parse(bad));
             Assert.True(e.Kind is AttestationFailureKind.Malformed or AttestationFailureKind.UnsupportedVersion);

@@ -50,6 +50,16 @@ public sealed class FlashbotsMeasurementHeadersTests
     }
 
     [Fact]
+    public void Header_text_is_not_echoed_into_errors()
+    {
+        // Error messages reach logs and 400 responses: a client's header must not inject lines or kilobytes there.
+        string hostile = "qemu\r\nX-Injected: 1" + new string('x', 10_000);
+        AttestationException e = Assert.Throws<AttestationException>(() => FlashbotsMeasurementHeaders.Parse(hostile, "{}", s_on));
+        Assert.DoesNotContain("X-Injected", e.Message, StringComparison.Ordinal);
+        Assert.True(e.Message.Length < 200, e.Message.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void Refuses_malformed_measurement_json()
     {
         string rtmr = Hex(48, 1);

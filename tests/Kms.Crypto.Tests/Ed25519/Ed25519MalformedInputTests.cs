@@ -35,6 +35,24 @@ public sealed class Ed25519MalformedInputTests
         Assert.Throws<Ed25519FormatException>(() => Ed25519PublicKey.Parse(encoded));
     }
 
+    [Theory]
+    [InlineData("0100000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000080")]
+    [InlineData("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")]
+    [InlineData("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa")]
+    [InlineData("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05")]
+    [InlineData("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85")]
+    // Non-canonical encodings of the identity (x = 0 with the sign bit set) and of y = -1 (y = p - 1 + p is not < p).
+    [InlineData("0100000000000000000000000000000000000000000000000000000000000080")]
+    [InlineData("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff")]
+    public void PublicKey_SmallOrder_Throws(string hex)
+    {
+        // The 8 small-order points (libsodium's blocklist; each checked to satisfy [8]P = identity).
+        Assert.Throws<Ed25519FormatException>(() => Ed25519PublicKey.ParseHex(hex));
+    }
+
     [Fact]
     public void PublicKey_NotOnCurve_Throws()
     {

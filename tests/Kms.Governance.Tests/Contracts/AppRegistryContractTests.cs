@@ -100,16 +100,16 @@ public sealed class AppRegistryContractTests(AnvilFixture chain) : IClassFixture
         DcapReport report = GovernanceVectorTests.VectorDcapReport();
         byte[] config = SHA256.HashData("dcap config"u8);
         TransactionReceipt dcap = await registry.SetConfigForDcapAsync(report, [new DcapEvent(0, 1, "payload"u8.ToArray(), new byte[32])], config);
-        byte[] expected = WorkloadIdentity.ForDcap(registry.Address, report);
+        byte[] expected = report.ComputeIdentity(registry.Address);
         Assert.Equal(expected, Assert.IsType<IdentityConfigSet>(Assert.Single(registry.DecodeEvents(dcap))).Identity);
         Assert.Equal(expected, await registry.GetDcapIdentityAsync(report));
-        Assert.NotEqual(WorkloadIdentity.ForDcap(chain.KmsAddress, report), expected); // identities are contract-scoped
+        Assert.NotEqual(report.ComputeIdentity(chain.KmsAddress), expected); // identities are contract-scoped
         Assert.Equal(config, await registry.GetConfigForIdentityAsync(expected, chain.Owner.Address));
 
         MaaReport maa = GovernanceVectorTests.VectorMaaReport();
         TransactionReceipt maaReceipt = await registry.SetConfigForMaaAsync(maa, config);
-        Assert.Equal(WorkloadIdentity.ForMaa(registry.Address, maa), Assert.IsType<IdentityConfigSet>(Assert.Single(registry.DecodeEvents(maaReceipt))).Identity);
-        Assert.Equal(WorkloadIdentity.ForMaa(registry.Address, maa), await registry.GetMaaIdentityAsync(maa));
+        Assert.Equal(maa.ComputeIdentity(registry.Address), Assert.IsType<IdentityConfigSet>(Assert.Single(registry.DecodeEvents(maaReceipt))).Identity);
+        Assert.Equal(maa.ComputeIdentity(registry.Address), await registry.GetMaaIdentityAsync(maa));
     }
 
     [RequiresAnvilFact]

@@ -75,18 +75,23 @@ public sealed class GovernanceVectorTests
         Assert.Equal("921b443815ac473050a9950b17eb79b9ab085599704130a8fb15679f8e0b2e07", Convert.ToHexStringLower(AppRegistryContract.RoleInstance));
     }
 
-    [Theory]
-    [InlineData("0x0000000000000000000000000000000000000000", "67699f351d50ed20be6afc88f4555335e244c06fb4f4bde7eb7147edf07d5fbd")]
-    [InlineData("0x1111111111111111111111111111111111111111", "3c49a19fd84498c112338bcdc88b9d81dc989cf51bea36a685336879aef26eb1")]
-    public void DcapIdentity_MatchesVector(string contract, string expected)
+    [Fact]
+    public void DcapReportIdentity_IsTheRegistryHashOfRtmr0To2()
     {
-        Assert.Equal(expected, Convert.ToHexStringLower(WorkloadIdentity.ForDcap(EthereumAddress.Parse(contract), VectorDcapReport())));
+        // The §1.4 vectors themselves are tested once, in Kms.Crypto.Tests (RegistryIdentityHashTests).
+        var contract = EthereumAddress.Parse("0x1111111111111111111111111111111111111111");
+        DcapReport report = VectorDcapReport();
+
+        Assert.Equal(RegistryIdentityHash.ComputeDcap(contract.Bytes, report.Rtmrs[0], report.Rtmrs[1], report.Rtmrs[2]), report.ComputeIdentity(contract));
     }
 
     [Fact]
-    public void MaaIdentity_MatchesVector()
+    public void MaaReportIdentity_IsTheRegistryHashOfPcr4And9And11()
     {
-        Assert.Equal("f8608e5e388e02dc087f8ff07132161e5e2a48a890bace09d864a885b21084c5", Convert.ToHexStringLower(WorkloadIdentity.ForMaa(EthereumAddress.Zero, VectorMaaReport())));
+        var contract = EthereumAddress.Parse("0x1111111111111111111111111111111111111111");
+        MaaReport report = VectorMaaReport();
+
+        Assert.Equal(RegistryIdentityHash.ComputeMaa(contract.Bytes, report.Pcrs[4], report.Pcrs[9], report.Pcrs[11]), report.ComputeIdentity(contract));
     }
 
     [Fact]
@@ -97,11 +102,11 @@ public sealed class GovernanceVectorTests
     }
 
     [Fact]
-    public void WorkloadIdentity_RejectsWrongRegisterLengths()
+    public void ReportIdentity_RejectsWrongRegisterLengths()
     {
         DcapReport report = VectorDcapReport() with { MrOwner = new byte[47] };
-        Assert.Throws<ArgumentException>(() => WorkloadIdentity.ForDcap(EthereumAddress.Zero, report));
-        Assert.Throws<ArgumentException>(() => WorkloadIdentity.ForMaa(EthereumAddress.Zero, new MaaReport([new byte[32]])));
+        Assert.Throws<ArgumentException>(() => report.ComputeIdentity(EthereumAddress.Zero));
+        Assert.Throws<ArgumentException>(() => new MaaReport([new byte[32]]).ComputeIdentity(EthereumAddress.Zero));
     }
 
     /// <summary>Measurements = 47 zero bytes followed by i (MRTD=0, RTMR0..2 = 1..3), the rest zero.</summary>

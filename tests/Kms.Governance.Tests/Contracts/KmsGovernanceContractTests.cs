@@ -57,10 +57,10 @@ public sealed class KmsGovernanceContractTests(AnvilFixture chain) : IClassFixtu
         KmsGovernanceContract kms = chain.Kms();
         DcapReport report = GovernanceVectorTests.VectorDcapReport();
         byte[] onChain = await kms.GetDcapIdentityAsync(report, [new DcapEvent(1, 2, new byte[10], new byte[32])]);
-        Assert.Equal(WorkloadIdentity.ForDcap(kms.Address, report), onChain);
+        Assert.Equal(report.ComputeIdentity(kms.Address), onChain);
 
         byte[] maa = await kms.GetMaaIdentityAsync(GovernanceVectorTests.VectorMaaReport());
-        Assert.Equal(WorkloadIdentity.ForMaa(kms.Address, GovernanceVectorTests.VectorMaaReport()), maa);
+        Assert.Equal(GovernanceVectorTests.VectorMaaReport().ComputeIdentity(kms.Address), maa);
 
         ContractRevertException badLength = await Assert.ThrowsAsync<ContractRevertException>(() => kms.GetDcapIdentityAsync(report with { MrConfigId = new byte[47] }));
         Assert.Equal("InvalidMeasurementLength", badLength.Reason.Error?.Name);
@@ -72,7 +72,7 @@ public sealed class KmsGovernanceContractTests(AnvilFixture chain) : IClassFixtu
     {
         KmsGovernanceContract kms = chain.Kms();
         DcapReport report = GovernanceVectorTests.VectorDcapReport() with { Rtmrs = [GovernanceVectorTests.Measurement(9), GovernanceVectorTests.Measurement(8), GovernanceVectorTests.Measurement(7), new byte[48]] };
-        byte[] dcapIdentity = WorkloadIdentity.ForDcap(kms.Address, report);
+        byte[] dcapIdentity = report.ComputeIdentity(kms.Address);
 
         ulong before = await chain.Client.GetBlockNumberAsync();
         TransactionReceipt allowed = await kms.AllowlistDcapAsync(report);
@@ -95,7 +95,7 @@ public sealed class KmsGovernanceContractTests(AnvilFixture chain) : IClassFixtu
 
         MaaReport maa = GovernanceVectorTests.VectorMaaReport();
         TransactionReceipt maaReceipt = await kms.AllowlistMaaAsync(maa);
-        Assert.Equal(WorkloadIdentity.ForMaa(kms.Address, maa), Assert.IsType<IdentityAllowlisted>(Assert.Single(kms.DecodeEvents(maaReceipt))).Identity);
+        Assert.Equal(maa.ComputeIdentity(kms.Address), Assert.IsType<IdentityAllowlisted>(Assert.Single(kms.DecodeEvents(maaReceipt))).Identity);
 
         byte[] raw = Keccak256.HashData("some identity"u8);
         await kms.AllowlistIdentityAsync(raw);

@@ -22,6 +22,12 @@ internal sealed class FakeGovernanceChain : IGovernanceChainReader
 
     public List<(ulong From, ulong To)> LogRanges { get; } = [];
 
+    /// <summary>
+    /// Awaited with the range's first block at the start of every GetChangesAsync call (lets a test hold a sync between
+    /// two log ranges).
+    /// </summary>
+    public Func<ulong, Task>? BeforeGetChanges { get; set; }
+
     public void SetAllowed(EthereumAddress contract, WorkloadIdentity identity, bool allowed, byte[]? config = null)
     {
         Latest++;
@@ -55,8 +61,13 @@ internal sealed class FakeGovernanceChain : IGovernanceChainReader
     public Task<bool> IsOperatorAsync(EthereumAddress contract, EthereumAddress account, ulong block, CancellationToken cancellationToken) =>
         Task.FromResult(Read(contract, "operator:" + account.ToLowerHexString(), block) is true);
 
-    public Task<IReadOnlyList<GovernanceChange>> GetChangesAsync(IReadOnlyCollection<EthereumAddress> contracts, ulong fromBlock, ulong toBlock, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<GovernanceChange>> GetChangesAsync(IReadOnlyCollection<EthereumAddress> contracts, ulong fromBlock, ulong toBlock, CancellationToken cancellationToken)
     {
+        if (BeforeGetChanges is { } hook)
+        {
+            await hook(fromBlock);
+        }
+
         ThrowIfDown();
         Assert.True(fromBlock <= toBlock);
         Assert.True(toBlock <= Latest, "logs asked beyond the chain head");
@@ -66,7 +77,7 @@ internal sealed class FakeGovernanceChain : IGovernanceChainReader
             .Select(h => h.Change)
             .Distinct()
             .ToArray();
-        return Task.FromResult(changes);
+        return changes;
     }
 
     private object? Read(EthereumAddress contract, string key, ulong block)

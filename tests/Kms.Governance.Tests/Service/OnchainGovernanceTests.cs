@@ -91,6 +91,61 @@ public sealed class OnchainGovernanceTests
     }
 
     [Fact]
+    public async Task DecisionDuringMultiRangeSync_DoesNotKeepAnAnswerTheSyncInvalidated()
+    {
+        _options.MaxLogBlockRange = 1;
+        _chain.SetAllowed(s_registry, s_id1, true);
+        _chain.Mine(5);
+        OnchainGovernance governance = Create();
+        await governance.SyncAsync();
+
+        // Revoked in the first block the next sync reads; more blocks follow, so that sync fetches several log ranges.
+        _chain.SetAllowed(s_registry, s_id1, false);
+        ulong revokedAt = _chain.Latest;
+        _chain.Mine(4);
+        var nextRange = new TaskCompletionSource();
+        _chain.BeforeGetChanges = from => from == revokedAt + 1 ? nextRange.Task : Task.CompletedTask;
+        Task sync = governance.SyncAsync();
+        Assert.False(sync.IsCompleted);
+
+        // A decision while the sync waits for the range after the revocation (no poll due) reads at the old
+        // synchronized block, where the identity was still allowed.
+        Assert.True((await governance.CheckIdentityAsync("payments", s_id1)).IsAllowed);
+        nextRange.SetResult();
+        await sync;
+
+        GovernanceDecision after = await governance.CheckIdentityAsync("payments", s_id1);
+        Assert.False(after.IsAllowed, after.Detail);
+        Assert.Equal(GovernanceDenialReason.IdentityNotAllowed, after.Reason);
+    }
+
+    [Fact]
+    public async Task DecisionsQueuedBehindASlowPoll_DoNotPollAgain()
+    {
+        _chain.SetAllowed(s_registry, s_id1, true);
+        _chain.Mine(5);
+        OnchainGovernance governance = Create();
+        Assert.True((await governance.CheckIdentityAsync("payments", s_id1)).IsAllowed);
+
+        // A poll that takes longer than the poll interval (a slow or timing-out node)...
+        _chain.Mine(3);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var logs = new TaskCompletionSource();
+        _chain.BeforeGetChanges = _ => logs.Task;
+        int polls = _chain.BlockNumberCalls;
+        Task<GovernanceDecision> first = governance.CheckIdentityAsync("payments", s_id1).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        // ...must not make each decision that arrives meanwhile poll again once it gets the sync lock.
+        Task<GovernanceDecision>[] queued = Enumerable.Range(0, 20).Select(_ => governance.CheckIdentityAsync("payments", s_id1).AsTask()).ToArray();
+        logs.SetResult();
+
+        Assert.True((await first).IsAllowed);
+        Assert.All(await Task.WhenAll(queued), d => Assert.True(d.IsAllowed));
+        Assert.Equal(polls + 1, _chain.BlockNumberCalls);
+    }
+
+    [Fact]
     public async Task ChainDown_ServesCacheUntilStalenessBound_ThenFailsClosed()
     {
         _chain.SetAllowed(s_registry, s_id1, true);

@@ -123,6 +123,22 @@ public sealed class PolicyDocumentGovernanceTests
     }
 
     [Fact]
+    public async Task StoreRolledBackToAnOlderSignedPolicy_FailsClosed()
+    {
+        byte[] older = SignedEd(1, 0, 1);
+        Assert.True((await _governance.ApplyAsync("payments", older)).IsAccepted);
+        byte[] revoke = SignEnvelope(Body(2).Replace($"{{ \"identity\": \"{Identity2}\", \"notAfter\": 1800000000 }}", $"{{ \"identity\": \"{new string('3', 64)}\" }}", StringComparison.Ordinal));
+        Assert.True((await _governance.ApplyAsync("payments", revoke)).IsAccepted);
+        Assert.False((await _governance.CheckIdentityAsync("payments", s_id2)).IsAllowed);
+
+        // Someone with write access to the store puts the older, validly signed policy back: it must not take effect.
+        _store.Overwrite("payments", new StoredPolicy(1, older));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        GovernanceUnavailableException ex = await Assert.ThrowsAsync<GovernanceUnavailableException>(() => _governance.CheckIdentityAsync("payments", s_id2).AsTask());
+        Assert.Contains("older than serial 2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StoreDown_FailsClosed()
     {
         PolicyDocumentGovernance governance = Create(new FailingStore());

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Kms.Crypto.Ethereum;
 
 namespace Kms.Attestation.Identity;
 
@@ -7,42 +6,17 @@ namespace Kms.Attestation.Identity;
 /// Measurement → workload identity schemes of the systems this KMS is compatible with. Each is a pure function of the
 /// measurement registers; none of them includes report data, TCB or debug state (the verifier checked those).
 /// </summary>
-public static class WorkloadIdentity
+/// <remarks>
+/// The TEE Registry System's contract-scoped identities (<c>DCAPIdentity</c>, <c>MAAIdentity</c>) are
+/// <see cref="Kms.Crypto.Ethereum.RegistryIdentityHash"/>, shared with the governance contract bindings.
+/// </remarks>
+public static class MeasurementIdentitySchemes
 {
     /// <summary>The TDX register size (MRTD, RTMRs).</summary>
     public const int TdxRegisterSize = 48;
 
-    /// <summary>The vTPM SHA-256 PCR size.</summary>
-    public const int PcrSize = 32;
-
     /// <summary>The Oasis TD identity customization string.</summary>
     public const string OasisTdContext = "oasis-core/tdx: TD enclave identity";
-
-    /// <summary>
-    /// The TEE Registry System's DCAP identity (KMS.sol / OnchainRegistry.sol <c>DCAPIdentity</c>):
-    /// keccak256(contract(20) ‖ RTMR0 ‖ RTMR1 ‖ RTMR2). MRTD, RTMR3 and the config registers are not part of it.
-    /// </summary>
-    public static byte[] RuteriDcap(ReadOnlySpan<byte> contract, ReadOnlySpan<byte> rtmr0, ReadOnlySpan<byte> rtmr1, ReadOnlySpan<byte> rtmr2)
-    {
-        RequireLength(contract, 20, nameof(contract));
-        RequireLength(rtmr0, TdxRegisterSize, nameof(rtmr0));
-        RequireLength(rtmr1, TdxRegisterSize, nameof(rtmr1));
-        RequireLength(rtmr2, TdxRegisterSize, nameof(rtmr2));
-        return Keccak256.HashData([.. contract, .. rtmr0, .. rtmr1, .. rtmr2]);
-    }
-
-    /// <summary>
-    /// The TEE Registry System's MAA identity (<c>MAAIdentity</c>): keccak256(contract(20) ‖ PCR4 ‖ PCR9 ‖ PCR11) over the
-    /// decoded 32-byte PCR values (not the hex text the Go service mistakenly copies).
-    /// </summary>
-    public static byte[] RuteriMaa(ReadOnlySpan<byte> contract, ReadOnlySpan<byte> pcr4, ReadOnlySpan<byte> pcr9, ReadOnlySpan<byte> pcr11)
-    {
-        RequireLength(contract, 20, nameof(contract));
-        RequireLength(pcr4, PcrSize, nameof(pcr4));
-        RequireLength(pcr9, PcrSize, nameof(pcr9));
-        RequireLength(pcr11, PcrSize, nameof(pcr11));
-        return Keccak256.HashData([.. contract, .. pcr4, .. pcr9, .. pcr11]);
-    }
 
     /// <summary>tee-guardian's TDX measurement hash: SHA-256(RTMR0 ‖ RTMR1 ‖ RTMR2 ‖ RTMR3) (MRTD not included).</summary>
     public static byte[] TeeGuardianTdx(IReadOnlyList<ReadOnlyMemory<byte>> rtmrs)
