@@ -96,6 +96,19 @@ public sealed class BatchTransportTests
     }
 
     [Fact]
+    public async Task BatchesLargerThanTheSilosLimitAreSplitNotFailed()
+    {
+        await using var cluster = await Clusters.StartAsync(silos: 1, silo => silo.Calls.MaxMessageSize = 2048);
+        using var transport = new SiloTransportClient(1 << 20);
+        var requests = Enumerable.Range(0, 200).Select(i => new GrainRequestEnvelope(Guid.NewGuid(), typeof(ICounterGrain).FullName!,
+            "GetAsync", $"split-{i}", "[]"u8.ToArray(), 5000, false, 0)).ToArray();
+
+        var answers = await Task.WhenAll(requests.Select(request => transport.SendAsync(cluster.Silos[0].Address!, request, default)));
+
+        Assert.All(answers, answer => Assert.Equal(GrainResponseStatus.Ok, answer.Response!.Status));
+    }
+
+    [Fact]
     public async Task OversizedCallsAreNotSent()
     {
         await using var cluster = await Clusters.StartAsync(silos: 1);

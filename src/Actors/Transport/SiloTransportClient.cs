@@ -32,6 +32,10 @@ internal sealed class SiloTransportClient : IDisposable
     private readonly CancellationTokenSource _disposed = new();
     private readonly int _maxMessageSize;
 
+    /// <summary>Batches stop growing at this size (a single call may be larger, up to the message size limit):
+    /// large enough to amortize a request over many small calls, small enough not to delay the first of them.</summary>
+    private readonly int _maxBatchSize;
+
     private readonly string _scheme;
 
     /// <summary>Creates the client; with <paramref name="clusterCertificate"/>, calls use mutual TLS (https),
@@ -39,6 +43,7 @@ internal sealed class SiloTransportClient : IDisposable
     public SiloTransportClient(int maxMessageSize, ClusterCertificate? clusterCertificate = null)
     {
         _maxMessageSize = maxMessageSize;
+        _maxBatchSize = Math.Min(maxMessageSize, 64 * 1024);
         _scheme = clusterCertificate is null ? "http" : "https";
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -77,8 +82,14 @@ internal sealed class SiloTransportClient : IDisposable
         return await call.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task SendBatchAsync(PeerQueue peer, List<PendingCall> calls, int bodyLength)
+    private async Task SendBatchAsync(PeerQueue peer, List<PendingCall> calls)
     {
+        int bodyLength = 0;
+        foreach (PendingCall call in calls)
+        {
+            bodyLength += BatchFraming.PrefixLength + call.Encoded.Length;
+        }
+
         var body = new byte[bodyLength];
         var byId = new Dictionary<Guid, PendingCall>(calls.Count);
         int offset = 0;
@@ -117,6 +128,18 @@ internal sealed class SiloTransportClient : IDisposable
 
             using (response)
             {
+                if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge && calls.Count > 1)
+                {
+                    // The silo's size limit is below ours, and it rejected the batch before running any of it:
+                    // halves go again until each fits (a single call that does not fit fails as before).
+                    int half = calls.Count / 2;
+                    Task first = SendBatchAsync(peer, calls.GetRange(0, half));
+                    Task second = SendBatchAsync(peer, calls.GetRange(half, calls.Count - half));
+                    byId.Clear();
+                    await Task.WhenAll(first, second).ConfigureAwait(false);
+                    return;
+                }
+
                 if (response.StatusCode != HttpStatusCode.OK)
                 {
                     throw new SiloUnavailableException($"Silo {peer.Host}:{peer.Port} answered HTTP {(int)response.StatusCode}.");
@@ -217,7 +240,7 @@ internal sealed class SiloTransportClient : IDisposable
                     var batch = new List<PendingCall>();
                     int bodyLength = 0;
                     while (batch.Count < BatchFraming.MaxCallsPerBatch && _queue.TryPeek(out PendingCall? next)
-                        && (batch.Count == 0 || bodyLength + BatchFraming.PrefixLength + next.Encoded.Length <= owner._maxMessageSize)
+                        && (batch.Count == 0 || bodyLength + BatchFraming.PrefixLength + next.Encoded.Length <= owner._maxBatchSize)
                         && _queue.TryDequeue(out next))
                     {
                         batch.Add(next);
@@ -226,7 +249,7 @@ internal sealed class SiloTransportClient : IDisposable
 
                     if (batch.Count > 0)
                     {
-                        _ = owner.SendBatchAsync(this, batch, bodyLength);
+                        _ = owner.SendBatchAsync(this, batch);
                     }
                 }
 
