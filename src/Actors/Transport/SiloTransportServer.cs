@@ -168,18 +168,25 @@ internal sealed partial class SiloTransportServer(GrainRouter router, ILoggerFac
 
         context.Response.ContentType = "application/octet-stream";
         PipeWriter output = context.Response.BodyWriter;
-        await foreach (Task<GrainResponseEnvelope> call in Task.WhenEach(calls).ConfigureAwait(false))
+        try
         {
-            byte[] encoded = JsonSerializer.SerializeToUtf8Bytes(await call.ConfigureAwait(false), TransportJsonContext.Default.GrainResponseEnvelope);
-            Span<byte> prefix = output.GetSpan(BatchFraming.PrefixLength);
-            BinaryPrimitives.WriteInt32BigEndian(prefix, encoded.Length);
-            output.Advance(BatchFraming.PrefixLength);
-            output.Write(encoded);
-            FlushResult flushed = await output.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-            if (flushed.IsCanceled || flushed.IsCompleted)
+            await foreach (Task<GrainResponseEnvelope> call in Task.WhenEach(calls).ConfigureAwait(false))
             {
-                return; // the caller went away; its calls still run to completion here
+                byte[] encoded = JsonSerializer.SerializeToUtf8Bytes(await call.ConfigureAwait(false), TransportJsonContext.Default.GrainResponseEnvelope);
+                Span<byte> prefix = output.GetSpan(BatchFraming.PrefixLength);
+                BinaryPrimitives.WriteInt32BigEndian(prefix, encoded.Length);
+                output.Advance(BatchFraming.PrefixLength);
+                output.Write(encoded);
+                FlushResult flushed = await output.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                if (flushed.IsCanceled || flushed.IsCompleted)
+                {
+                    return;
+                }
             }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away (disposed, or its connection broke); the calls still run to completion here.
         }
     }
 
