@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Net;
+using System.Threading.Channels;
 using System.Text.Json;
 using Kms.Actors.Runtime;
 using Microsoft.AspNetCore.Builder;
@@ -160,23 +161,30 @@ internal sealed partial class SiloTransportServer(GrainRouter router, ILoggerFac
             return;
         }
 
-        var calls = new Task<GrainResponseEnvelope>[requests.Count];
-        for (int i = 0; i < calls.Length; i++)
+        // Answers are queued as calls complete; whatever is ready goes out in one flush (one DATA frame under load).
+        var answers = Channel.CreateUnbounded<GrainResponseEnvelope>(new UnboundedChannelOptions { SingleReader = true });
+        foreach (GrainRequestEnvelope request in requests)
         {
-            calls[i] = ServeAsync(requests[i]);
+            _ = ServeAsync(request, answers.Writer);
         }
 
         context.Response.ContentType = "application/octet-stream";
         PipeWriter output = context.Response.BodyWriter;
         try
         {
-            await foreach (Task<GrainResponseEnvelope> call in Task.WhenEach(calls).ConfigureAwait(false))
+            for (int remaining = requests.Count; remaining > 0;)
             {
-                byte[] encoded = JsonSerializer.SerializeToUtf8Bytes(await call.ConfigureAwait(false), TransportJsonContext.Default.GrainResponseEnvelope);
-                Span<byte> prefix = output.GetSpan(BatchFraming.PrefixLength);
-                BinaryPrimitives.WriteInt32BigEndian(prefix, encoded.Length);
-                output.Advance(BatchFraming.PrefixLength);
-                output.Write(encoded);
+                await answers.Reader.WaitToReadAsync(context.RequestAborted).ConfigureAwait(false);
+                while (remaining > 0 && answers.Reader.TryRead(out GrainResponseEnvelope? answer))
+                {
+                    byte[] encoded = JsonSerializer.SerializeToUtf8Bytes(answer, TransportJsonContext.Default.GrainResponseEnvelope);
+                    Span<byte> prefix = output.GetSpan(BatchFraming.PrefixLength);
+                    BinaryPrimitives.WriteInt32BigEndian(prefix, encoded.Length);
+                    output.Advance(BatchFraming.PrefixLength);
+                    output.Write(encoded);
+                    remaining--;
+                }
+
                 FlushResult flushed = await output.FlushAsync(context.RequestAborted).ConfigureAwait(false);
                 if (flushed.IsCanceled || flushed.IsCompleted)
                 {
@@ -190,18 +198,21 @@ internal sealed partial class SiloTransportServer(GrainRouter router, ILoggerFac
         }
     }
 
-    /// <summary>One call of a batch; never faults, so one broken call cannot cut the answers of the others.</summary>
-    private async Task<GrainResponseEnvelope> ServeAsync(GrainRequestEnvelope request)
+    /// <summary>One call of a batch; always answers, so one broken call cannot cut the answers of the others.</summary>
+    private async Task ServeAsync(GrainRequestEnvelope request, ChannelWriter<GrainResponseEnvelope> answers)
     {
+        GrainResponseEnvelope answer;
         try
         {
-            return await router.HandleRemoteAsync(request).ConfigureAwait(false);
+            answer = await router.HandleRemoteAsync(request).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             Log.MalformedRequest(_logger, null, ex.Message);
-            return new GrainResponseEnvelope(request.RequestId, GrainResponseStatus.InvalidRequest, null, null, "The silo could not serve the request.");
+            answer = new GrainResponseEnvelope(request.RequestId, GrainResponseStatus.InvalidRequest, null, null, "The silo could not serve the request.");
         }
+
+        answers.TryWrite(answer); // unbounded: always accepted
     }
 
     private async Task HandleCallAsync(HttpContext context)
