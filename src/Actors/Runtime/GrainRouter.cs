@@ -201,11 +201,17 @@ internal sealed partial class GrainRouter(Silo silo) : IGrainCallInvoker
         {
             return await item.Task.WaitAsync(timeout, silo.TimeProvider).ConfigureAwait(false);
         }
-        catch (TimeoutException) when (!item.Task.IsCompleted)
+        catch (TimeoutException)
         {
             var timedOut = new GrainCallTimeoutException($"Call to {item.Method} on {item.GrainId} did not complete within {timeout}.");
-            item.TrySetException(timedOut);
-            throw timedOut;
+            if (item.TrySetException(timedOut))
+            {
+                throw timedOut;
+            }
+
+            // The call completed (often with its own deadline error from the transport) as the wait timed out:
+            // its outcome wins, never a bare TimeoutException.
+            return await item.Task.ConfigureAwait(false);
         }
     }
 

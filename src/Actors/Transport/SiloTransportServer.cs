@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
 using System.Net;
+using System.Threading.Channels;
 using System.Text.Json;
 using Kms.Actors.Runtime;
 using Microsoft.AspNetCore.Builder;
@@ -20,6 +24,8 @@ namespace Kms.Actors.Transport;
 internal sealed partial class SiloTransportServer(GrainRouter router, ILoggerFactory loggerFactory) : IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<SiloTransportServer>();
+    private static readonly PathString s_callPath = "/" + SiloTransportClient.CallPath;
+    private static readonly PathString s_batchPath = "/" + SiloTransportClient.BatchPath;
     private WebApplication? _app;
     private int _maxMessageSize;
 
@@ -79,14 +85,29 @@ internal sealed partial class SiloTransportServer(GrainRouter router, ILoggerFac
         }
     }
 
-    private async Task HandleAsync(HttpContext context)
+    private Task HandleAsync(HttpContext context)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || context.Request.Path != "/" + SiloTransportClient.CallPath)
+        if (HttpMethods.IsPost(context.Request.Method))
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
+            if (context.Request.Path == s_batchPath)
+            {
+                return HandleBatchAsync(context);
+            }
+
+            if (context.Request.Path == s_callPath)
+            {
+                return HandleCallAsync(context);
+            }
         }
 
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Reads a whole request body of the announced length, within the size limit; null (with the status
+    /// set) when the body is missing, empty, too large or incomplete.</summary>
+    private async Task<byte[]?> ReadBodyAsync(HttpContext context)
+    {
         // Bodies are read into one array of the announced length: no pooled stream buffers (which run out under
         // hundreds of concurrent calls and then allocate), and a hard size limit before anything is allocated.
         long? length = context.Request.ContentLength;
@@ -98,17 +119,115 @@ internal sealed partial class SiloTransportServer(GrainRouter router, ILoggerFac
                 <= 0 => StatusCodes.Status400BadRequest,
                 _ => StatusCodes.Status413PayloadTooLarge,
             };
+            return null;
+        }
+
+        try
+        {
+            byte[] body = new byte[length.Value];
+            await context.Request.Body.ReadExactlyAsync(body, context.RequestAborted).ConfigureAwait(false);
+            return body;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            Log.MalformedRequest(_logger, context.Connection.RemoteIpAddress, ex.Message);
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return null;
+        }
+    }
+
+    /// <summary>Serves a batch: every frame is validated before any call starts (a malformed batch runs nothing),
+    /// calls start in frame order, and each answer is written as soon as its call completes.</summary>
+    private async Task HandleBatchAsync(HttpContext context)
+    {
+        if (await ReadBodyAsync(context).ConfigureAwait(false) is not { } body)
+        {
+            return;
+        }
+
+        var requests = new List<GrainRequestEnvelope>();
+        try
+        {
+            foreach (ReadOnlyMemory<byte> frame in BatchFraming.Split(body))
+            {
+                requests.Add(JsonSerializer.Deserialize(frame.Span, TransportJsonContext.Default.GrainRequestEnvelope)
+                    ?? throw new JsonException("A batch frame is null."));
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            Log.MalformedRequest(_logger, context.Connection.RemoteIpAddress, ex.Message);
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        // Answers are queued as calls complete; whatever is ready goes out in one flush (one DATA frame under load).
+        var answers = Channel.CreateUnbounded<GrainResponseEnvelope>(new UnboundedChannelOptions { SingleReader = true });
+        foreach (GrainRequestEnvelope request in requests)
+        {
+            _ = ServeAsync(request, answers.Writer);
+        }
+
+        context.Response.ContentType = "application/octet-stream";
+        PipeWriter output = context.Response.BodyWriter;
+        try
+        {
+            for (int remaining = requests.Count; remaining > 0;)
+            {
+                await answers.Reader.WaitToReadAsync(context.RequestAborted).ConfigureAwait(false);
+                while (remaining > 0 && answers.Reader.TryRead(out GrainResponseEnvelope? answer))
+                {
+                    byte[] encoded = JsonSerializer.SerializeToUtf8Bytes(answer, TransportJsonContext.Default.GrainResponseEnvelope);
+                    Span<byte> prefix = output.GetSpan(BatchFraming.PrefixLength);
+                    BinaryPrimitives.WriteInt32BigEndian(prefix, encoded.Length);
+                    output.Advance(BatchFraming.PrefixLength);
+                    output.Write(encoded);
+                    remaining--;
+                }
+
+                FlushResult flushed = await output.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                if (flushed.IsCanceled || flushed.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away (disposed, or its connection broke); the calls still run to completion here.
+        }
+    }
+
+    /// <summary>One call of a batch; always answers, so one broken call cannot cut the answers of the others.</summary>
+    private async Task ServeAsync(GrainRequestEnvelope request, ChannelWriter<GrainResponseEnvelope> answers)
+    {
+        GrainResponseEnvelope answer;
+        try
+        {
+            answer = await router.HandleRemoteAsync(request).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.MalformedRequest(_logger, null, ex.Message);
+            answer = new GrainResponseEnvelope(request.RequestId, GrainResponseStatus.InvalidRequest, null, null, "The silo could not serve the request.");
+        }
+
+        answers.TryWrite(answer); // unbounded: always accepted
+    }
+
+    private async Task HandleCallAsync(HttpContext context)
+    {
+        if (await ReadBodyAsync(context).ConfigureAwait(false) is not { } requestBody)
+        {
             return;
         }
 
         GrainRequestEnvelope? request;
         try
         {
-            byte[] requestBody = new byte[length.Value];
-            await context.Request.Body.ReadExactlyAsync(requestBody, context.RequestAborted).ConfigureAwait(false);
             request = JsonSerializer.Deserialize(requestBody, TransportJsonContext.Default.GrainRequestEnvelope);
         }
-        catch (Exception ex) when (ex is JsonException or EndOfStreamException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+        catch (JsonException ex)
         {
             Log.MalformedRequest(_logger, context.Connection.RemoteIpAddress, ex.Message);
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
