@@ -98,6 +98,8 @@ internal struct P256FieldElement
         a.L2 ^ (mask & (a.L2 ^ b.L2)),
         a.L3 ^ (mask & (a.L3 ^ b.L3)));
 
+    // Inlined: the call, its saved registers and the returned struct cost as much as the arithmetic itself.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static P256FieldElement Add(in P256FieldElement a, in P256FieldElement b)
     {
         // Carries are computed as comparisons turned into 0/1 values (setcc), never as branches.
@@ -118,6 +120,8 @@ internal struct P256FieldElement
         return ReduceOnce(s0, s1, s2, s3, carry);
     }
 
+    // Inlined: the call, its saved registers and the returned struct cost as much as the arithmetic itself.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static P256FieldElement Subtract(in P256FieldElement a, in P256FieldElement b)
     {
         ulong d0 = a.L0 - b.L0;
@@ -152,6 +156,8 @@ internal struct P256FieldElement
         return new P256FieldElement(r0, r1, r2, r3);
     }
 
+    // Inlined: the call, its saved registers and the returned struct cost as much as the arithmetic itself.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static P256FieldElement Negate(in P256FieldElement a) => Subtract(Zero, a);
 
     /// <summary>
@@ -571,22 +577,38 @@ internal struct P256FieldElement
         return ReduceOnce(t0, t1, t2, t3, t4);
     }
 
-    /// <summary>a^(p−2) = a^−1 (Fermat); zero maps to zero. Square-and-multiply over the public exponent.</summary>
+    /// <summary>
+    /// a^(p−2) = a^−1 (Fermat); zero maps to zero. A fixed addition chain for the public exponent (255 squarings,
+    /// 13 multiplications instead of 128 with plain square-and-multiply).
+    /// </summary>
     internal static P256FieldElement Invert(in P256FieldElement a)
     {
+        // xN = a^(2^N − 1), a run of N one bits.
+        P256FieldElement x2 = Multiply(Square(a), a);
+        P256FieldElement x4 = Multiply(SquareTimes(x2, 2), x2);
+        P256FieldElement x8 = Multiply(SquareTimes(x4, 4), x4);
+        P256FieldElement x16 = Multiply(SquareTimes(x8, 8), x8);
+        P256FieldElement x24 = Multiply(SquareTimes(x16, 8), x8);
+        P256FieldElement x28 = Multiply(SquareTimes(x24, 4), x4);
+        P256FieldElement x30 = Multiply(SquareTimes(x28, 2), x2);
+        P256FieldElement x32 = Multiply(SquareTimes(x30, 2), x2);
+
         // p − 2 = ffffffff 00000001 00000000 00000000 00000000 ffffffff ffffffff fffffffd (big-endian 32-bit words).
-        ReadOnlySpan<uint> exponent = [0xffffffff, 0x00000001, 0x00000000, 0x00000000, 0x00000000, 0xffffffff, 0xffffffff, 0xfffffffd];
-        P256FieldElement result = One;
-        foreach (uint word in exponent)
+        P256FieldElement t = Multiply(SquareTimes(x32, 32), a);
+        t = SquareTimes(t, 96);
+        t = Multiply(SquareTimes(t, 32), x32);
+        t = Multiply(SquareTimes(t, 32), x32);
+        t = Multiply(SquareTimes(t, 30), x30); // fffffffd = thirty ones, then 0, then 1
+        return Multiply(SquareTimes(t, 2), a);
+    }
+
+    /// <summary>a^(2^count) by repeated squaring (count is public).</summary>
+    private static P256FieldElement SquareTimes(in P256FieldElement a, int count)
+    {
+        P256FieldElement result = a;
+        for (int i = 0; i < count; i++)
         {
-            for (int bit = 31; bit >= 0; bit--)
-            {
-                result = Square(result);
-                if (((word >> bit) & 1) != 0)
-                {
-                    result = Multiply(result, a);
-                }
-            }
+            result = Square(result);
         }
 
         return result;

@@ -113,6 +113,52 @@ internal struct P256ProjectivePoint
         return new P256ProjectivePoint(x3, y3, z3);
     }
 
+    /// <summary>
+    /// Mixed addition P + (x2, y2) with an affine second point (RCB 2016, Algorithm 5, a = −3): 11M + 2·mul-by-b. It
+    /// is Algorithm 4 with Z2 = 1 and stays correct for every P (the identity and ±(x2, y2) included); the affine
+    /// point itself can never be the identity, so callers that may add the identity must select around it.
+    /// </summary>
+    internal static P256ProjectivePoint AddAffine(in P256ProjectivePoint p, in F x2, in F y2)
+    {
+        F t0 = F.Multiply(p.X, x2);
+        F t1 = F.Multiply(p.Y, y2);
+        F t3 = F.Add(x2, y2);
+        F t4 = F.Add(p.X, p.Y);
+        t3 = F.Multiply(t3, t4);
+        t4 = F.Add(t0, t1);
+        t3 = F.Subtract(t3, t4);
+        t4 = F.Multiply(y2, p.Z);
+        t4 = F.Add(t4, p.Y);
+        F y3 = F.Multiply(x2, p.Z);
+        y3 = F.Add(y3, p.X);
+        F z3 = F.Multiply(s_b, p.Z);
+        F x3 = F.Subtract(y3, z3);
+        z3 = F.Add(x3, x3);
+        x3 = F.Add(x3, z3);
+        z3 = F.Subtract(t1, x3);
+        x3 = F.Add(t1, x3);
+        y3 = F.Multiply(s_b, y3);
+        t1 = F.Add(p.Z, p.Z);
+        F t2 = F.Add(t1, p.Z);
+        y3 = F.Subtract(y3, t2);
+        y3 = F.Subtract(y3, t0);
+        t1 = F.Add(y3, y3);
+        y3 = F.Add(t1, y3);
+        t1 = F.Add(t0, t0);
+        t0 = F.Add(t1, t0);
+        t0 = F.Subtract(t0, t2);
+        t1 = F.Multiply(t4, y3);
+        t2 = F.Multiply(t0, y3);
+        y3 = F.Multiply(x3, z3);
+        y3 = F.Add(y3, t2);
+        x3 = F.Multiply(t3, x3);
+        x3 = F.Subtract(x3, t1);
+        z3 = F.Multiply(t4, z3);
+        t1 = F.Multiply(t3, t0);
+        z3 = F.Add(z3, t1);
+        return new P256ProjectivePoint(x3, y3, z3);
+    }
+
     /// <summary>Complete doubling 2P (RCB 2016, Algorithm 6, a = −3): 8M + 3S + 2·mul-by-b.</summary>
     internal static P256ProjectivePoint Double(in P256ProjectivePoint p)
     {

@@ -66,23 +66,25 @@ internal static class P256ScalarMultiplier
     {
         CheckScalar(scalar);
         P256ProjectivePoint accumulator = P256ProjectivePoint.Identity;
-        P256ProjectivePoint entry = default;
+        P256FieldElement x = default, y = default;
         try
         {
             for (int window = 0; window < Windows; window++)
             {
                 ReadOnlySpan<P256ProjectivePoint> row = s_generatorTable.AsSpan(window * (TableSize - 1), TableSize - 1);
                 uint digit = Digit(scalar, window);
-                Lookup(row, digit, 1, ref entry); // row[d − 1] = d·16^i·G; digit 0 matches nothing and gives zeros
-                entry = P256ProjectivePoint.Select(entry, P256ProjectivePoint.Identity, EqualMask(0, digit));
-                accumulator = P256ProjectivePoint.Add(accumulator, entry);
+                LookupAffine(row, digit, out x, out y); // row[d − 1] = d·16^i·G (Z = 1); digit 0 matches nothing
+                // The mixed addition cannot add the identity: for digit 0 its (garbage) result is discarded by a mask.
+                P256ProjectivePoint sum = P256ProjectivePoint.AddAffine(accumulator, x, y);
+                accumulator = P256ProjectivePoint.Select(sum, accumulator, EqualMask(0, digit));
             }
 
             return accumulator;
         }
         finally
         {
-            entry = default;
+            x = default;
+            y = default;
             accumulator = default;
         }
     }
@@ -168,6 +170,33 @@ internal static class P256ScalarMultiplier
 
         result = new P256ProjectivePoint(
             new P256FieldElement(x0, x1, x2, x3), new P256FieldElement(y0, y1, y2, y3), new P256FieldElement(z0, z1, z2, z3));
+    }
+
+    /// <summary>
+    /// Copies the affine coordinates (X, Y; every Z is 1) of entry <paramref name="digit"/> − 1 into
+    /// <paramref name="x"/> and <paramref name="y"/> (zeros when <paramref name="digit"/> is 0), reading and masking the
+    /// X and Y limbs of every entry.
+    /// </summary>
+    private static void LookupAffine(ReadOnlySpan<P256ProjectivePoint> table, uint digit, out P256FieldElement x, out P256FieldElement y)
+    {
+        ReadOnlySpan<ulong> limbs = MemoryMarshal.Cast<P256ProjectivePoint, ulong>(table);
+        ulong x0 = 0, x1 = 0, x2 = 0, x3 = 0, y0 = 0, y1 = 0, y2 = 0, y3 = 0;
+        for (int d = 0; d < table.Length; d++)
+        {
+            ulong mask = EqualMask((uint)d + 1, digit);
+            ReadOnlySpan<ulong> e = limbs.Slice(d * 12, 8);
+            x0 |= e[0] & mask;
+            x1 |= e[1] & mask;
+            x2 |= e[2] & mask;
+            x3 |= e[3] & mask;
+            y0 |= e[4] & mask;
+            y1 |= e[5] & mask;
+            y2 |= e[6] & mask;
+            y3 |= e[7] & mask;
+        }
+
+        x = new P256FieldElement(x0, x1, x2, x3);
+        y = new P256FieldElement(y0, y1, y2, y3);
     }
 
     /// <summary>Nibble <paramref name="window"/> of the big-endian scalar, counted from the most significant one.</summary>

@@ -167,6 +167,28 @@ public class P256ScalarMultiplierTests
     }
 
     [Fact]
+    public void MixedAdditionMatchesCompleteAdditionIncludingExceptionalCases()
+    {
+        P256ProjectivePoint g = P256ScalarMultiplier.Generator; // Z = 1
+        P256ProjectivePoint g2 = P256ProjectivePoint.Double(g);
+        P256ProjectivePoint[] accumulators =
+        [
+            P256ProjectivePoint.Identity, g, P256ProjectivePoint.Negate(g), g2,
+            P256ProjectivePoint.Add(g2, g), // Z ≠ 1
+            P256ProjectivePoint.Negate(P256ProjectivePoint.Double(g2)),
+        ];
+        foreach (P256ProjectivePoint p in accumulators)
+        {
+            P256ProjectivePoint mixed = P256ProjectivePoint.AddAffine(p, g.X, g.Y);
+            Assert.True(mixed.IsOnCurve());
+            Assert.True(P256ProjectivePoint.AreEqual(P256ProjectivePoint.Add(p, g), mixed));
+        }
+
+        Assert.True(P256ProjectivePoint.AddAffine(P256ProjectivePoint.Negate(g), g.X, g.Y).IsIdentityMask() != 0);
+        Assert.True(P256ProjectivePoint.AreEqual(g2, P256ProjectivePoint.AddAffine(g, g.X, g.Y)));
+    }
+
+    [Fact]
     public void MultiplierRejectsScalarsOfTheWrongLength()
     {
         Assert.Throws<ArgumentException>(() => P256ScalarMultiplier.MultiplyGenerator(new byte[31]));
