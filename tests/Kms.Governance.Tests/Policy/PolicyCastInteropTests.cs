@@ -2,6 +2,7 @@ using System.Text;
 using Kms.Crypto.Ethereum;
 using Kms.Governance.Policy;
 using Kms.Governance.Tests.Contracts;
+using Kms.Tests.Shared;
 using static Kms.Governance.Tests.Policy.PolicyTestKeys;
 
 namespace Kms.Governance.Tests.Policy;
