@@ -85,32 +85,7 @@ internal struct P256ProjectivePoint
         x3 = F.Multiply(x3, y3);
         y3 = F.Add(t0, t2);
         y3 = F.Subtract(x3, y3);
-        F z3 = F.Multiply(s_b, t2);
-        x3 = F.Subtract(y3, z3);
-        z3 = F.Add(x3, x3);
-        x3 = F.Add(x3, z3);
-        z3 = F.Subtract(t1, x3);
-        x3 = F.Add(t1, x3);
-        y3 = F.Multiply(s_b, y3);
-        t1 = F.Add(t2, t2);
-        t2 = F.Add(t1, t2);
-        y3 = F.Subtract(y3, t2);
-        y3 = F.Subtract(y3, t0);
-        t1 = F.Add(y3, y3);
-        y3 = F.Add(t1, y3);
-        t1 = F.Add(t0, t0);
-        t0 = F.Add(t1, t0);
-        t0 = F.Subtract(t0, t2);
-        t1 = F.Multiply(t4, y3);
-        t2 = F.Multiply(t0, y3);
-        y3 = F.Multiply(x3, z3);
-        y3 = F.Add(y3, t2);
-        x3 = F.Multiply(t3, x3);
-        x3 = F.Subtract(x3, t1);
-        z3 = F.Multiply(t4, z3);
-        t1 = F.Multiply(t3, t0);
-        z3 = F.Add(z3, t1);
-        return new P256ProjectivePoint(x3, y3, z3);
+        return CompleteAddition(t0, t1, t2, t3, t4, y3);
     }
 
     /// <summary>
@@ -131,15 +106,25 @@ internal struct P256ProjectivePoint
         t4 = F.Add(t4, p.Y);
         F y3 = F.Multiply(x2, p.Z);
         y3 = F.Add(y3, p.X);
-        F z3 = F.Multiply(s_b, p.Z);
+        return CompleteAddition(t0, t1, p.Z, t3, t4, y3);
+    }
+
+    /// <summary>
+    /// The second half of RCB 2016 Algorithms 4 and 5, which is the same once the first half has produced
+    /// t0 = X1·X2, t1 = Y1·Y2, t3, t4 and y3; <paramref name="zz"/> is Z1·Z2 (Algorithm 4) or Z1 (Algorithm 5, Z2 = 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static P256ProjectivePoint CompleteAddition(F t0, F t1, in F zz, in F t3, in F t4, F y3)
+    {
+        F z3 = F.Multiply(s_b, zz);
         F x3 = F.Subtract(y3, z3);
         z3 = F.Add(x3, x3);
         x3 = F.Add(x3, z3);
         z3 = F.Subtract(t1, x3);
         x3 = F.Add(t1, x3);
         y3 = F.Multiply(s_b, y3);
-        t1 = F.Add(p.Z, p.Z);
-        F t2 = F.Add(t1, p.Z);
+        t1 = F.Add(zz, zz);
+        F t2 = F.Add(t1, zz);
         y3 = F.Subtract(y3, t2);
         y3 = F.Subtract(y3, t0);
         t1 = F.Add(y3, y3);
