@@ -65,21 +65,12 @@ contract AppRegistry is GovernanceBase {
     }
 
     function setStorageBackend(string calldata location) external onlyOwner {
-        uint256 length = bytes(location).length;
-        if (length == 0 || length > MAX_STORAGE_BACKEND_LENGTH) revert InvalidLength(length);
-        bytes32 key = keccak256(bytes(location));
-        if (_storageBackendRegistered[key]) revert AlreadyRegistered();
-        if (_storageBackends.length >= MAX_STORAGE_BACKENDS) revert LimitReached(MAX_STORAGE_BACKENDS);
-        _storageBackendRegistered[key] = true;
-        _storageBackends.push(location);
+        _addUniqueString(_storageBackends, _storageBackendRegistered, location, MAX_STORAGE_BACKEND_LENGTH, MAX_STORAGE_BACKENDS);
         emit StorageBackendSet(location, msg.sender);
     }
 
     function removeStorageBackend(string calldata location) external onlyOwner {
-        bytes32 key = keccak256(bytes(location));
-        if (!_storageBackendRegistered[key]) revert NotRegistered();
-        _storageBackendRegistered[key] = false;
-        _removeString(_storageBackends, key);
+        _removeUniqueString(_storageBackends, _storageBackendRegistered, location);
         emit StorageBackendRemoved(location, msg.sender);
     }
 

@@ -69,22 +69,13 @@ abstract contract GovernanceBase is AccessControl, Ownable {
     }
 
     function registerInstanceDomainName(string calldata domain) external onlyRole(ROLE_OPERATOR) {
-        uint256 length = bytes(domain).length;
-        if (length == 0 || length > MAX_DOMAIN_NAME_LENGTH) revert InvalidLength(length);
-        bytes32 key = keccak256(bytes(domain));
-        if (_domainNameRegistered[key]) revert AlreadyRegistered();
-        if (_instanceDomainNames.length >= MAX_DOMAIN_NAMES) revert LimitReached(MAX_DOMAIN_NAMES);
-        _domainNameRegistered[key] = true;
-        _instanceDomainNames.push(domain);
+        _addUniqueString(_instanceDomainNames, _domainNameRegistered, domain, MAX_DOMAIN_NAME_LENGTH, MAX_DOMAIN_NAMES);
         emit InstanceDomainRegistered(domain, msg.sender);
     }
 
     /// @notice Addition to the original ABI: domain names can be removed again (owner only).
     function removeInstanceDomainName(string calldata domain) external onlyOwner {
-        bytes32 key = keccak256(bytes(domain));
-        if (!_domainNameRegistered[key]) revert NotRegistered();
-        _domainNameRegistered[key] = false;
-        _removeString(_instanceDomainNames, key);
+        _removeUniqueString(_instanceDomainNames, _domainNameRegistered, domain);
         emit InstanceDomainRemoved(domain, msg.sender);
     }
 
@@ -104,7 +95,35 @@ abstract contract GovernanceBase is AccessControl, Ownable {
         if (value.length != MEASUREMENT_LENGTH) revert InvalidMeasurementLength(value.length);
     }
 
-    function _removeString(string[] storage list, bytes32 key) internal {
+    /// @dev A bounded set of distinct non-empty strings kept as a list (for the ABI's getters) plus a membership map.
+    function _addUniqueString(
+        string[] storage list,
+        mapping(bytes32 => bool) storage registered,
+        string calldata value,
+        uint256 maxLength,
+        uint256 maxCount
+    ) internal {
+        uint256 length = bytes(value).length;
+        if (length == 0 || length > maxLength) revert InvalidLength(length);
+        bytes32 key = keccak256(bytes(value));
+        if (registered[key]) revert AlreadyRegistered();
+        if (list.length >= maxCount) revert LimitReached(maxCount);
+        registered[key] = true;
+        list.push(value);
+    }
+
+    function _removeUniqueString(
+        string[] storage list,
+        mapping(bytes32 => bool) storage registered,
+        string calldata value
+    ) internal {
+        bytes32 key = keccak256(bytes(value));
+        if (!registered[key]) revert NotRegistered();
+        registered[key] = false;
+        _removeString(list, key);
+    }
+
+    function _removeString(string[] storage list, bytes32 key) private {
         uint256 last = list.length - 1;
         for (uint256 i = 0; i <= last; i++) {
             if (keccak256(bytes(list[i])) == key) {
