@@ -130,6 +130,24 @@ internal static class P256ScalarMultiplier
         return accumulator;
     }
 
+    /// <summary>
+    /// g·G + Σ k_i·P_i for PUBLIC scalars and points only (variable time). <paramref name="generatorScalar"/> is 32 bytes;
+    /// <paramref name="scalars"/> holds 32 bytes per point. Use this rather than passing G as one of the points: the
+    /// generator's precomputation is shared by every call.
+    /// </summary>
+    internal static P256ProjectivePoint MultiplyPublic(
+        ReadOnlySpan<byte> generatorScalar, ReadOnlySpan<P256ProjectivePoint> points, ReadOnlySpan<byte> scalars)
+    {
+        CheckScalar(generatorScalar);
+        var allPoints = new P256ProjectivePoint[points.Length + 1];
+        byte[] allScalars = new byte[allPoints.Length * 32];
+        allPoints[0] = Generator;
+        generatorScalar.CopyTo(allScalars);
+        points.CopyTo(allPoints.AsSpan(1));
+        scalars.CopyTo(allScalars.AsSpan(32));
+        return MultiplyPublic(allPoints, allScalars);
+    }
+
     /// <summary>table[d] = d·P for d in 0..15.</summary>
     private static void BuildTable(in P256ProjectivePoint point, Span<P256ProjectivePoint> table)
     {
