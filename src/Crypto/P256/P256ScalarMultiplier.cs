@@ -90,45 +90,11 @@ internal static class P256ScalarMultiplier
     }
 
     /// <summary>
-    /// Σ k_i·P_i for PUBLIC scalars and points only (variable time: Straus' method with shared doublings, 4-bit windows,
-    /// zero digits skipped). <paramref name="scalars"/> holds 32 bytes per point.
+    /// Σ k_i·P_i for PUBLIC scalars and points only (variable time, see <see cref="P256VariableTimeMultiplier"/>).
+    /// <paramref name="scalars"/> holds 32 bytes per point.
     /// </summary>
-    internal static P256ProjectivePoint MultiplyPublic(ReadOnlySpan<P256ProjectivePoint> points, ReadOnlySpan<byte> scalars)
-    {
-        if (scalars.Length != points.Length * 32)
-        {
-            throw new ArgumentException("Each point needs one 32-byte scalar.", nameof(scalars));
-        }
-
-        var tables = new P256ProjectivePoint[points.Length * TableSize];
-        for (int i = 0; i < points.Length; i++)
-        {
-            BuildTable(points[i], tables.AsSpan(i * TableSize, TableSize));
-        }
-
-        P256ProjectivePoint accumulator = P256ProjectivePoint.Identity;
-        bool started = false;
-        for (int window = 0; window < Windows; window++)
-        {
-            if (started)
-            {
-                accumulator = P256ProjectivePoint.DoubleRepeated(accumulator, WindowBits);
-            }
-
-            for (int i = 0; i < points.Length; i++)
-            {
-                uint digit = Digit(scalars.Slice(i * 32, 32), window);
-                if (digit != 0)
-                {
-                    ref readonly P256ProjectivePoint addend = ref tables[(i * TableSize) + (int)digit];
-                    accumulator = started ? P256ProjectivePoint.Add(accumulator, addend) : addend;
-                    started = true;
-                }
-            }
-        }
-
-        return accumulator;
-    }
+    internal static P256ProjectivePoint MultiplyPublic(ReadOnlySpan<P256ProjectivePoint> points, ReadOnlySpan<byte> scalars) =>
+        P256VariableTimeMultiplier.Multiply([], points, scalars);
 
     /// <summary>
     /// g·G + Σ k_i·P_i for PUBLIC scalars and points only (variable time). <paramref name="generatorScalar"/> is 32 bytes;
@@ -139,13 +105,7 @@ internal static class P256ScalarMultiplier
         ReadOnlySpan<byte> generatorScalar, ReadOnlySpan<P256ProjectivePoint> points, ReadOnlySpan<byte> scalars)
     {
         CheckScalar(generatorScalar);
-        var allPoints = new P256ProjectivePoint[points.Length + 1];
-        byte[] allScalars = new byte[allPoints.Length * 32];
-        allPoints[0] = Generator;
-        generatorScalar.CopyTo(allScalars);
-        points.CopyTo(allPoints.AsSpan(1));
-        scalars.CopyTo(allScalars.AsSpan(32));
-        return MultiplyPublic(allPoints, allScalars);
+        return P256VariableTimeMultiplier.Multiply(generatorScalar, points, scalars);
     }
 
     /// <summary>table[d] = d·P for d in 0..15.</summary>
