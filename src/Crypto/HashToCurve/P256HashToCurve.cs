@@ -1,5 +1,4 @@
 using Kms.Crypto.P256;
-using Org.BouncyCastle.Math.EC;
 using BigInteger = Org.BouncyCastle.Math.BigInteger;
 using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
@@ -10,8 +9,8 @@ namespace Kms.Crypto.HashToCurve;
 /// simplified SWU with Z = −10, cofactor 1), plus hashing to a scalar modulo the group order as RFC 9497 uses it.
 /// </summary>
 /// <remarks>
-/// The map uses BouncyCastle field arithmetic and branches on whether g(x1) is square, so its running time may depend
-/// on the input; inputs hashed by the KMS (namespace labels) are public.
+/// The map (<see cref="P256SimplifiedSwu"/>) is constant time on this library's field arithmetic; hash_to_field reduces
+/// the expanded bytes with BouncyCastle's variable-time BigInteger.
 /// </remarks>
 public static class P256HashToCurve
 {
@@ -21,21 +20,14 @@ public static class P256HashToCurve
     /// <summary>L = ceil((ceil(log2(p)) + k) / 8) with k = 128.</summary>
     public const int ExpandedElementLength = 48;
 
-    private static readonly ECCurve s_curve = P256Curve.Curve;
-    private static readonly ECFieldElement s_a = s_curve.A;
-    private static readonly ECFieldElement s_b = s_curve.B;
-    private static readonly ECFieldElement s_z = s_curve.FromBigInteger(P256Curve.FieldPrime.Subtract(BigInteger.ValueOf(10)));
-    private static readonly ECFieldElement s_minusBOverA = s_b.Negate().Divide(s_a);
-    private static readonly ECFieldElement s_bOverZa = s_b.Divide(s_z.Multiply(s_a));
-
     /// <summary>hash_to_curve(msg) with the given domain separation tag (random-oracle encoding).</summary>
     public static ECPoint HashToCurve(ReadOnlySpan<byte> message, ReadOnlySpan<byte> dst)
     {
         BigInteger[] u = HashToField(message, dst, 2);
-        ECPoint q0 = MapToCurve(u[0]);
-        ECPoint q1 = MapToCurve(u[1]);
+        P256ProjectivePoint q0 = P256SimplifiedSwu.Map(ToFieldElement(u[0]));
+        P256ProjectivePoint q1 = P256SimplifiedSwu.Map(ToFieldElement(u[1]));
         // h_eff = 1 for P-256: clear_cofactor is the identity map.
-        return q0.Add(q1).Normalize();
+        return P256Curve.ToECPoint(P256ProjectivePoint.Add(q0, q1));
     }
 
     /// <summary>hash_to_field(msg, count) over GF(p), m = 1.</summary>
@@ -50,7 +42,10 @@ public static class P256HashToCurve
         HashToModulus(message, dst, 1, P256Curve.Order)[0];
 
     /// <summary>map_to_curve_simple_swu(u) for P-256 (RFC 9380 §6.6.2).</summary>
-    public static ECPoint MapToCurve(BigInteger u)
+    /// <exception cref="ArgumentOutOfRangeException">u is not reduced modulo p.</exception>
+    public static ECPoint MapToCurve(BigInteger u) => P256Curve.ToECPoint(P256SimplifiedSwu.Map(ToFieldElement(u)));
+
+    private static P256FieldElement ToFieldElement(BigInteger u)
     {
         ArgumentNullException.ThrowIfNull(u);
         if (u.SignValue < 0 || u.CompareTo(P256Curve.FieldPrime) >= 0)
@@ -58,34 +53,12 @@ public static class P256HashToCurve
             throw new ArgumentOutOfRangeException(nameof(u), "The field element is not reduced modulo p.");
         }
 
-        ECFieldElement fu = s_curve.FromBigInteger(u);
-        ECFieldElement zu2 = s_z.Multiply(fu.Square());
-        ECFieldElement tv1 = zu2.Square().Add(zu2);                 // Z^2·u^4 + Z·u^2
-        ECFieldElement x1 = tv1.IsZero
-            ? s_bOverZa                                             // exceptional case: x1 = B / (Z·A)
-            : s_minusBOverA.Multiply(tv1.Invert().AddOne());        // x1 = (−B/A)·(1 + 1/tv1)
-        ECFieldElement gx1 = Curve(x1);
-        ECFieldElement x;
-        ECFieldElement? y = gx1.Sqrt();
-        if (y is not null)
-        {
-            x = x1;
-        }
-        else
-        {
-            x = zu2.Multiply(x1);                                   // x2 = Z·u^2·x1, and g(x2) is square
-            y = Curve(x).Sqrt() ?? throw new InvalidOperationException("Simplified SWU produced no square root.");
-        }
-
-        if (u.TestBit(0) != y.ToBigInteger().TestBit(0))
-        {
-            y = y.Negate();
-        }
-
-        return s_curve.CreatePoint(x.ToBigInteger(), y.ToBigInteger()).Normalize();
+        Span<byte> bytes = stackalloc byte[32];
+        byte[] magnitude = u.ToByteArrayUnsigned();
+        magnitude.CopyTo(bytes[(32 - magnitude.Length)..]);
+        P256FieldElement.TryFromBytes(bytes, out P256FieldElement result);
+        return result;
     }
-
-    private static ECFieldElement Curve(ECFieldElement x) => x.Square().Add(s_a).Multiply(x).Add(s_b);
 
     private static BigInteger[] HashToModulus(ReadOnlySpan<byte> message, ReadOnlySpan<byte> dst, int count, BigInteger modulus)
     {

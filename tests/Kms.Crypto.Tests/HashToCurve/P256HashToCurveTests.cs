@@ -1,5 +1,6 @@
 using System.Text;
 using Kms.Crypto.HashToCurve;
+using Kms.Crypto.P256;
 using Org.BouncyCastle.Math.EC;
 using BigInteger = Org.BouncyCastle.Math.BigInteger;
 
@@ -95,8 +96,65 @@ public class P256HashToCurveTests
     [Fact]
     public void MapToCurveRejectsUnreducedInput()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => P256HashToCurve.MapToCurve(Kms.Crypto.P256.P256Curve.FieldPrime));
+        Assert.Throws<ArgumentOutOfRangeException>(() => P256HashToCurve.MapToCurve(P256Curve.FieldPrime));
         Assert.Throws<ArgumentOutOfRangeException>(() => P256HashToCurve.MapToCurve(BigInteger.One.Negate()));
+    }
+
+    [Fact]
+    public void MapToCurveAgreesWithAStraightforwardReferenceOnRandomAndExceptionalInputs()
+    {
+        var random = new Random(9380);
+        var inputs = new List<BigInteger> { BigInteger.Zero, BigInteger.One, P256Curve.FieldPrime.Subtract(BigInteger.One) };
+        // u² = −1/Z also makes Z²u⁴ + Zu² vanish, when that square root exists.
+        ECFieldElement minusOneOverZ = P256Curve.Curve.FromBigInteger(BigInteger.ValueOf(10)).Invert();
+        ECFieldElement? root = minusOneOverZ.Sqrt();
+        if (root is not null)
+        {
+            inputs.Add(root.ToBigInteger());
+            inputs.Add(root.Negate().ToBigInteger());
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] bytes = new byte[32];
+            random.NextBytes(bytes);
+            inputs.Add(new BigInteger(1, bytes).Mod(P256Curve.FieldPrime));
+        }
+
+        foreach (BigInteger u in inputs)
+        {
+            ECPoint point = P256HashToCurve.MapToCurve(u);
+            Assert.True(point.IsValid());
+            Assert.Equal(ReferenceMap(u), point);
+        }
+    }
+
+    /// <summary>RFC 9380 §6.6.2 written out directly on BouncyCastle's field arithmetic, with branches (reference only).</summary>
+    private static ECPoint ReferenceMap(BigInteger u)
+    {
+        ECCurve curve = P256Curve.Curve;
+        ECFieldElement z = curve.FromBigInteger(P256Curve.FieldPrime.Subtract(BigInteger.ValueOf(10)));
+        ECFieldElement fu = curve.FromBigInteger(u);
+        ECFieldElement zu2 = z.Multiply(fu.Square());
+        ECFieldElement tv1 = zu2.Square().Add(zu2);
+        ECFieldElement x1 = tv1.IsZero
+            ? curve.B.Divide(z.Multiply(curve.A))
+            : curve.B.Negate().Divide(curve.A).Multiply(tv1.Invert().AddOne());
+        ECFieldElement Gx(ECFieldElement x) => x.Square().Add(curve.A).Multiply(x).Add(curve.B);
+        ECFieldElement x = x1;
+        ECFieldElement? y = Gx(x1).Sqrt();
+        if (y is null)
+        {
+            x = zu2.Multiply(x1);
+            y = Gx(x).Sqrt()!;
+        }
+
+        if (u.TestBit(0) != y.ToBigInteger().TestBit(0))
+        {
+            y = y.Negate();
+        }
+
+        return curve.CreatePoint(x.ToBigInteger(), y.ToBigInteger()).Normalize();
     }
 
     private static string Hex(BigInteger value) => Convert.ToHexStringLower(value.ToByteArrayUnsigned()).PadLeft(64, '0');
