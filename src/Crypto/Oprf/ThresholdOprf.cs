@@ -8,8 +8,9 @@ namespace Kms.Crypto.Oprf;
 /// <summary>
 /// Threshold evaluation of the RFC 9497 P256-SHA256 OPRF whose key k is Shamir-shared with Feldman commitments.
 /// Holder i returns Z_i = s_i·B with a DLEQ proof (<see cref="ThresholdDleqProof"/>) against its public share s_i·G
-/// (derived from the commitments); a combiner batch-verifies the proofs, interpolates t valid partials in the exponent (Σ λ_i·Z_i = k·B) and finalizes
-/// exactly as RFC 9497 does, so the output equals the single-key output for k. The key is never reassembled.
+/// (derived from the commitments); a combiner batch-verifies the proofs, interpolates t valid partials in the exponent
+/// (Σ λ_i·Z_i = k·B) and finalizes exactly as RFC 9497 does, so the output equals the single-key output for k. The key
+/// is never reassembled.
 /// </summary>
 public sealed class ThresholdOprf
 {
@@ -34,7 +35,11 @@ public sealed class ThresholdOprf
     public PartialEvaluation EvaluatePartial(ScalarShare share, ECPoint element, ReadOnlySpan<byte> proofRandomScalar) =>
         EvaluatePartial(share, element, P256Curve.DecodeScalar(proofRandomScalar));
 
-    /// <summary>True when the partial's proof shows Z_i = s_i·<paramref name="element"/> for the committed s_i.</summary>
+    /// <summary>
+    /// True when the partial's proof shows Z_i = s_i·<paramref name="element"/> for the committed s_i. Both proof
+    /// equations are checked at once under fresh random 128-bit weights: an invalid proof passes with probability at
+    /// most 2^−128.
+    /// </summary>
     public bool VerifyPartial(ECPoint element, PartialEvaluation partial, FeldmanCommitments commitments)
     {
         ArgumentNullException.ThrowIfNull(element);
