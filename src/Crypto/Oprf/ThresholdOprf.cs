@@ -7,9 +7,10 @@ namespace Kms.Crypto.Oprf;
 
 /// <summary>
 /// Threshold evaluation of the RFC 9497 P256-SHA256 OPRF whose key k is Shamir-shared with Feldman commitments.
-/// Holder i returns Z_i = s_i·B with a DLEQ proof against its public share s_i·G (derived from the commitments);
-/// a combiner verifies the proofs, interpolates t valid partials in the exponent (Σ λ_i·Z_i = k·B) and finalizes
-/// exactly as RFC 9497 does, so the output equals the single-key output for k. The key is never reassembled.
+/// Holder i returns Z_i = s_i·B with a DLEQ proof (<see cref="ThresholdDleqProof"/>) against its public share s_i·G
+/// (derived from the commitments); a combiner batch-verifies the proofs, interpolates t valid partials in the exponent
+/// (Σ λ_i·Z_i = k·B) and finalizes exactly as RFC 9497 does, so the output equals the single-key output for k. The key
+/// is never reassembled.
 /// </summary>
 public sealed class ThresholdOprf
 {
@@ -34,65 +35,114 @@ public sealed class ThresholdOprf
     public PartialEvaluation EvaluatePartial(ScalarShare share, ECPoint element, ReadOnlySpan<byte> proofRandomScalar) =>
         EvaluatePartial(share, element, P256Curve.DecodeScalar(proofRandomScalar));
 
-    /// <summary>True when the partial's proof shows Z_i = s_i·<paramref name="element"/> for the committed s_i.</summary>
+    /// <summary>
+    /// True when the partial's proof shows Z_i = s_i·<paramref name="element"/> for the committed s_i. Both proof
+    /// equations are checked at once under fresh random 128-bit weights: an invalid proof passes with probability at
+    /// most 2^−128.
+    /// </summary>
     public bool VerifyPartial(ECPoint element, PartialEvaluation partial, FeldmanCommitments commitments)
     {
         ArgumentNullException.ThrowIfNull(element);
         ArgumentNullException.ThrowIfNull(partial);
         ArgumentNullException.ThrowIfNull(commitments);
-        if (partial.Index < 1 || partial.Index > ScalarShare.MaxIndex || partial.EvaluatedElement.IsInfinity || element.IsInfinity)
-        {
-            return false;
-        }
-
-        return Dleq.VerifyProof(
-            Suite, P256Curve.Generator, commitments.PublicShare(partial.Index), [element], [partial.EvaluatedElement], partial.Proof);
+        return !element.IsInfinity && ThresholdDleq.Verify(Suite, P256Element.FromECPoint(element), [partial], commitments);
     }
 
     /// <summary>
     /// Verifies the partials, interpolates the first t valid ones (distinct holders, in the given order) at zero in the
     /// exponent and returns k·<paramref name="element"/> with the used and rejected holder indices.
     /// </summary>
+    /// <remarks>
+    /// The proofs of the next partials needed are checked together (<see cref="ThresholdDleqProof"/>); only when that
+    /// batch fails is each of its partials checked alone, to name the bad holders, and the next partials are taken in
+    /// their place. The outcome is the same as checking every partial in order.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The element is the identity or not on P-256, or a partial is null.</exception>
     /// <exception cref="InsufficientPartialsException">Fewer than t distinct holders supplied a valid partial.</exception>
     public ThresholdEvaluation Combine(ECPoint element, IEnumerable<PartialEvaluation> partials, FeldmanCommitments commitments)
     {
         ArgumentNullException.ThrowIfNull(element);
         ArgumentNullException.ThrowIfNull(partials);
         ArgumentNullException.ThrowIfNull(commitments);
-        var valid = new List<PartialEvaluation>(commitments.Threshold);
+        P256Element b = P256Element.FromECPoint(element);
+        int threshold = commitments.Threshold;
+        var valid = new List<PartialEvaluation>(threshold);
+        var validIndices = new HashSet<int>();
         var rejected = new List<int>();
-        var used = new HashSet<int>();
-        foreach (PartialEvaluation partial in partials)
+        var batch = new List<PartialEvaluation>(threshold);
+        var batchIndices = new HashSet<int>();
+        using IEnumerator<PartialEvaluation> source = partials.GetEnumerator();
+        PartialEvaluation? pending = null;
+        while (valid.Count < threshold)
         {
-            if (valid.Count == commitments.Threshold)
+            // The next partials in order, as many as are still needed, stopping before a holder already in the batch
+            // (it is considered again once the batch's outcome is known, exactly as a one-by-one check would).
+            batch.Clear();
+            batchIndices.Clear();
+            while (batch.Count < threshold - valid.Count)
+            {
+                PartialEvaluation? next = pending;
+                pending = null;
+                if (next is null)
+                {
+                    if (!source.MoveNext())
+                    {
+                        break;
+                    }
+
+                    next = source.Current ?? throw new ArgumentException("A partial evaluation is null.", nameof(partials));
+                }
+
+                if (validIndices.Contains(next.Index))
+                {
+                    continue;
+                }
+
+                if (!batchIndices.Add(next.Index))
+                {
+                    pending = next;
+                    break;
+                }
+
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
             {
                 break;
             }
 
-            if (used.Contains(partial.Index))
+            bool allValid = ThresholdDleq.Verify(Suite, b, batch, commitments);
+            foreach (PartialEvaluation partial in batch)
             {
-                continue;
-            }
-
-            if (VerifyPartial(element, partial, commitments))
-            {
-                valid.Add(partial);
-                used.Add(partial.Index);
-            }
-            else if (!rejected.Contains(partial.Index))
-            {
-                rejected.Add(partial.Index);
+                if (allValid || (batch.Count > 1 && ThresholdDleq.Verify(Suite, b, [partial], commitments)))
+                {
+                    valid.Add(partial);
+                    validIndices.Add(partial.Index);
+                }
+                else if (!rejected.Contains(partial.Index))
+                {
+                    rejected.Add(partial.Index);
+                }
             }
         }
 
-        if (valid.Count < commitments.Threshold)
+        if (valid.Count < threshold)
         {
-            throw new InsufficientPartialsException(commitments.Threshold, valid.Count, rejected);
+            throw new InsufficientPartialsException(threshold, valid.Count, rejected);
         }
 
         int[] indices = valid.Select(p => p.Index).ToArray();
-        BigInteger[] lambdas = indices.Select(i => P256Curve.LagrangeCoefficientAtZero(indices, i)).ToArray();
-        ECPoint combined = P256Curve.SumOfMultiplies(valid.Select(p => p.EvaluatedElement).ToArray(), lambdas);
+        var points = new P256ProjectivePoint[threshold];
+        byte[] lambdas = new byte[threshold * P256Curve.ScalarSize];
+        for (int i = 0; i < threshold; i++)
+        {
+            points[i] = valid[i].Element.Point;
+            P256Curve.EncodeScalar(
+                P256Curve.LagrangeCoefficientAtZero(indices, indices[i]), lambdas.AsSpan(i * P256Curve.ScalarSize, P256Curve.ScalarSize));
+        }
+
+        ECPoint combined = P256Curve.ToECPoint(P256ScalarMultiplier.MultiplyPublic(points, lambdas));
         return new ThresholdEvaluation(combined, indices, rejected);
     }
 
@@ -122,8 +172,7 @@ public sealed class ThresholdOprf
             throw new InvalidOperationException("A zero share cannot evaluate.");
         }
 
-        ECPoint z = P256Curve.Multiply(element, share.Value);
-        DleqProof proof = Dleq.GenerateProof(Suite, share.Value, P256Curve.Generator, share.PublicShare, [element], [z], r);
-        return new PartialEvaluation(share.Index, z, proof);
+        (P256Element evaluated, ThresholdDleqProof proof) = ThresholdDleq.Prove(Suite, share, P256Element.FromECPoint(element), r);
+        return new PartialEvaluation(share.Index, evaluated, proof);
     }
 }

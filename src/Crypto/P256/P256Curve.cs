@@ -127,45 +127,11 @@ public static class P256Curve
 
     /// <summary>
     /// Decodes a 33-byte compressed SEC1 point. Rejects any other length, prefixes other than 0x02/0x03,
-    /// x ≥ p, x values with no point on the curve and (by construction) the identity.
+    /// x ≥ p, x values with no point on the curve and (by construction) the identity. The square root is this library's
+    /// own (<see cref="P256Element.Decode"/>); the result is created from the coordinates.
     /// </summary>
     /// <exception cref="CryptographicFormatException">The encoding is not a valid non-identity point.</exception>
-    public static ECPoint DecodePoint(ReadOnlySpan<byte> encoded)
-    {
-        if (encoded.Length != CompressedPointSize)
-        {
-            throw new CryptographicFormatException(
-                $"A P-256 point must be {CompressedPointSize} bytes (compressed SEC1), got {encoded.Length}.");
-        }
-
-        if (encoded[0] != 0x02 && encoded[0] != 0x03)
-        {
-            throw new CryptographicFormatException("A compressed P-256 point must start with 0x02 or 0x03.");
-        }
-
-        var x = new BigInteger(1, encoded[1..].ToArray());
-        if (x.CompareTo(FieldPrime) >= 0)
-        {
-            throw new CryptographicFormatException("The point's x coordinate is not reduced modulo p.");
-        }
-
-        ECPoint point;
-        try
-        {
-            point = Curve.DecodePoint(encoded.ToArray());
-        }
-        catch (ArgumentException ex)
-        {
-            throw new CryptographicFormatException("The point is not on the P-256 curve.", ex);
-        }
-
-        if (point.IsInfinity || !point.IsValid())
-        {
-            throw new CryptographicFormatException("The point is not a valid P-256 group element.");
-        }
-
-        return point.Normalize();
-    }
+    public static ECPoint DecodePoint(ReadOnlySpan<byte> encoded) => P256Element.Decode(encoded).ToECPoint();
 
     /// <summary>Encodes a scalar in [0, n) as 32 big-endian bytes.</summary>
     public static byte[] EncodeScalar(BigInteger scalar)

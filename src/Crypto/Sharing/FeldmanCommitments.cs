@@ -17,8 +17,10 @@ public sealed record FeldmanCommitments
     private readonly ECPoint[] _points;
     private readonly byte[] _encoded;
 
-    // Public shares are recomputed for every proof check otherwise; they depend only on public data.
-    private readonly ECPoint?[] _publicShares = new ECPoint?[ScalarShare.MaxIndex + 1];
+    // Public shares are recomputed for every proof check otherwise; they depend only on public data. They are kept in
+    // the multipliers' own form with their encodings (a null element stands for the identity).
+    private readonly PublicShareEntry?[] _publicShares = new PublicShareEntry?[ScalarShare.MaxIndex + 1];
+    private P256ProjectivePoint[]? _projectivePoints;
 
     /// <summary>Creates commitments from the points C_0..C_{t-1}.</summary>
     /// <exception cref="ArgumentException">There are no points, too many, or one is the identity.</exception>
@@ -57,18 +59,7 @@ public sealed record FeldmanCommitments
     public byte[] Encode() => (byte[])_encoded.Clone();
 
     /// <summary>The public share s_i·G = Σ C_j·i^j of holder <paramref name="index"/>.</summary>
-    public ECPoint PublicShare(int index)
-    {
-        ScalarShare.ValidateIndex(index);
-        ECPoint? cached = Volatile.Read(ref _publicShares[index]);
-        if (cached is null)
-        {
-            cached = EvaluateInExponent(_points, index, 0);
-            Volatile.Write(ref _publicShares[index], cached);
-        }
-
-        return cached;
-    }
+    public ECPoint PublicShare(int index) => PublicShareElement(index)?.ToECPoint() ?? P256Curve.Identity;
 
     /// <summary>True when <paramref name="share"/> lies on the committed polynomial.</summary>
     public bool Verify(ScalarShare share)
@@ -82,6 +73,35 @@ public sealed record FeldmanCommitments
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(_points.Length, _encoded[^1], _encoded[^2]);
+
+    /// <summary>
+    /// The public share of holder <paramref name="index"/> as an element (cached), or null when it is the identity
+    /// (a zero share, which cannot make a valid partial evaluation).
+    /// </summary>
+    internal P256Element? PublicShareElement(int index)
+    {
+        ScalarShare.ValidateIndex(index);
+        PublicShareEntry? cached = Volatile.Read(ref _publicShares[index]);
+        if (cached is null)
+        {
+            P256ProjectivePoint[] points = Volatile.Read(ref _projectivePoints) ?? CreateProjectivePoints();
+            byte[] scalars = new byte[points.Length * P256Curve.ScalarSize];
+            BigInteger bx = BigInteger.ValueOf(index);
+            BigInteger power = BigInteger.One;
+            for (int j = 0; j < points.Length; j++)
+            {
+                P256Curve.EncodeScalar(power, scalars.AsSpan(j * P256Curve.ScalarSize, P256Curve.ScalarSize));
+                power = power.Multiply(bx).Mod(P256Curve.Order);
+            }
+
+            P256Element?[] element = new P256Element?[1];
+            P256Element.FromProjective([P256ScalarMultiplier.MultiplyPublic(points, scalars)], element);
+            cached = new PublicShareEntry(element[0]);
+            Volatile.Write(ref _publicShares[index], cached);
+        }
+
+        return cached.Element;
+    }
 
     /// <summary>Σ_j points[j]·x^(j + firstDegree).</summary>
     internal static ECPoint EvaluateInExponent(IReadOnlyList<ECPoint> points, int x, int firstDegree)
@@ -97,4 +117,13 @@ public sealed record FeldmanCommitments
 
         return P256Curve.SumOfMultiplies(points.ToArray(), scalars);
     }
+
+    private P256ProjectivePoint[] CreateProjectivePoints()
+    {
+        P256ProjectivePoint[] points = _points.Select(P256Curve.ToProjective).ToArray();
+        Volatile.Write(ref _projectivePoints, points);
+        return points;
+    }
+
+    private sealed record PublicShareEntry(P256Element? Element);
 }

@@ -22,7 +22,7 @@ public sealed record ScalarShare
     public const int MaxIndex = 255;
 
     private readonly BigInteger _value;
-    private ECPoint? _publicShare;
+    private P256Element? _publicShare;
 
     internal ScalarShare(int index, BigInteger value)
     {
@@ -42,8 +42,36 @@ public sealed record ScalarShare
 
     internal BigInteger Value => _value;
 
-    /// <summary>s_i·G, computed once: it is public and needed for every proof the holder makes.</summary>
-    internal ECPoint PublicShare => _publicShare ??= P256Curve.MultiplyGenerator(_value);
+    /// <summary>s_i·G (the identity for a zero share), computed once: it is public and needed for every proof the holder makes.</summary>
+    internal ECPoint PublicShare => _value.SignValue == 0 ? P256Curve.Identity : PublicShareElement.ToECPoint();
+
+    /// <summary>s_i·G as an element (with its encoding), computed once.</summary>
+    /// <exception cref="InvalidOperationException">The share is zero, so s_i·G is the identity.</exception>
+    internal P256Element PublicShareElement
+    {
+        get
+        {
+            P256Element? cached = Volatile.Read(ref _publicShare);
+            if (cached is null)
+            {
+                if (_value.SignValue == 0)
+                {
+                    throw new InvalidOperationException("A zero share has no public share element.");
+                }
+
+                Span<byte> scalar = stackalloc byte[P256Curve.ScalarSize];
+                P256Curve.EncodeScalar(_value, scalar);
+                P256ProjectivePoint product = P256ScalarMultiplier.MultiplyGenerator(scalar);
+                CryptographicOperations.ZeroMemory(scalar);
+                P256Element?[] element = new P256Element?[1];
+                P256Element.FromProjective([product], element);
+                cached = element[0]!;
+                Volatile.Write(ref _publicShare, cached);
+            }
+
+            return cached;
+        }
+    }
 
     /// <summary>Creates a share from its index and 32-byte big-endian value.</summary>
     /// <exception cref="CryptographicFormatException">The index or value is out of range.</exception>

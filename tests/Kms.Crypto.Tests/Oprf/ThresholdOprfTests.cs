@@ -58,13 +58,23 @@ public class ThresholdOprfTests
     }
 
     [Fact]
-    public void PartialProofIsAnRfcDleqProofAgainstThePublicShare()
+    public void PartialProofIsAChaumPedersenProofAgainstThePublicShare()
     {
         ECPoint element = OprfSuite.Voprf.HashToGroup(H("00"));
         PartialEvaluation partial = ThresholdOprf.Voprf.EvaluatePartial(s_split.Shares[1], element);
-        Assert.True(Dleq.VerifyProof(OprfSuite.Voprf, P256Curve.Generator, s_split.Commitments.PublicShare(2), [element], [partial.EvaluatedElement], partial.Proof));
-        Assert.False(Dleq.VerifyProof(OprfSuite.Voprf, P256Curve.Generator, s_split.Commitments.PublicShare(3), [element], [partial.EvaluatedElement], partial.Proof));
-        Assert.False(Dleq.VerifyProof(OprfSuite.Oprf, P256Curve.Generator, s_split.Commitments.PublicShare(2), [element], [partial.EvaluatedElement], partial.Proof));
+        Assert.Equal(2, partial.Index);
+        Assert.True(ThresholdOprf.Voprf.VerifyPartial(element, partial, s_split.Commitments));
+        Assert.False(ThresholdOprf.Voprf.VerifyPartial(OprfSuite.Voprf.HashToGroup(H("01")), partial, s_split.Commitments));
+        // The suite's context string is part of the challenge.
+        Assert.False(new ThresholdOprf(OprfSuite.Oprf).VerifyPartial(element, partial, s_split.Commitments));
+
+        // s·G + c·P_i = t2 and s·B + c·Z_i = t3, checked here with BouncyCastle's arithmetic.
+        ThresholdDleqProof proof = partial.Proof;
+        ECPoint publicShare = s_split.Commitments.PublicShare(2);
+        var c = ThresholdDleq.Challenge(OprfSuite.Voprf, 2, s_split.Commitments.PublicShareElement(2)!, P256Element.FromECPoint(element), partial.Element, proof.T2, proof.T3);
+        Assert.Equal(proof.T2.ToECPoint(), P256Curve.Generator.Multiply(proof.S).Add(publicShare.Multiply(c)).Normalize());
+        Assert.Equal(proof.T3.ToECPoint(), element.Multiply(proof.S).Add(partial.EvaluatedElement.Multiply(c)).Normalize());
+        Assert.Equal(element.Multiply(new Org.BouncyCastle.Math.BigInteger(1, s_split.Shares[1].ExportValue())).Normalize(), partial.EvaluatedElement);
     }
 
     [Fact]
