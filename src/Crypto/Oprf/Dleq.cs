@@ -61,8 +61,8 @@ public static class Dleq
         {
             // Z = k·M = (k·w)·C[0] and t3 = r·M = (r·w)·C[0]: equal to the RFC's values, but every multiplication
             // shares the precomputation for C[0] that the evaluation k·C[0] already built.
-            z = P256Curve.Multiply(c[0], k.Multiply(weights[0]));
-            t3 = P256Curve.Multiply(c[0], r.Multiply(weights[0]));
+            z = P256Curve.Multiply(c[0], MultiplyScalars(k, weights[0]));
+            t3 = P256Curve.Multiply(c[0], MultiplyScalars(r, weights[0]));
         }
         else
         {
@@ -71,8 +71,23 @@ public static class Dleq
         }
 
         BigInteger challenge = Challenge(suite, b, m, z, t2, t3);
-        BigInteger s = r.Subtract(challenge.Multiply(k)).Mod(P256Curve.Order);
+        // s = r − c·k in the constant-time scalar field: r and k are secret.
+        P256Scalar secret = P256Scalar.FromBigInteger(k);
+        P256Scalar nonce = P256Scalar.FromBigInteger(r);
+        P256Scalar response = P256Scalar.Subtract(nonce, P256Scalar.Multiply(P256Scalar.FromBigInteger(challenge), secret));
+        BigInteger s = response.ToBigInteger();
+        secret.Clear();
+        nonce.Clear();
         return new DleqProof(challenge, s);
+    }
+
+    /// <summary>a·b mod n in the constant-time scalar field (a is secret).</summary>
+    private static BigInteger MultiplyScalars(BigInteger a, BigInteger b)
+    {
+        P256Scalar secret = P256Scalar.FromBigInteger(a);
+        P256Scalar product = P256Scalar.Multiply(secret, P256Scalar.FromBigInteger(b));
+        secret.Clear();
+        return product.ToBigInteger();
     }
 
     /// <summary>The composite weights d_i of ComputeComposites (RFC 9497 §2.2.1).</summary>

@@ -49,7 +49,13 @@ internal static class ThresholdDleq
         P256Element t3 = affine[1] ?? throw new InvalidOperationException("The proof commitment is the identity.");
         P256Element t2 = affine[2] ?? throw new InvalidOperationException("The proof commitment is the identity.");
         BigInteger c = Challenge(suite, share.Index, publicShare, element, evaluated, t2, t3);
-        BigInteger s = r.Subtract(c.Multiply(share.Value)).Mod(P256Curve.Order);
+        // s = r − c·s_i in the constant-time scalar field: r and s_i are secret.
+        P256Scalar secret = P256Scalar.FromBigInteger(share.Value);
+        P256Scalar nonce = P256Scalar.FromBigInteger(r);
+        P256Scalar response = P256Scalar.Subtract(nonce, P256Scalar.Multiply(P256Scalar.FromBigInteger(c), secret));
+        BigInteger s = response.ToBigInteger();
+        secret.Clear();
+        nonce.Clear();
         return (evaluated, new ThresholdDleqProof(t2, t3, s));
     }
 

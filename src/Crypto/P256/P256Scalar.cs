@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using BigInteger = Org.BouncyCastle.Math.BigInteger;
 
 namespace Kms.Crypto.P256;
 
@@ -79,6 +81,32 @@ internal struct P256Scalar
         TryFromBytes(bigEndian, out P256Scalar result)
             ? result
             : throw new CryptographicFormatException("The scalar is not reduced modulo the P-256 group order.");
+
+    /// <summary>Converts a BouncyCastle integer in [0, n) (the serialization buffer is zeroed).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not reduced modulo n.</exception>
+    internal static P256Scalar FromBigInteger(BigInteger value)
+    {
+        Span<byte> buffer = stackalloc byte[32];
+        try
+        {
+            P256Curve.EncodeScalar(value, buffer);
+            return FromBytes(buffer);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+        }
+    }
+
+    /// <summary>The value as a BouncyCastle integer (for APIs that still take one; it cannot be wiped).</summary>
+    internal readonly BigInteger ToBigInteger()
+    {
+        Span<byte> buffer = stackalloc byte[32];
+        ToBytes(buffer);
+        var value = new BigInteger(1, buffer.ToArray());
+        CryptographicOperations.ZeroMemory(buffer);
+        return value;
+    }
 
     /// <summary>Writes the (non-Montgomery) value as 32 big-endian bytes.</summary>
     internal readonly void ToBytes(Span<byte> bigEndian)
