@@ -85,13 +85,14 @@ public static class ProactiveRefresh
                 $"Refresh sub-shares from dealer(s) [{string.Join(", ", rejected)}] failed verification.", rejected);
         }
 
-        BigInteger value = share.Value;
+        P256Scalar sum = P256Scalar.FromBigInteger(share.Value);
         foreach (RefreshContribution contribution in contributions)
         {
-            value = value.Add(contribution.SubShare.Value).Mod(P256Curve.Order);
+            sum = P256Scalar.Add(sum, P256Scalar.FromBigInteger(contribution.SubShare.Value));
         }
 
-        var refreshed = new ScalarShare(share.Index, value);
+        var refreshed = new ScalarShare(share.Index, sum.ToBigInteger());
+        sum.Clear();
         FeldmanCommitments newCommitments = ApplyToCommitments(commitments, contributions.Select(c => c.Commitments));
         if (!newCommitments.Verify(refreshed))
         {

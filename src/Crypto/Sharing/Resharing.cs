@@ -87,14 +87,16 @@ public static class Resharing
 
         FeldmanCommitments newCommitments = ComputeNewCommitments(
             contributions.Select(c => (c.DealerIndex, c.DealerCommitments)).ToArray(), oldCommitments);
-        BigInteger value = BigInteger.Zero;
+        P256Scalar sum = P256Scalar.Zero;
         foreach (ReshareContribution contribution in contributions)
         {
             BigInteger lambda = P256Curve.LagrangeCoefficientAtZero(dealers, contribution.DealerIndex);
-            value = value.Add(lambda.Multiply(contribution.SubShare.Value)).Mod(P256Curve.Order);
+            sum = P256Scalar.Add(
+                sum, P256Scalar.Multiply(P256Scalar.FromBigInteger(lambda), P256Scalar.FromBigInteger(contribution.SubShare.Value)));
         }
 
-        var share = new ScalarShare(recipientIndex, value);
+        var share = new ScalarShare(recipientIndex, sum.ToBigInteger());
+        sum.Clear();
         if (!newCommitments.Verify(share))
         {
             throw new ShareVerificationException("The new share does not match the new commitments.", [recipientIndex]);

@@ -121,13 +121,16 @@ public static class ShamirP256
             throw new ArgumentException("Share indices must be distinct.", nameof(shares));
         }
 
-        BigInteger result = BigInteger.Zero;
+        // Σ λ_i·s_i in the constant-time scalar field: the shares are secret (λ_i are public).
+        P256Scalar sum = P256Scalar.Zero;
         foreach (ScalarShare share in shares)
         {
             BigInteger lambda = P256Curve.LagrangeCoefficientAtZero(xs, share.Index);
-            result = result.Add(lambda.Multiply(share.Value)).Mod(P256Curve.Order);
+            sum = P256Scalar.Add(sum, P256Scalar.Multiply(P256Scalar.FromBigInteger(lambda), P256Scalar.FromBigInteger(share.Value)));
         }
 
+        BigInteger result = sum.ToBigInteger();
+        sum.Clear();
         return result;
     }
 
