@@ -12,8 +12,6 @@ namespace Kms.Crypto.P256;
 /// </summary>
 internal sealed class P256Element : IEquatable<P256Element>
 {
-    private static readonly F s_b = FromHex("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b");
-
     private readonly byte[] _encoded;
     private readonly P256ProjectivePoint _point;
     private ECPoint? _ecPoint;
@@ -124,7 +122,7 @@ internal sealed class P256Element : IEquatable<P256Element>
         }
 
         F rhs = CurveRightHandSide(x);
-        F y = SquareRootCandidate(rhs);
+        F y = P256FieldPowers.SquareRootCandidate(rhs);
         if (F.EqualMask(F.Square(y), rhs) == 0)
         {
             throw new CryptographicFormatException("The point is not on the P-256 curve.");
@@ -175,39 +173,6 @@ internal sealed class P256Element : IEquatable<P256Element>
     {
         F x3 = F.Multiply(F.Square(x), x);
         F threeX = F.Add(F.Add(x, x), x);
-        return F.Add(F.Subtract(x3, threeX), s_b);
-    }
-
-    /// <summary>
-    /// a^((p+1)/4), a square root of a when one exists. (p+1)/4 = (2^32 − 1)·2^222 + 2^190 + 2^94: a run of 32 ones,
-    /// then two single bits, so 253 squarings and 8 multiplications.
-    /// </summary>
-    private static F SquareRootCandidate(in F a)
-    {
-        F x2 = F.Multiply(F.Square(a), a);
-        F x4 = F.Multiply(SquareTimes(x2, 2), x2);
-        F x8 = F.Multiply(SquareTimes(x4, 4), x4);
-        F x16 = F.Multiply(SquareTimes(x8, 8), x8);
-        F x32 = F.Multiply(SquareTimes(x16, 16), x16); // a^(2^32 − 1)
-        F t = F.Multiply(SquareTimes(x32, 32), a);     // ones at bits 63..32, bit 0
-        t = F.Multiply(SquareTimes(t, 96), a);         // ones at 159..128, bits 96 and 0
-        return SquareTimes(t, 94);                     // ones at 253..222, bits 190 and 94
-    }
-
-    private static F SquareTimes(in F a, int count)
-    {
-        F result = a;
-        for (int i = 0; i < count; i++)
-        {
-            result = F.Square(result);
-        }
-
-        return result;
-    }
-
-    private static F FromHex(string hex)
-    {
-        F.TryFromBytes(Convert.FromHexString(hex), out F result);
-        return result;
+        return F.Add(F.Subtract(x3, threeX), P256ProjectivePoint.B);
     }
 }

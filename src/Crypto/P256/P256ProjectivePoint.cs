@@ -17,7 +17,7 @@ internal struct P256ProjectivePoint
     internal F Y;
     internal F Z;
 
-    private static readonly F s_b = CreateB();
+    private static readonly F s_b = P256FieldPowers.Constant("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b");
 
     internal P256ProjectivePoint(in F x, in F y, in F z)
     {
@@ -25,6 +25,9 @@ internal struct P256ProjectivePoint
         Y = y;
         Z = z;
     }
+
+    /// <summary>The curve coefficient b (the equation is y² = x³ − 3x + b).</summary>
+    internal static F B => s_b;
 
     /// <summary>The identity (0 : 1 : 0).</summary>
     internal static P256ProjectivePoint Identity => new(F.Zero, F.One, F.Zero);
@@ -198,29 +201,39 @@ internal struct P256ProjectivePoint
         F z = p.Z;
         for (int i = 0; i < count; i++)
         {
-            F delta = F.Square(z);
-            F gamma = F.Square(y);
-            F beta = F.Multiply(x, gamma);
-            F alpha = F.Multiply(F.Subtract(x, delta), F.Add(x, delta));
-            alpha = F.Add(F.Add(alpha, alpha), alpha);
-            F beta4 = F.Add(beta, beta);
-            beta4 = F.Add(beta4, beta4);
-            F x3 = F.Subtract(F.Square(alpha), F.Add(beta4, beta4));
-            F z3 = F.Add(y, z);
-            z3 = F.Subtract(F.Subtract(F.Square(z3), gamma), delta);
-            F gamma8 = F.Square(gamma);
-            gamma8 = F.Add(gamma8, gamma8);
-            gamma8 = F.Add(gamma8, gamma8);
-            gamma8 = F.Add(gamma8, gamma8);
-            y = F.Subtract(F.Multiply(alpha, F.Subtract(beta4, x3)), gamma8);
-            x = x3;
-            z = z3;
+            DoubleJacobian(ref x, ref y, ref z);
         }
 
         // Jacobian → projective (X·Z : Y : Z³); the identity comes back as (0 : 0 : 0) and is mapped to (0 : 1 : 0).
         zz = F.Square(z);
         var result = new P256ProjectivePoint(F.Multiply(x, z), y, F.Multiply(zz, z));
         return Select(result, Identity, z.IsZeroMask());
+    }
+
+    /// <summary>
+    /// One doubling of the Jacobian point (x, y, z) in place: dbl-2001-b for a = −3 (3M + 5S). It has no exceptional
+    /// case on P-256 (no point of order 2; z = 0, the identity, stays 0) and no branch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void DoubleJacobian(ref F x, ref F y, ref F z)
+    {
+        F delta = F.Square(z);
+        F gamma = F.Square(y);
+        F beta = F.Multiply(x, gamma);
+        F alpha = F.Multiply(F.Subtract(x, delta), F.Add(x, delta));
+        alpha = F.Add(F.Add(alpha, alpha), alpha);
+        F beta4 = F.Add(beta, beta);
+        beta4 = F.Add(beta4, beta4);
+        F x3 = F.Subtract(F.Square(alpha), F.Add(beta4, beta4));
+        F z3 = F.Add(y, z);
+        z3 = F.Subtract(F.Subtract(F.Square(z3), gamma), delta);
+        F gamma8 = F.Square(gamma);
+        gamma8 = F.Add(gamma8, gamma8);
+        gamma8 = F.Add(gamma8, gamma8);
+        gamma8 = F.Add(gamma8, gamma8);
+        y = F.Subtract(F.Multiply(alpha, F.Subtract(beta4, x3)), gamma8);
+        x = x3;
+        z = z3;
     }
 
     /// <summary>
@@ -233,12 +246,5 @@ internal struct P256ProjectivePoint
         x = F.Multiply(X, zInverse);
         y = F.Multiply(Y, zInverse);
         return IsIdentityMask() == 0;
-    }
-
-    private static F CreateB()
-    {
-        byte[] b = Convert.FromHexString("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b");
-        F.TryFromBytes(b, out F result);
-        return result;
     }
 }

@@ -250,7 +250,7 @@ internal static class P256VariableTimeMultiplier
             _isIdentity = true;
         }
 
-        /// <summary>dbl-2001-b for a = −3: 3M + 5S.</summary>
+        /// <summary>Doubles in place (a no-op on the identity).</summary>
         public void Double()
         {
             if (_isIdentity)
@@ -258,23 +258,7 @@ internal static class P256VariableTimeMultiplier
                 return;
             }
 
-            F delta = F.Square(_z);
-            F gamma = F.Square(_y);
-            F beta = F.Multiply(_x, gamma);
-            F alpha = F.Multiply(F.Subtract(_x, delta), F.Add(_x, delta));
-            alpha = F.Add(F.Add(alpha, alpha), alpha);
-            F beta4 = F.Add(beta, beta);
-            beta4 = F.Add(beta4, beta4);
-            F x3 = F.Subtract(F.Square(alpha), F.Add(beta4, beta4));
-            F z3 = F.Add(_y, _z);
-            z3 = F.Subtract(F.Subtract(F.Square(z3), gamma), delta);
-            F gamma8 = F.Square(gamma);
-            gamma8 = F.Add(gamma8, gamma8);
-            gamma8 = F.Add(gamma8, gamma8);
-            gamma8 = F.Add(gamma8, gamma8);
-            _y = F.Subtract(F.Multiply(alpha, F.Subtract(beta4, x3)), gamma8);
-            _x = x3;
-            _z = z3;
+            P256ProjectivePoint.DoubleJacobian(ref _x, ref _y, ref _z);
         }
 
         /// <summary>Adds the affine point (x2, ±y2) (madd-2007-bl: 7M + 4S), falling back to doubling when equal.</summary>
