@@ -169,35 +169,34 @@ internal struct P256FieldElement
     /// </summary>
     internal static P256FieldElement Multiply(in P256FieldElement a, in P256FieldElement b)
     {
-        ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3, a4 = a.L4;
-        ulong b0 = b.L0, b1 = b.L1, b2 = b.L2, b3 = b.L3, b4 = b.L4;
-
         // Loose limbs are below 2^55, so limb·2^6 fits a word and MultiplyHigh(x·2^6, y·2^6) = ⌊x·y / 2^52⌋ exactly:
-        // the high part of a product in radix 2^52 with one multiply instead of a 128-bit shift.
-        ulong a0s = a0 << 6, a1s = a1 << 6, a2s = a2 << 6, a3s = a3 << 6, a4s = a4 << 6;
-        ulong b0s = b0 << 6, b1s = b1 << 6, b2s = b2 << 6, b3s = b3 << 6, b4s = b4 << 6;
+        // the radix-2^52 high part of a product with one multiply instead of a 128-bit shift.
+        ulong a0s = a.L0 << 6, a1s = a.L1 << 6, a2s = a.L2 << 6, a3s = a.L3 << 6, a4s = a.L4 << 6;
+        ulong b0s = b.L0 << 6, b1s = b.L1 << 6, b2s = b.L2 << 6, b3s = b.L3 << 6, b4s = b.L4 << 6;
 
-        // Column k of the product is hk·2^52 + (sum of the products' low 52 bits). Each product is below 2^110, so
-        // hk < 5·2^58; wk is the wrapping sum of the low words, and wk − hk·2^52 (mod 2^64) is that low-bit sum, which
-        // is below 5·2^52 and therefore exact.
+        // Column k of the product is hk·2^52 + (sum of its products' low 52 bits). Each product is below 2^110, so
+        // hk < 5·2^58. wk is the wrapping sum of the products' low words; wk − hk·2^52 (mod 2^64) is the low-bit sum,
+        // which is below 5·2^52 and therefore exact. The high parts come first and the low words are read straight
+        // from the inputs: fewer values live at once, fewer spills.
         ulong h0 = MultiplyHigh(a0s, b0s);
-        ulong w0 = a0 * b0;
         ulong h1 = MultiplyHigh(a0s, b1s) + MultiplyHigh(a1s, b0s);
-        ulong w1 = (a0 * b1) + (a1 * b0);
         ulong h2 = MultiplyHigh(a0s, b2s) + MultiplyHigh(a1s, b1s) + MultiplyHigh(a2s, b0s);
-        ulong w2 = (a0 * b2) + (a1 * b1) + (a2 * b0);
         ulong h3 = MultiplyHigh(a0s, b3s) + MultiplyHigh(a1s, b2s) + MultiplyHigh(a2s, b1s) + MultiplyHigh(a3s, b0s);
-        ulong w3 = (a0 * b3) + (a1 * b2) + (a2 * b1) + (a3 * b0);
         ulong h4 = MultiplyHigh(a0s, b4s) + MultiplyHigh(a1s, b3s) + MultiplyHigh(a2s, b2s) + MultiplyHigh(a3s, b1s) + MultiplyHigh(a4s, b0s);
-        ulong w4 = (a0 * b4) + (a1 * b3) + (a2 * b2) + (a3 * b1) + (a4 * b0);
         ulong h5 = MultiplyHigh(a1s, b4s) + MultiplyHigh(a2s, b3s) + MultiplyHigh(a3s, b2s) + MultiplyHigh(a4s, b1s);
-        ulong w5 = (a1 * b4) + (a2 * b3) + (a3 * b2) + (a4 * b1);
         ulong h6 = MultiplyHigh(a2s, b4s) + MultiplyHigh(a3s, b3s) + MultiplyHigh(a4s, b2s);
-        ulong w6 = (a2 * b4) + (a3 * b3) + (a4 * b2);
         ulong h7 = MultiplyHigh(a3s, b4s) + MultiplyHigh(a4s, b3s);
-        ulong w7 = (a3 * b4) + (a4 * b3);
         ulong h8 = MultiplyHigh(a4s, b4s);
-        ulong w8 = a4 * b4;
+
+        ulong w0 = a.L0 * b.L0;
+        ulong w1 = (a.L0 * b.L1) + (a.L1 * b.L0);
+        ulong w2 = (a.L0 * b.L2) + (a.L1 * b.L1) + (a.L2 * b.L0);
+        ulong w3 = (a.L0 * b.L3) + (a.L1 * b.L2) + (a.L2 * b.L1) + (a.L3 * b.L0);
+        ulong w4 = (a.L0 * b.L4) + (a.L1 * b.L3) + (a.L2 * b.L2) + (a.L3 * b.L1) + (a.L4 * b.L0);
+        ulong w5 = (a.L1 * b.L4) + (a.L2 * b.L3) + (a.L3 * b.L2) + (a.L4 * b.L1);
+        ulong w6 = (a.L2 * b.L4) + (a.L3 * b.L3) + (a.L4 * b.L2);
+        ulong w7 = (a.L3 * b.L4) + (a.L4 * b.L3);
+        ulong w8 = a.L4 * b.L4;
 
         return Reduce(
             w0 - (h0 << 52),
@@ -215,33 +214,30 @@ internal struct P256FieldElement
     /// <summary>Montgomery square a²·2^−260 mod p, loose: 15 partial products (cross products once, doubled).</summary>
     internal static P256FieldElement Square(in P256FieldElement a)
     {
-        ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3, a4 = a.L4;
-        ulong a0s = a0 << 6, a1s = a1 << 6, a2s = a2 << 6, a3s = a3 << 6, a4s = a4 << 6;
+        // As in Multiply; the cross products are doubled (2·limb·2^6 < 2^62 still fits), so they are below 2^111,
+        // hk < 2·2^59 + 2^58 and the low-bit sums are below 3·2^52.
+        ulong a0s = a.L0 << 6, a1s = a.L1 << 6, a2s = a.L2 << 6, a3s = a.L3 << 6, a4s = a.L4 << 6;
+        ulong d0s = a.L0 << 7, d1s = a.L1 << 7, d2s = a.L2 << 7, d3s = a.L3 << 7;
 
-        // Doubled limbs for the cross products: 2·limb < 2^56 still leaves room for the ·2^6 of the high-part trick.
-        ulong d0 = a0 << 1, d1 = a1 << 1, d2 = a2 << 1, d3 = a3 << 1;
-        ulong d0s = a0 << 7, d1s = a1 << 7, d2s = a2 << 7, d3s = a3 << 7;
-
-        // As in Multiply; the doubled cross products are below 2^111, so hk < 2·2^59 + 2^58 and the low-bit sums are
-        // below 3·2^52.
         ulong h0 = MultiplyHigh(a0s, a0s);
-        ulong w0 = a0 * a0;
         ulong h1 = MultiplyHigh(d0s, a1s);
-        ulong w1 = d0 * a1;
         ulong h2 = MultiplyHigh(d0s, a2s) + MultiplyHigh(a1s, a1s);
-        ulong w2 = (d0 * a2) + (a1 * a1);
         ulong h3 = MultiplyHigh(d0s, a3s) + MultiplyHigh(d1s, a2s);
-        ulong w3 = (d0 * a3) + (d1 * a2);
         ulong h4 = MultiplyHigh(d0s, a4s) + MultiplyHigh(d1s, a3s) + MultiplyHigh(a2s, a2s);
-        ulong w4 = (d0 * a4) + (d1 * a3) + (a2 * a2);
         ulong h5 = MultiplyHigh(d1s, a4s) + MultiplyHigh(d2s, a3s);
-        ulong w5 = (d1 * a4) + (d2 * a3);
         ulong h6 = MultiplyHigh(d2s, a4s) + MultiplyHigh(a3s, a3s);
-        ulong w6 = (d2 * a4) + (a3 * a3);
         ulong h7 = MultiplyHigh(d3s, a4s);
-        ulong w7 = d3 * a4;
         ulong h8 = MultiplyHigh(a4s, a4s);
-        ulong w8 = a4 * a4;
+
+        ulong w0 = a.L0 * a.L0;
+        ulong w1 = (a.L0 * a.L1) << 1;
+        ulong w2 = ((a.L0 * a.L2) << 1) + (a.L1 * a.L1);
+        ulong w3 = ((a.L0 * a.L3) + (a.L1 * a.L2)) << 1;
+        ulong w4 = (((a.L0 * a.L4) + (a.L1 * a.L3)) << 1) + (a.L2 * a.L2);
+        ulong w5 = ((a.L1 * a.L4) + (a.L2 * a.L3)) << 1;
+        ulong w6 = ((a.L2 * a.L4) << 1) + (a.L3 * a.L3);
+        ulong w7 = (a.L3 * a.L4) << 1;
+        ulong w8 = a.L4 * a.L4;
 
         return Reduce(
             w0 - (h0 << 52),
@@ -294,67 +290,60 @@ internal struct P256FieldElement
     }
 
     /// <summary>
-    /// Montgomery reduction of the product columns c0..c9 (value Σ ck·2^52k = a·b, every column below 2^62): returns
+    /// Montgomery reduction of the product columns c0..c9 (value Σ ck·2^52k = a·b, every column below 2^61): returns
     /// (a·b + m·p) / 2^260 for the m that clears the five low columns.
     /// </summary>
     /// <remarks>
     /// A round adds m·p·2^52i with m = ci mod 2^52. In radix 2^52, m·p = −m + m·2^44·2^52 + m·2^36·2^156 +
     /// m·(2^48 − 2^16)·2^208 (the +m from p0 = 2^52 − 1 and the −m from p1 = 2^44 − 1 cancel in column i + 1), and
-    /// ci − m is a multiple of 2^52 that moves up as a carry. The −m·2^16 part can make a column negative, so columns
-    /// are read as signed (two's complement) with arithmetic shifts: c = (c &gt;&gt; 52)·2^52 + (c &amp; (2^52 − 1))
-    /// holds for negative c too. Magnitudes stay below 2^63 (products &lt; 2^62, reduction terms a few 2^52).
-    /// Bound: loose inputs are below 2^257 + 2^212, so a·b / 2^260 &lt; 2^255 and m·p / 2^260 &lt; p: the result is
-    /// below 2^256 + 2^255 &lt; 2^257, its normalized limbs are L0..L3 &lt; 2^52, L4 &lt; 2^49 (loose), and it is
-    /// non-negative, so the last carry pass leaves no negative limb.
+    /// ci − m is a multiple of 2^52 that moves up as a carry. Every term is split at 2^52 into two non-negative parts
+    /// (the last one by a product: m·(2^48 − 2^16) &lt; 2^100), so columns only grow: each stays below 2^61 + 2^56.
+    /// Bound: loose inputs are below 2^257 + 2^212, so a·b / 2^260 &lt; 2^255 and m·p / 2^260 &lt; p: the result t is
+    /// below 2^257. One parallel carry step leaves limbs 1..3 below 2^52 + 2^10 and, all limbs being non-negative,
+    /// L4·2^208 ≤ t, so L4 &lt; 2^49: loose.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static P256FieldElement Reduce(
         ulong c0, ulong c1, ulong c2, ulong c3, ulong c4, ulong c5, ulong c6, ulong c7, ulong c8, ulong c9)
     {
         ulong m = c0 & Mask52;
-        c1 += Carry(c0) + ((m << 44) & Mask52);
+        c1 += (c0 >> 52) + ((m << 44) & Mask52);
         c2 += m >> 8;
         c3 += (m << 36) & Mask52;
-        c4 += (m >> 16) + ((m << 48) & Mask52) - ((m << 16) & Mask52);
-        c5 += (m >> 4) - (m >> 36);
+        c4 += (m >> 16) + ((m * P4) & Mask52);
+        c5 += MultiplyHigh(m << 12, P4);
 
         m = c1 & Mask52;
-        c2 += Carry(c1) + ((m << 44) & Mask52);
+        c2 += (c1 >> 52) + ((m << 44) & Mask52);
         c3 += m >> 8;
         c4 += (m << 36) & Mask52;
-        c5 += (m >> 16) + ((m << 48) & Mask52) - ((m << 16) & Mask52);
-        c6 += (m >> 4) - (m >> 36);
+        c5 += (m >> 16) + ((m * P4) & Mask52);
+        c6 += MultiplyHigh(m << 12, P4);
 
         m = c2 & Mask52;
-        c3 += Carry(c2) + ((m << 44) & Mask52);
+        c3 += (c2 >> 52) + ((m << 44) & Mask52);
         c4 += m >> 8;
         c5 += (m << 36) & Mask52;
-        c6 += (m >> 16) + ((m << 48) & Mask52) - ((m << 16) & Mask52);
-        c7 += (m >> 4) - (m >> 36);
+        c6 += (m >> 16) + ((m * P4) & Mask52);
+        c7 += MultiplyHigh(m << 12, P4);
 
         m = c3 & Mask52;
-        c4 += Carry(c3) + ((m << 44) & Mask52);
+        c4 += (c3 >> 52) + ((m << 44) & Mask52);
         c5 += m >> 8;
         c6 += (m << 36) & Mask52;
-        c7 += (m >> 16) + ((m << 48) & Mask52) - ((m << 16) & Mask52);
-        c8 += (m >> 4) - (m >> 36);
+        c7 += (m >> 16) + ((m * P4) & Mask52);
+        c8 += MultiplyHigh(m << 12, P4);
 
         m = c4 & Mask52;
-        c5 += Carry(c4) + ((m << 44) & Mask52);
+        c5 += (c4 >> 52) + ((m << 44) & Mask52);
         c6 += m >> 8;
         c7 += (m << 36) & Mask52;
-        c8 += (m >> 16) + ((m << 48) & Mask52) - ((m << 16) & Mask52);
-        c9 += (m >> 4) - (m >> 36);
+        c8 += (m >> 16) + ((m * P4) & Mask52);
+        c9 += MultiplyHigh(m << 12, P4);
 
-        c6 += Carry(c5);
-        c7 += Carry(c6);
-        c8 += Carry(c7);
-        return new P256FieldElement(c5 & Mask52, c6 & Mask52, c7 & Mask52, c8 & Mask52, c9 + Carry(c8));
+        return new P256FieldElement(
+            c5 & Mask52, (c6 & Mask52) + (c5 >> 52), (c7 & Mask52) + (c6 >> 52), (c8 & Mask52) + (c7 >> 52), c9 + (c8 >> 52));
     }
-
-    /// <summary>⌊c / 2^52⌋ for a column read as a signed 64-bit value.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Carry(ulong c) => (ulong)((long)c >> 52);
 
     /// <summary>
     /// Brings non-negative limbs s0..s3 &lt; 2^58, s4 &lt; 5·2^48 − 2^6 back to loose form, congruent mod p.
@@ -428,6 +417,10 @@ internal struct P256FieldElement
         difference = new P256FieldElement(d0 & Mask52, d1 & Mask52, d2 & Mask52, d3 & Mask52, d4);
         return (ulong)((long)d4 >> 63);
     }
+
+    /// <summary>⌊d / 2^52⌋ for a limb difference read as a signed 64-bit value (the borrow, 0 or −1, of a subtraction).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Carry(ulong d) => (ulong)((long)d >> 52);
 
     /// <summary>
     /// The high word of a·b. With BMI2 this is a single MULX whose result stays in registers (Math.BigMul's low-word
