@@ -298,6 +298,9 @@ internal struct P256FieldElement
     /// m·(2^48 − 2^16)·2^208 (the +m from p0 = 2^52 − 1 and the −m from p1 = 2^44 − 1 cancel in column i + 1), and
     /// ci − m is a multiple of 2^52 that moves up as a carry. Every term is split at 2^52 into two non-negative parts
     /// (the last one by a product: m·(2^48 − 2^16) &lt; 2^100), so columns only grow: each stays below 2^61 + 2^56.
+    /// (m·2^44 mod 2^52 is the low byte of m shifted, m·2^36 mod 2^52 its low 16 bits shifted.) Those, the left
+    /// shift by 12 and the product mod 2^52 only see the low 52 bits of ci, so they read ci directly instead of m:
+    /// one step less on the serial path from one round to the next.
     /// Bound: loose inputs are below 2^257 + 2^212, so a·b / 2^260 &lt; 2^255 and m·p / 2^260 &lt; p: the result t is
     /// below 2^257. One parallel carry step leaves limbs 1..3 below 2^52 + 2^10 and, all limbs being non-negative,
     /// L4·2^208 ≤ t, so L4 &lt; 2^49: loose.
@@ -307,39 +310,39 @@ internal struct P256FieldElement
         ulong c0, ulong c1, ulong c2, ulong c3, ulong c4, ulong c5, ulong c6, ulong c7, ulong c8, ulong c9)
     {
         ulong m = c0 & Mask52;
-        c1 += (c0 >> 52) + ((m << 44) & Mask52);
+        c1 += (c0 >> 52) + ((ulong)(byte)c0 << 44);
         c2 += m >> 8;
-        c3 += (m << 36) & Mask52;
-        c4 += (m >> 16) + ((m * P4) & Mask52);
-        c5 += MultiplyHigh(m << 12, P4);
+        c3 += (ulong)(ushort)c0 << 36;
+        c4 += (m >> 16) + ((c0 * P4) & Mask52);
+        c5 += MultiplyHigh(c0 << 12, P4);
 
         m = c1 & Mask52;
-        c2 += (c1 >> 52) + ((m << 44) & Mask52);
+        c2 += (c1 >> 52) + ((ulong)(byte)c1 << 44);
         c3 += m >> 8;
-        c4 += (m << 36) & Mask52;
-        c5 += (m >> 16) + ((m * P4) & Mask52);
-        c6 += MultiplyHigh(m << 12, P4);
+        c4 += (ulong)(ushort)c1 << 36;
+        c5 += (m >> 16) + ((c1 * P4) & Mask52);
+        c6 += MultiplyHigh(c1 << 12, P4);
 
         m = c2 & Mask52;
-        c3 += (c2 >> 52) + ((m << 44) & Mask52);
+        c3 += (c2 >> 52) + ((ulong)(byte)c2 << 44);
         c4 += m >> 8;
-        c5 += (m << 36) & Mask52;
-        c6 += (m >> 16) + ((m * P4) & Mask52);
-        c7 += MultiplyHigh(m << 12, P4);
+        c5 += (ulong)(ushort)c2 << 36;
+        c6 += (m >> 16) + ((c2 * P4) & Mask52);
+        c7 += MultiplyHigh(c2 << 12, P4);
 
         m = c3 & Mask52;
-        c4 += (c3 >> 52) + ((m << 44) & Mask52);
+        c4 += (c3 >> 52) + ((ulong)(byte)c3 << 44);
         c5 += m >> 8;
-        c6 += (m << 36) & Mask52;
-        c7 += (m >> 16) + ((m * P4) & Mask52);
-        c8 += MultiplyHigh(m << 12, P4);
+        c6 += (ulong)(ushort)c3 << 36;
+        c7 += (m >> 16) + ((c3 * P4) & Mask52);
+        c8 += MultiplyHigh(c3 << 12, P4);
 
         m = c4 & Mask52;
-        c5 += (c4 >> 52) + ((m << 44) & Mask52);
+        c5 += (c4 >> 52) + ((ulong)(byte)c4 << 44);
         c6 += m >> 8;
-        c7 += (m << 36) & Mask52;
-        c8 += (m >> 16) + ((m * P4) & Mask52);
-        c9 += MultiplyHigh(m << 12, P4);
+        c7 += (ulong)(ushort)c4 << 36;
+        c8 += (m >> 16) + ((c4 * P4) & Mask52);
+        c9 += MultiplyHigh(c4 << 12, P4);
 
         return new P256FieldElement(
             c5 & Mask52, (c6 & Mask52) + (c5 >> 52), (c7 & Mask52) + (c6 >> 52), (c8 & Mask52) + (c7 >> 52), c9 + (c8 >> 52));
