@@ -9,7 +9,7 @@ namespace Kms.Crypto.P256;
 /// Addition and doubling use the complete formulas for a = −3 of Renes, Costello and Batina (2016, Algorithms 4
 /// and 6): they are correct for every pair of inputs (identity, P + P, P + (−P)) and have no branches at all.
 /// </summary>
-// Sequential: the scalar multiplier reads tables of points as 12 consecutive limbs (X, Y, Z).
+// Sequential: the scalar multiplier reads tables of points as consecutive limbs (X, Y, Z: 3 × LimbCount).
 [StructLayout(LayoutKind.Sequential)]
 internal struct P256ProjectivePoint
 {

@@ -126,28 +126,34 @@ internal static class P256ScalarMultiplier
     /// </summary>
     private static void Lookup(ReadOnlySpan<P256ProjectivePoint> table, uint digit, uint firstIndex, ref P256ProjectivePoint result)
     {
+        const int Limbs = P256FieldElement.LimbCount;
         ReadOnlySpan<ulong> limbs = MemoryMarshal.Cast<P256ProjectivePoint, ulong>(table);
-        ulong x0 = 0, x1 = 0, x2 = 0, x3 = 0, y0 = 0, y1 = 0, y2 = 0, y3 = 0, z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+        ulong x0 = 0, x1 = 0, x2 = 0, x3 = 0, x4 = 0, y0 = 0, y1 = 0, y2 = 0, y3 = 0, y4 = 0, z0 = 0, z1 = 0, z2 = 0, z3 = 0, z4 = 0;
         for (int d = 0; d < table.Length; d++)
         {
             ulong mask = EqualMask((uint)d + firstIndex, digit);
-            ReadOnlySpan<ulong> e = limbs.Slice(d * 12, 12);
+            ReadOnlySpan<ulong> e = limbs.Slice(d * 3 * Limbs, 3 * Limbs);
             x0 |= e[0] & mask;
             x1 |= e[1] & mask;
             x2 |= e[2] & mask;
             x3 |= e[3] & mask;
-            y0 |= e[4] & mask;
-            y1 |= e[5] & mask;
-            y2 |= e[6] & mask;
-            y3 |= e[7] & mask;
-            z0 |= e[8] & mask;
-            z1 |= e[9] & mask;
-            z2 |= e[10] & mask;
-            z3 |= e[11] & mask;
+            x4 |= e[4] & mask;
+            y0 |= e[5] & mask;
+            y1 |= e[6] & mask;
+            y2 |= e[7] & mask;
+            y3 |= e[8] & mask;
+            y4 |= e[9] & mask;
+            z0 |= e[10] & mask;
+            z1 |= e[11] & mask;
+            z2 |= e[12] & mask;
+            z3 |= e[13] & mask;
+            z4 |= e[14] & mask;
         }
 
         result = new P256ProjectivePoint(
-            new P256FieldElement(x0, x1, x2, x3), new P256FieldElement(y0, y1, y2, y3), new P256FieldElement(z0, z1, z2, z3));
+            new P256FieldElement(x0, x1, x2, x3, x4),
+            new P256FieldElement(y0, y1, y2, y3, y4),
+            new P256FieldElement(z0, z1, z2, z3, z4));
     }
 
     /// <summary>
@@ -157,24 +163,27 @@ internal static class P256ScalarMultiplier
     /// </summary>
     private static void LookupAffine(ReadOnlySpan<P256ProjectivePoint> table, uint digit, out P256FieldElement x, out P256FieldElement y)
     {
+        const int Limbs = P256FieldElement.LimbCount;
         ReadOnlySpan<ulong> limbs = MemoryMarshal.Cast<P256ProjectivePoint, ulong>(table);
-        ulong x0 = 0, x1 = 0, x2 = 0, x3 = 0, y0 = 0, y1 = 0, y2 = 0, y3 = 0;
+        ulong x0 = 0, x1 = 0, x2 = 0, x3 = 0, x4 = 0, y0 = 0, y1 = 0, y2 = 0, y3 = 0, y4 = 0;
         for (int d = 0; d < table.Length; d++)
         {
             ulong mask = EqualMask((uint)d + 1, digit);
-            ReadOnlySpan<ulong> e = limbs.Slice(d * 12, 8);
+            ReadOnlySpan<ulong> e = limbs.Slice(d * 3 * Limbs, 2 * Limbs);
             x0 |= e[0] & mask;
             x1 |= e[1] & mask;
             x2 |= e[2] & mask;
             x3 |= e[3] & mask;
-            y0 |= e[4] & mask;
-            y1 |= e[5] & mask;
-            y2 |= e[6] & mask;
-            y3 |= e[7] & mask;
+            x4 |= e[4] & mask;
+            y0 |= e[5] & mask;
+            y1 |= e[6] & mask;
+            y2 |= e[7] & mask;
+            y3 |= e[8] & mask;
+            y4 |= e[9] & mask;
         }
 
-        x = new P256FieldElement(x0, x1, x2, x3);
-        y = new P256FieldElement(y0, y1, y2, y3);
+        x = new P256FieldElement(x0, x1, x2, x3, x4);
+        y = new P256FieldElement(y0, y1, y2, y3, y4);
     }
 
     /// <summary>Nibble <paramref name="window"/> of the big-endian scalar, counted from the most significant one.</summary>

@@ -11,7 +11,13 @@ public class P256FieldElementTests
     public void ArithmeticAgreesWithBigIntegerOnRandomAndEdgeValues()
     {
         var random = new Random(9380);
-        var values = new List<BigInteger> { 0, 1, 2, 3, s_p - 1, s_p - 2, s_p - 3, s_p >> 1, (s_p >> 1) + 1, BigInteger.One << 255, (BigInteger.One << 224) };
+        var values = new List<BigInteger>
+        {
+            0, 1, 2, 3, s_p - 1, s_p - 2, s_p - 3, s_p >> 1, (s_p >> 1) + 1,
+            BigInteger.One << 255, BigInteger.One << 224, BigInteger.One << 192, BigInteger.One << 96, BigInteger.One << 52,
+            (BigInteger.One << 52) - 1, (BigInteger.One << 104) - 1, (BigInteger.One << 208) - 1, (BigInteger.One << 255) - 1,
+            (BigInteger.One << 256) - 1 - s_p, // 2^256 − p: all-ones radix-2^52 limbs in places
+        };
         for (int i = 0; i < 300; i++)
         {
             values.Add(RandomBelowP(random));
@@ -80,10 +86,45 @@ public class P256FieldElementTests
     [Fact]
     public void RejectsUnreducedEncodings()
     {
-        Assert.False(P256FieldElement.TryFromBytes(ToBytes(s_p), out _));
-        Assert.False(P256FieldElement.TryFromBytes(ToBytes((BigInteger.One << 256) - 1), out _));
-        Assert.True(P256FieldElement.TryFromBytes(ToBytes(s_p - 1), out _));
+        BigInteger[] rejected = [s_p, s_p + 1, s_p + (BigInteger.One << 52), (BigInteger.One << 256) - 1, (BigInteger.One << 256) - (BigInteger.One << 192)];
+        foreach (BigInteger value in rejected)
+        {
+            Assert.False(P256FieldElement.TryFromBytes(ToBytes(value), out _));
+        }
+
+        BigInteger[] accepted = [0, 1, s_p - 1, s_p - 2, s_p - (BigInteger.One << 52), (BigInteger.One << 255) + 1, (BigInteger.One << 256) - (BigInteger.One << 224)];
+        foreach (BigInteger value in accepted)
+        {
+            Assert.True(P256FieldElement.TryFromBytes(ToBytes(value), out P256FieldElement element));
+            Assert.Equal(value, ToBig(element));
+        }
+
         Assert.Throws<ArgumentException>(() => P256FieldElement.TryFromBytes(new byte[31], out _));
+        Assert.Throws<ArgumentException>(() => P256FieldElement.TryFromBytes(new byte[33], out _));
+    }
+
+    [Fact]
+    public void TryFromBytesAgreesWithComparisonToPOnRandomAndNearPInputs()
+    {
+        var random = new Random(97);
+        byte[] bytes = new byte[32];
+        for (int i = 0; i < 3000; i++)
+        {
+            // Half the inputs share p's top bytes, so the comparison is decided deep in the low limbs.
+            random.NextBytes(bytes);
+            if (i % 2 == 0)
+            {
+                ToBytes(s_p).AsSpan(0, random.Next(33)).CopyTo(bytes);
+            }
+
+            var value = new BigInteger(bytes, isUnsigned: true, isBigEndian: true);
+            bool ok = P256FieldElement.TryFromBytes(bytes, out P256FieldElement element);
+            Assert.Equal(value < s_p, ok);
+            if (ok)
+            {
+                Assert.Equal(value, ToBig(element));
+            }
+        }
     }
 
     internal static P256FieldElement FromBig(BigInteger value)
