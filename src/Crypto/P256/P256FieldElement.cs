@@ -260,33 +260,21 @@ internal struct P256FieldElement
     {
         // xN = a^(2^N − 1), a run of N one bits.
         P256FieldElement x2 = Multiply(Square(a), a);
-        P256FieldElement x4 = Multiply(SquareTimes(x2, 2), x2);
-        P256FieldElement x8 = Multiply(SquareTimes(x4, 4), x4);
-        P256FieldElement x16 = Multiply(SquareTimes(x8, 8), x8);
-        P256FieldElement x24 = Multiply(SquareTimes(x16, 8), x8);
-        P256FieldElement x28 = Multiply(SquareTimes(x24, 4), x4);
-        P256FieldElement x30 = Multiply(SquareTimes(x28, 2), x2);
-        P256FieldElement x32 = Multiply(SquareTimes(x30, 2), x2);
+        P256FieldElement x4 = Multiply(P256FieldPowers.SquareTimes(x2, 2), x2);
+        P256FieldElement x8 = Multiply(P256FieldPowers.SquareTimes(x4, 4), x4);
+        P256FieldElement x16 = Multiply(P256FieldPowers.SquareTimes(x8, 8), x8);
+        P256FieldElement x24 = Multiply(P256FieldPowers.SquareTimes(x16, 8), x8);
+        P256FieldElement x28 = Multiply(P256FieldPowers.SquareTimes(x24, 4), x4);
+        P256FieldElement x30 = Multiply(P256FieldPowers.SquareTimes(x28, 2), x2);
+        P256FieldElement x32 = Multiply(P256FieldPowers.SquareTimes(x30, 2), x2);
 
         // p − 2 = ffffffff 00000001 00000000 00000000 00000000 ffffffff ffffffff fffffffd (big-endian 32-bit words).
-        P256FieldElement t = Multiply(SquareTimes(x32, 32), a);
-        t = SquareTimes(t, 96);
-        t = Multiply(SquareTimes(t, 32), x32);
-        t = Multiply(SquareTimes(t, 32), x32);
-        t = Multiply(SquareTimes(t, 30), x30); // fffffffd = thirty ones, then 0, then 1
-        return Multiply(SquareTimes(t, 2), a);
-    }
-
-    /// <summary>a^(2^count) by repeated squaring (count is public).</summary>
-    private static P256FieldElement SquareTimes(in P256FieldElement a, int count)
-    {
-        P256FieldElement result = a;
-        for (int i = 0; i < count; i++)
-        {
-            result = Square(result);
-        }
-
-        return result;
+        P256FieldElement t = Multiply(P256FieldPowers.SquareTimes(x32, 32), a);
+        t = P256FieldPowers.SquareTimes(t, 96);
+        t = Multiply(P256FieldPowers.SquareTimes(t, 32), x32);
+        t = Multiply(P256FieldPowers.SquareTimes(t, 32), x32);
+        t = Multiply(P256FieldPowers.SquareTimes(t, 30), x30); // fffffffd = thirty ones, then 0, then 1
+        return Multiply(P256FieldPowers.SquareTimes(t, 2), a);
     }
 
     /// <summary>
