@@ -135,11 +135,11 @@ public sealed class ThresholdOprf
         int[] indices = valid.Select(p => p.Index).ToArray();
         var points = new P256ProjectivePoint[threshold];
         byte[] lambdas = new byte[threshold * P256Curve.ScalarSize];
+        BigInteger[] coefficients = P256Curve.LagrangeCoefficientsAtZero(indices);
         for (int i = 0; i < threshold; i++)
         {
             points[i] = valid[i].Element.Point;
-            P256Curve.EncodeScalar(
-                P256Curve.LagrangeCoefficientAtZero(indices, indices[i]), lambdas.AsSpan(i * P256Curve.ScalarSize, P256Curve.ScalarSize));
+            P256Curve.EncodeScalar(coefficients[i], lambdas.AsSpan(i * P256Curve.ScalarSize, P256Curve.ScalarSize));
         }
 
         ECPoint combined = P256Curve.ToECPoint(P256ScalarMultiplier.MultiplyPublic(points, lambdas));

@@ -234,33 +234,64 @@ public static class P256Curve
     public static BigInteger LagrangeCoefficientAtZero(IReadOnlyList<int> xs, int xi)
     {
         ArgumentNullException.ThrowIfNull(xs);
-        BigInteger numerator = BigInteger.One;
-        BigInteger denominator = BigInteger.One;
-        bool found = false;
-        var seen = new HashSet<int>();
-        foreach (int xj in xs)
+        int position = xs.ToList().IndexOf(xi);
+        BigInteger[] lambdas = LagrangeCoefficientsAtZero(xs);
+        return position >= 0
+            ? lambdas[position]
+            : throw new ArgumentException("The x-coordinate is not part of the set.", nameof(xi));
+    }
+
+    /// <summary>
+    /// Every Lagrange coefficient at zero over the set <paramref name="xs"/> (λ_i = Π_{j≠i} x_j / (x_j − x_i) mod n, in the
+    /// order of <paramref name="xs"/>), with one modular inversion for all of them (Montgomery's batch trick).
+    /// </summary>
+    /// <exception cref="ArgumentException">The set is empty or has duplicates or a non-positive x-coordinate.</exception>
+    public static BigInteger[] LagrangeCoefficientsAtZero(IReadOnlyList<int> xs)
+    {
+        ArgumentNullException.ThrowIfNull(xs);
+        if (xs.Count == 0 || xs.Any(x => x <= 0) || xs.Distinct().Count() != xs.Count)
         {
-            if (xj <= 0 || !seen.Add(xj))
-            {
-                throw new ArgumentException("The x-coordinates must be distinct and positive.", nameof(xs));
-            }
-
-            if (xj == xi)
-            {
-                found = true;
-                continue;
-            }
-
-            numerator = numerator.Multiply(BigInteger.ValueOf(xj)).Mod(Order);
-            denominator = denominator.Multiply(BigInteger.ValueOf(xj - xi)).Mod(Order);
+            throw new ArgumentException("The x-coordinates must be distinct and positive.", nameof(xs));
         }
 
-        if (!found)
+        var numerators = new P256Scalar[xs.Count];
+        var denominators = new P256Scalar[xs.Count];
+        for (int i = 0; i < xs.Count; i++)
         {
-            throw new ArgumentException("The x-coordinate is not part of the set.", nameof(xi));
+            P256Scalar numerator = ScalarOf(1);
+            P256Scalar denominator = ScalarOf(1);
+            for (int j = 0; j < xs.Count; j++)
+            {
+                if (j != i)
+                {
+                    numerator = P256Scalar.Multiply(numerator, ScalarOf(xs[j]));
+                    denominator = P256Scalar.Multiply(denominator, P256Scalar.Subtract(ScalarOf(xs[j]), ScalarOf(xs[i])));
+                }
+            }
+
+            numerators[i] = numerator;
+            denominators[i] = denominator;
         }
 
-        return numerator.Multiply(denominator.ModInverse(Order)).Mod(Order);
+        // prefix[i] = d_0·…·d_{i−1}; one inversion of the full product, then each 1/d_i is peeled off from the top.
+        var prefix = new P256Scalar[xs.Count];
+        P256Scalar running = ScalarOf(1);
+        for (int i = 0; i < xs.Count; i++)
+        {
+            prefix[i] = running;
+            running = P256Scalar.Multiply(running, denominators[i]);
+        }
+
+        P256Scalar inverse = P256Scalar.Invert(running);
+        var lambdas = new BigInteger[xs.Count];
+        for (int i = xs.Count - 1; i >= 0; i--)
+        {
+            P256Scalar denominatorInverse = P256Scalar.Multiply(inverse, prefix[i]);
+            inverse = P256Scalar.Multiply(inverse, denominators[i]);
+            lambdas[i] = P256Scalar.Multiply(numerators[i], denominatorInverse).ToBigInteger();
+        }
+
+        return lambdas;
     }
 
     /// <summary>Converts a BouncyCastle point on P-256 into projective coordinates (the identity included).</summary>
@@ -310,6 +341,8 @@ public static class P256Curve
         ArgumentNullException.ThrowIfNull(k);
         EncodeScalar(k.Mod(Order), destination);
     }
+
+    private static P256Scalar ScalarOf(int value) => P256Scalar.FromBigInteger(BigInteger.ValueOf(value));
 
     private static ECPoint CreateGenerator() => s_parameters.G.Normalize();
 }

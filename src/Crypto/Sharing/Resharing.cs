@@ -88,9 +88,10 @@ public static class Resharing
         FeldmanCommitments newCommitments = ComputeNewCommitments(
             contributions.Select(c => (c.DealerIndex, c.DealerCommitments)).ToArray(), oldCommitments);
         P256Scalar sum = P256Scalar.Zero;
+        BigInteger[] lambdas = P256Curve.LagrangeCoefficientsAtZero(dealers);
         foreach (ReshareContribution contribution in contributions)
         {
-            BigInteger lambda = P256Curve.LagrangeCoefficientAtZero(dealers, contribution.DealerIndex);
+            BigInteger lambda = lambdas[Array.IndexOf(dealers, contribution.DealerIndex)];
             sum = P256Scalar.Add(
                 sum, P256Scalar.Multiply(P256Scalar.FromBigInteger(lambda), P256Scalar.FromBigInteger(contribution.SubShare.Value)));
         }
@@ -136,7 +137,7 @@ public static class Resharing
         }
 
         int[] dealers = dealings.Select(d => d.DealerIndex).ToArray();
-        BigInteger[] lambdas = dealers.Select(i => P256Curve.LagrangeCoefficientAtZero(dealers, i)).ToArray();
+        BigInteger[] lambdas = P256Curve.LagrangeCoefficientsAtZero(dealers);
         var points = new ECPoint[newThreshold];
         for (int m = 0; m < newThreshold; m++)
         {

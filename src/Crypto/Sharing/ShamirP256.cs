@@ -123,10 +123,10 @@ public static class ShamirP256
 
         // Σ λ_i·s_i in the constant-time scalar field: the shares are secret (λ_i are public).
         P256Scalar sum = P256Scalar.Zero;
-        foreach (ScalarShare share in shares)
+        BigInteger[] lambdas = P256Curve.LagrangeCoefficientsAtZero(xs);
+        for (int i = 0; i < shares.Count; i++)
         {
-            BigInteger lambda = P256Curve.LagrangeCoefficientAtZero(xs, share.Index);
-            sum = P256Scalar.Add(sum, P256Scalar.Multiply(P256Scalar.FromBigInteger(lambda), P256Scalar.FromBigInteger(share.Value)));
+            sum = P256Scalar.Add(sum, P256Scalar.Multiply(P256Scalar.FromBigInteger(lambdas[i]), P256Scalar.FromBigInteger(shares[i].Value)));
         }
 
         BigInteger result = sum.ToBigInteger();

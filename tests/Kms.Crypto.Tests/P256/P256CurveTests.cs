@@ -89,6 +89,34 @@ public class P256CurveTests
     }
 
     [Fact]
+    public void BatchLagrangeCoefficientsAgreeWithTheDirectFormula()
+    {
+        var random = new Random(1795);
+        for (int iteration = 0; iteration < 50; iteration++)
+        {
+            int[] xs = Enumerable.Range(1, 255).OrderBy(_ => random.Next()).Take(random.Next(1, 12)).ToArray();
+            BigInteger[] lambdas = P256Curve.LagrangeCoefficientsAtZero(xs);
+            for (int i = 0; i < xs.Length; i++)
+            {
+                BigInteger numerator = BigInteger.One;
+                BigInteger denominator = BigInteger.One;
+                foreach (int xj in xs.Where(x => x != xs[i]))
+                {
+                    numerator = numerator.Multiply(BigInteger.ValueOf(xj));
+                    denominator = denominator.Multiply(BigInteger.ValueOf(xj - xs[i]));
+                }
+
+                Assert.Equal(numerator.Multiply(denominator.Mod(P256Curve.Order).ModInverse(P256Curve.Order)).Mod(P256Curve.Order), lambdas[i]);
+                Assert.Equal(lambdas[i], P256Curve.LagrangeCoefficientAtZero(xs, xs[i]));
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => P256Curve.LagrangeCoefficientsAtZero([]));
+        Assert.Throws<ArgumentException>(() => P256Curve.LagrangeCoefficientsAtZero([3, 3]));
+        Assert.Throws<ArgumentException>(() => P256Curve.LagrangeCoefficientsAtZero([-1, 3]));
+    }
+
+    [Fact]
     public void LagrangeCoefficientsInterpolateALine()
     {
         // f(x) = 5 + 3x: f(2) = 11, f(7) = 26 → f(0) = λ2·11 + λ7·26 = 5.
