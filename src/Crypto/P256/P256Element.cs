@@ -40,6 +40,14 @@ internal sealed class P256Element : IEquatable<P256Element>
         return new P256Element(P256ProjectivePoint.FromAffine(x, y), encoded, null);
     }
 
+    /// <summary>Converts one projective point to an element; null for the identity.</summary>
+    internal static P256Element? FromProjective(in P256ProjectivePoint point)
+    {
+        Span<P256Element?> result = new P256Element?[1];
+        FromProjective([point], result);
+        return result[0];
+    }
+
     /// <summary>
     /// Converts projective points to elements with one field inversion for all of them (Montgomery's batch trick).
     /// An identity input gives a null entry (it has no affine form and no encoding).

@@ -85,18 +85,8 @@ public sealed record FeldmanCommitments
         if (cached is null)
         {
             P256ProjectivePoint[] points = Volatile.Read(ref _projectivePoints) ?? CreateProjectivePoints();
-            byte[] scalars = new byte[points.Length * P256Curve.ScalarSize];
-            BigInteger bx = BigInteger.ValueOf(index);
-            BigInteger power = BigInteger.One;
-            for (int j = 0; j < points.Length; j++)
-            {
-                P256Curve.EncodeScalar(power, scalars.AsSpan(j * P256Curve.ScalarSize, P256Curve.ScalarSize));
-                power = power.Multiply(bx).Mod(P256Curve.Order);
-            }
-
-            P256Element?[] element = new P256Element?[1];
-            P256Element.FromProjective([P256ScalarMultiplier.MultiplyPublic(points, scalars)], element);
-            cached = new PublicShareEntry(element[0]);
+            P256ProjectivePoint share = P256ScalarMultiplier.MultiplyPublic(points, EncodedPowers(index, 0, points.Length));
+            cached = new PublicShareEntry(P256Element.FromProjective(share));
             Volatile.Write(ref _publicShares[index], cached);
         }
 
@@ -106,16 +96,23 @@ public sealed record FeldmanCommitments
     /// <summary>Σ_j points[j]·x^(j + firstDegree).</summary>
     internal static ECPoint EvaluateInExponent(IReadOnlyList<ECPoint> points, int x, int firstDegree)
     {
-        var scalars = new BigInteger[points.Count];
+        P256ProjectivePoint[] projective = points.Select(P256Curve.ToProjective).ToArray();
+        return P256Curve.ToECPoint(P256ScalarMultiplier.MultiplyPublic(projective, EncodedPowers(x, firstDegree, points.Count)));
+    }
+
+    /// <summary>x^firstDegree, …, x^(firstDegree + count − 1) mod n as consecutive 32-byte big-endian scalars.</summary>
+    private static byte[] EncodedPowers(int x, int firstDegree, int count)
+    {
+        byte[] scalars = new byte[count * P256Curve.ScalarSize];
         BigInteger bx = BigInteger.ValueOf(x);
         BigInteger power = bx.ModPow(BigInteger.ValueOf(firstDegree), P256Curve.Order);
-        for (int j = 0; j < points.Count; j++)
+        for (int j = 0; j < count; j++)
         {
-            scalars[j] = power;
+            P256Curve.EncodeScalar(power, scalars.AsSpan(j * P256Curve.ScalarSize, P256Curve.ScalarSize));
             power = power.Multiply(bx).Mod(P256Curve.Order);
         }
 
-        return P256Curve.SumOfMultiplies(points.ToArray(), scalars);
+        return scalars;
     }
 
     private P256ProjectivePoint[] CreateProjectivePoints()

@@ -63,9 +63,7 @@ public sealed record ScalarShare
                 P256Curve.EncodeScalar(_value, scalar);
                 P256ProjectivePoint product = P256ScalarMultiplier.MultiplyGenerator(scalar);
                 CryptographicOperations.ZeroMemory(scalar);
-                P256Element?[] element = new P256Element?[1];
-                P256Element.FromProjective([product], element);
-                cached = element[0]!;
+                cached = P256Element.FromProjective(product)!; // a non-zero scalar times G is never the identity
                 Volatile.Write(ref _publicShare, cached);
             }
 
