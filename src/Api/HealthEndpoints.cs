@@ -9,14 +9,14 @@ internal static class HealthEndpoints
 {
     public static JsonHttpResult<HealthStatus> Live(HttpContext context)
     {
-        context.Response.Headers.CacheControl = "no-store";
+        SecurityHeaders.Apply(context.Response);
         return TypedResults.Json(HealthStatus.Alive, KmsApiJsonContext.Default.HealthStatus);
     }
 
     public static async Task<JsonHttpResult<HealthStatus>> ReadyAsync(
         HttpContext context, [FromServices] IReadinessProbe probe, CancellationToken cancellationToken)
     {
-        context.Response.Headers.CacheControl = "no-store";
+        SecurityHeaders.Apply(context.Response);
         ReadinessReport report = await probe.CheckAsync(cancellationToken);
         return report.IsReady
             ? TypedResults.Json(HealthStatus.Ready, KmsApiJsonContext.Default.HealthStatus)

@@ -40,7 +40,7 @@ public static class KmsApiExtensions
         return app;
     }
 
-    /// <summary>Maps the KMS endpoints: <c>GET /livez</c> and <c>GET /readyz</c>.</summary>
+    /// <summary>Maps the KMS endpoints: <c>GET|HEAD /livez</c> and <c>GET|HEAD /readyz</c>.</summary>
     /// <exception cref="InvalidOperationException">No <see cref="IReadinessProbe"/> is registered.</exception>
     public static IEndpointRouteBuilder MapKmsApi(this IEndpointRouteBuilder endpoints)
     {
@@ -51,8 +51,10 @@ public static class KmsApiExtensions
                 $"The KMS API needs an {nameof(IReadinessProbe)} service for /readyz; register one before mapping it.");
         }
 
-        endpoints.MapGet("/livez", HealthEndpoints.Live);
-        endpoints.MapGet("/readyz", HealthEndpoints.ReadyAsync);
+        // HEAD too: load balancers and uptime checkers probe with it.
+        string[] methods = [HttpMethods.Get, HttpMethods.Head];
+        endpoints.MapMethods("/livez", methods, HealthEndpoints.Live);
+        endpoints.MapMethods("/readyz", methods, HealthEndpoints.ReadyAsync);
         return endpoints;
     }
 }

@@ -24,9 +24,7 @@ public static class ProblemResponseWriter
 
         HttpResponse response = context.Response;
         response.StatusCode = error.Status;
-        // Error bodies describe one request; intermediaries must not reuse them.
-        response.Headers.CacheControl = "no-store";
-        response.Headers.XContentTypeOptions = "nosniff";
+        SecurityHeaders.Apply(response);
         return response.WriteAsJsonAsync(
             error.ToProblemDocument(GetTraceId(context)),
             KmsApiJsonContext.Default.ProblemDocument,

@@ -1,22 +1,19 @@
-using System.Security.Cryptography;
-using Kms.Actors.Hosting;
 using Kms.Api;
+using Kms.Client.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Kms.Silo;
 
-/// <summary>The composition root: builds a silo (actor runtime + HTTP API) from its launch context.</summary>
+/// <summary>The composition root: builds a silo (Orleans silo + HTTP API in one host) from its launch context.</summary>
 public static class KmsSiloHost
 {
-    /// <summary>The subdirectory of the data directory that holds grain state files.</summary>
-    public const string GrainStorageDirectoryName = "grains";
-
     /// <summary>
     /// Builds the silo without starting it. Reads and validates the options, prepares the data directory and the
     /// storage key, and prints the development-mode banner to <paramref name="diagnostics"/> when in dev mode.
@@ -25,14 +22,14 @@ public static class KmsSiloHost
     /// <param name="commandLine">The parsed command line.</param>
     /// <param name="diagnostics">Where the development banner goes (stderr for the executable).</param>
     /// <param name="configure">Last-moment additions to the builder (tests add services here).</param>
-    /// <param name="configureSilo">Additions to the actor runtime's options (grain classes, JSON contexts).</param>
+    /// <param name="configureSilo">Additions to the Orleans silo (tests add options here).</param>
     /// <exception cref="SiloStartupException">The configuration is invalid or the data directory/key is unusable.</exception>
     public static WebApplication Build(
         SiloLaunchContext launch,
         SiloCommandLine commandLine,
         TextWriter diagnostics,
         Action<WebApplicationBuilder>? configure = null,
-        Action<SiloOptions>? configureSilo = null)
+        Action<ISiloBuilder>? configureSilo = null)
     {
         ArgumentNullException.ThrowIfNull(launch);
         ArgumentNullException.ThrowIfNull(commandLine);
@@ -60,23 +57,43 @@ public static class KmsSiloHost
         }
 
         DataDirectoryLock dataLock = DataDirectoryLock.Acquire(options.DataDirectory!);
+        ClusterTlsMaterial? tls = null;
         WebApplication? app = null;
         try
         {
-            // The storage keeps its own copy of the key; ours is zeroed once the runtime is built below.
+            tls = LoadTls(options);
+            // The silo keeps its own copy of the key; ours is zeroed when this scope ends.
             using SiloStorageKey storageKey = SiloStorageKey.Load(options.StorageKeyFile!, createIfMissing: options.Dev);
-            AddRuntime(builder.Services, options, storageKey, configureSilo);
+            if (options.SiloPort == 0)
+            {
+                options.SiloPort = FreeTcpPort.Pick(options.AdvertisedAddress);
+            }
 
-            // Registered by factory so that the container disposes it (releases the lock) with the silo.
+            SiloRuntime.Add(builder, options, storageKey.Key, tls, configureSilo);
+
+            // Registered by factory so that the container disposes them (releases the lock) with the silo.
             builder.Services.AddSingleton(_ => dataLock);
+            if (tls is not null)
+            {
+                ClusterTlsMaterial material = tls;
+                builder.Services.AddSingleton(_ => material);
+            }
+
             configure?.Invoke(builder);
 
             app = builder.Build();
             _ = app.Services.GetRequiredService<DataDirectoryLock>();
-            // Builds the runtime now: grain registrations are validated and the storage takes its key copy.
-            _ = app.Services.GetRequiredService<ISiloStatus>();
+            if (tls is not null)
+            {
+                _ = app.Services.GetRequiredService<ClusterTlsMaterial>();
+            }
 
             app.UseKmsApiErrorHandling();
+            if (options.Dashboard.Enabled)
+            {
+                SiloDashboard.Map(app, options.Dashboard.Port);
+            }
+
             app.MapKmsApi();
             LogStartup(app, options, storageKey);
             return app;
@@ -85,10 +102,11 @@ public static class KmsSiloHost
         {
             if (app is not null)
             {
-                ((IDisposable)app).Dispose(); // also releases the lock
+                ((IDisposable)app).Dispose(); // also releases the lock and the TLS material
             }
             else
             {
+                tls?.Dispose();
                 dataLock.Dispose();
             }
 
@@ -96,9 +114,32 @@ public static class KmsSiloHost
         }
     }
 
+    private static ClusterTlsMaterial? LoadTls(KmsSiloOptions options)
+    {
+        if (!options.Tls.IsConfigured)
+        {
+            return null; // the validator allows this in development mode only
+        }
+
+        try
+        {
+            return ClusterTlsMaterial.Load(options.Tls);
+        }
+        catch (ClusterConfigurationException exception)
+        {
+            throw new SiloStartupException(exception.Message, exception);
+        }
+    }
+
     private static void ConfigureHost(WebApplicationBuilder builder, KmsSiloOptions options, string workingDirectory)
     {
-        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string[] urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (options.Dashboard.Enabled)
+        {
+            urls = [.. urls, SiloDashboard.ListenUrl(options.Dashboard.Port)];
+        }
+
+        builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
@@ -109,28 +150,8 @@ public static class KmsSiloHost
             .ValidateOnStart();
 
         builder.Services.AddKmsApi();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IReadinessProbe, SiloReadinessProbe>();
-    }
-
-    private static void AddRuntime(
-        IServiceCollection services, KmsSiloOptions options, SiloStorageKey storageKey, Action<SiloOptions>? configureSilo)
-    {
-        services.AddKmsSilo(silo =>
-        {
-            silo.SiloName = options.SiloName!;
-            silo.Port = options.SiloPort;
-            byte[] key = storageKey.Key.ToArray();
-            try
-            {
-                silo.UseFileStorage(Path.Combine(options.DataDirectory!, GrainStorageDirectoryName), key);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(key);
-            }
-
-            configureSilo?.Invoke(silo);
-        });
     }
 
     private static void LogStartup(WebApplication app, KmsSiloOptions options, SiloStorageKey storageKey)

@@ -22,6 +22,9 @@ public sealed class KmsSiloOptions
     /// <summary>The silo-to-silo transport port when none is configured (Orleans' default silo port).</summary>
     public const int DefaultSiloPort = 11111;
 
+    /// <summary>The client gateway port when none is configured (Orleans' default gateway port).</summary>
+    public const int DefaultGatewayPort = 30000;
+
     /// <summary>The data directory in development mode when none is configured.</summary>
     public const string DefaultDevDataDirectory = "./data";
 
@@ -45,10 +48,22 @@ public sealed class KmsSiloOptions
     public string Urls { get; set; } = DefaultUrls;
 
     /// <summary>
-    /// TCP port of the silo-to-silo transport (HTTP/2 on 127.0.0.1: the v1 transport has no TLS yet, so it stays on
-    /// loopback), 0 for any free port. Default: <c>11111</c>.
+    /// TCP port of Orleans' silo-to-silo connections (mutual TLS outside development mode); 0 picks a free port at
+    /// start (one silo only: peers must know the port). Default: <c>11111</c>.
     /// </summary>
     public int SiloPort { get; set; } = DefaultSiloPort;
+
+    /// <summary>
+    /// TCP port on which trusted .NET services connect as Orleans clients (same TLS as the silo port); 0 turns the
+    /// gateway off. Default: <c>30000</c>.
+    /// </summary>
+    public int GatewayPort { get; set; } = DefaultGatewayPort;
+
+    /// <summary>
+    /// The IP address other silos and clients use to reach this silo. Default: <c>127.0.0.1</c> with the file store
+    /// (one machine); with a shared store, the address Orleans picks (the machine's first non-loopback address).
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
 
     /// <summary>
     /// Directory that holds the silo's persistent state (grain storage). Default: <c>./data</c> in development mode;
@@ -70,6 +85,13 @@ public sealed class KmsSiloOptions
     public string? ClusterId { get; set; }
 
     /// <summary>
+    /// Id of the service: grain state is stored under it, so it stays the same across deployments (a new
+    /// <see cref="ClusterId"/> keeps the data of the same service id). Same character rules as
+    /// <see cref="ClusterId"/>. Default: <c>orleans-kms</c>.
+    /// </summary>
+    public string ServiceId { get; set; } = Kms.Client.Cluster.KmsClusterClientOptions.DefaultServiceId;
+
+    /// <summary>
     /// Name of this silo within the cluster (same character rules as <see cref="ClusterId"/>).
     /// Default: the machine name.
     /// </summary>
@@ -80,4 +102,22 @@ public sealed class KmsSiloOptions
     /// silo stops anyway. Between 1 second and 10 minutes. Default: 30 seconds.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where grain state and cluster membership live. Default: files under <see cref="DataDirectory"/>.</summary>
+    public SiloStoreOptions Store { get; set; } = new();
+
+    /// <summary>
+    /// The silo's certificate and key and the cluster CA for mutual TLS between silos and with clients. Required
+    /// outside development mode; in development mode the silo talks plaintext on loopback unless they are given.
+    /// </summary>
+    public Kms.Client.Cluster.ClusterTlsOptions Tls { get; set; } = new();
+
+    /// <summary>Failure detection: how fast a dead or frozen silo is declared dead.</summary>
+    public SiloMembershipOptions Membership { get; set; } = new();
+
+    /// <summary>The Orleans Dashboard (off by default; on loopback when on).</summary>
+    public SiloDashboardOptions Dashboard { get; set; } = new();
+
+    /// <summary>Export of Orleans' metrics and traces with OpenTelemetry (off by default).</summary>
+    public SiloTelemetryOptions Telemetry { get; set; } = new();
 }

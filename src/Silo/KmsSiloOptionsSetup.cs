@@ -1,3 +1,4 @@
+using Kms.Client.Cluster;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -66,6 +67,17 @@ public static class KmsSiloOptionsSetup
         options.StorageKeyFile = Blank(options.StorageKeyFile);
         options.ClusterId = Blank(options.ClusterId);
         options.SiloName = Blank(options.SiloName) ?? Blank(Environment.MachineName);
+        options.AdvertisedAddress = Blank(options.AdvertisedAddress);
+        if (options.Store.Provider == SiloStoreProvider.Files)
+        {
+            // One machine: nobody needs to reach this silo from elsewhere.
+            options.AdvertisedAddress ??= "127.0.0.1";
+        }
+
+        ClusterTlsOptions tls = options.Tls;
+        tls.CertificateFile = ResolvePath(tls.CertificateFile, workingDirectory);
+        tls.KeyFile = ResolvePath(tls.KeyFile, workingDirectory);
+        tls.CaFile = ResolvePath(tls.CaFile, workingDirectory);
 
         if (options.Dev)
         {
@@ -87,6 +99,9 @@ public static class KmsSiloOptionsSetup
             options.StorageKeyFile = Path.GetFullPath(options.StorageKeyFile, workingDirectory);
         }
     }
+
+    private static string? ResolvePath(string? value, string workingDirectory)
+        => Blank(value) is { } path ? Path.GetFullPath(path, workingDirectory) : null;
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

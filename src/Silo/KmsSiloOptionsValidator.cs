@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.RegularExpressions;
+using Kms.Client.Cluster;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -19,9 +21,12 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
 
         ValidateUrls(options.Urls, failures);
 
-        if (options.SiloPort is < 0 or > 65535)
+        ValidatePort(options.SiloPort, "SiloPort", "--silo-port", failures);
+        ValidatePort(options.GatewayPort, "GatewayPort", "--gateway-port", failures);
+        if (options.AdvertisedAddress is not null && !IPAddress.TryParse(options.AdvertisedAddress, out _))
         {
-            failures.Add($"{Describe("SiloPort", "--silo-port")} must be between 0 and 65535, not {options.SiloPort}.");
+            failures.Add($"{Describe("AdvertisedAddress", "--advertised-address")} must be an IP address, " +
+                $"not '{options.AdvertisedAddress}'.");
         }
 
         RequireOutsideDev(options, options.DataDirectory, "DataDirectory", "--data-dir", failures);
@@ -29,6 +34,7 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
         RequireOutsideDev(options, options.ClusterId, "ClusterId", "--cluster-id", failures);
 
         ValidateName(options.ClusterId, "ClusterId", "--cluster-id", failures);
+        ValidateName(options.ServiceId, "ServiceId", "--service-id", failures);
         ValidateName(options.SiloName, "SiloName", "--silo-name", failures);
         if (options.SiloName is null)
         {
@@ -41,7 +47,82 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
                 $"not {options.ShutdownTimeout}.");
         }
 
+        ValidateTls(options, failures);
+        ValidateMembership(options.Membership, failures);
+        if (options.Dashboard.Enabled)
+        {
+            ValidatePort(options.Dashboard.Port, "Dashboard:Port", "--dashboard-port", failures);
+        }
+
+        if (options.Telemetry.OtlpEndpoint is { } endpoint
+            && (!endpoint.IsAbsoluteUri || endpoint.Scheme is not ("http" or "https")))
+        {
+            failures.Add($"{Describe("Telemetry:OtlpEndpoint", "--otlp-endpoint")} must be an http(s) URL such as " +
+                "http://127.0.0.1:4318.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateTls(KmsSiloOptions options, List<string> failures)
+    {
+        ClusterTlsOptions tls = options.Tls;
+        if (!tls.IsConfigured)
+        {
+            if (!options.Dev)
+            {
+                failures.Add($"{Describe("Tls", "--tls-cert, --tls-key, --tls-ca")}: a certificate, its key and the " +
+                    "cluster CA are required outside development mode: silos and clients authenticate each other " +
+                    "with mutual TLS.");
+            }
+
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(tls.CertificateFile) || string.IsNullOrWhiteSpace(tls.KeyFile)
+            || string.IsNullOrWhiteSpace(tls.CaFile))
+        {
+            failures.Add($"{Describe("Tls", "--tls-cert, --tls-key, --tls-ca")}: set the certificate, key and CA " +
+                "files together.");
+        }
+    }
+
+    private static void ValidateMembership(SiloMembershipOptions membership, List<string> failures)
+    {
+        if (membership.ProbeTimeout < TimeSpan.FromMilliseconds(200) || membership.ProbeTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{Describe("Membership:ProbeTimeout", "config only")} must be between 00:00:00.2 and 00:01:00.");
+        }
+
+        if (membership.NumMissedProbesLimit is < 1 or > 10)
+        {
+            failures.Add($"{Describe("Membership:NumMissedProbesLimit", "config only")} must be between 1 and 10.");
+        }
+
+        if (membership.NumVotesForDeathDeclaration is < 1 or > 10)
+        {
+            failures.Add($"{Describe("Membership:NumVotesForDeathDeclaration", "config only")} must be between 1 and 10.");
+        }
+
+        foreach ((TimeSpan value, string name) in new[]
+        {
+            (membership.IAmAliveTablePublishTimeout, "IAmAliveTablePublishTimeout"),
+            (membership.TableRefreshTimeout, "TableRefreshTimeout"),
+        })
+        {
+            if (value < TimeSpan.FromSeconds(1) || value > TimeSpan.FromMinutes(10))
+            {
+                failures.Add($"{Describe("Membership:" + name, "config only")} must be between 00:00:01 and 00:10:00.");
+            }
+        }
+    }
+
+    private static void ValidatePort(int port, string property, string commandLineOption, List<string> failures)
+    {
+        if (port is < 0 or > 65535)
+        {
+            failures.Add($"{Describe(property, commandLineOption)} must be between 0 and 65535, not {port}.");
+        }
     }
 
     private static void ValidateUrls(string? urls, List<string> failures)

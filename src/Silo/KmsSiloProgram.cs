@@ -69,9 +69,13 @@ public static class KmsSiloProgram
                 await error.WriteLineAsync("kms-silo: cannot start: invalid configuration: " + exception.Message);
                 return ExitUsage;
             }
+            catch (Exception exception) when (ListenConflict.Describe(exception) is { } conflict)
+            {
+                await error.WriteLineAsync("kms-silo: cannot start: " + conflict);
+                return ExitUsage;
+            }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // Typically a listen address that is in use; the message says which.
                 await error.WriteLineAsync("kms-silo: failed: " + exception.Message);
                 return ExitFailure;
             }

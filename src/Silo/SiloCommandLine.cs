@@ -15,7 +15,17 @@ public sealed class SiloCommandLine
         new("--urls", "<url;...>", "Silo:Urls",
             $"HTTP listen URL(s) of the API (http only; port 0 = any free port). Default: {KmsSiloOptions.DefaultUrls}"),
         new("--silo-port", "<port>", "Silo:SiloPort",
-            $"Silo-to-silo transport port on 127.0.0.1 (0 = any free port). Default: {KmsSiloOptions.DefaultSiloPort}"),
+            $"Silo-to-silo port (Orleans; mutual TLS outside --dev). Default: {KmsSiloOptions.DefaultSiloPort}"),
+        new("--gateway-port", "<port>", "Silo:GatewayPort",
+            $"Port for Orleans clients (trusted .NET services; 0 = off). Default: {KmsSiloOptions.DefaultGatewayPort}"),
+        new("--advertised-address", "<ip>", "Silo:AdvertisedAddress",
+            "IP address peers use to reach this silo. Default: 127.0.0.1 with the file store, else chosen by Orleans."),
+        new("--store", "<Files|AzureStorage|Postgres>", "Silo:Store:Provider",
+            "Where grain state and membership live. Default: Files (one silo, under the data directory)."),
+        new("--tls-cert", "<pem>", "Silo:Tls:CertificateFile",
+            "This silo's certificate (PEM), issued by the cluster CA. Required without --dev."),
+        new("--tls-key", "<pem>", "Silo:Tls:KeyFile", "The certificate's private key (PEM, mode 0600). Required without --dev."),
+        new("--tls-ca", "<pem>", "Silo:Tls:CaFile", "The cluster CA certificate (PEM). Required without --dev."),
         new("--data-dir", "<path>", "Silo:DataDirectory",
             $"Directory of persistent state. Default: {KmsSiloOptions.DefaultDevDataDirectory} with --dev; required otherwise."),
         new("--storage-key-file", "<path>", "Silo:StorageKeyFile",
@@ -23,7 +33,13 @@ public sealed class SiloCommandLine
             + KmsSiloOptions.DevStorageKeyFileName + " with --dev (created); required otherwise."),
         new("--cluster-id", "<id>", "Silo:ClusterId",
             $"Cluster id. Default: {KmsSiloOptions.DefaultDevClusterId} with --dev; required otherwise."),
+        new("--service-id", "<id>", "Silo:ServiceId", "Service id (grain state is kept under it). Default: orleans-kms"),
         new("--silo-name", "<name>", "Silo:SiloName", "Name of this silo. Default: the machine name."),
+        new("--dashboard", null, "Silo:Dashboard:Enabled",
+            $"Serve the Orleans Dashboard on 127.0.0.1. Default: off."),
+        new("--dashboard-port", "<port>", "Silo:Dashboard:Port", $"Dashboard port. Default: {SiloDashboardOptions.DefaultPort}"),
+        new("--otlp-endpoint", "<url>", "Silo:Telemetry:OtlpEndpoint",
+            "Export Orleans metrics and traces to this OTLP/HTTP collector. Default: none."),
         new("--shutdown-timeout", "<hh:mm:ss>", "Silo:ShutdownTimeout",
             "Time allowed for a graceful shutdown. Default: 00:00:30"),
     ];
@@ -111,7 +127,7 @@ public sealed class SiloCommandLine
     private static string BuildHelpText()
     {
         var text = new StringBuilder();
-        text.AppendLine("kms-silo: a silo of the Orleans.Kms key-management service (HTTP API + actor runtime).");
+        text.AppendLine("kms-silo: a silo of the Orleans.Kms key-management service (HTTP API + Microsoft Orleans silo).");
         text.AppendLine();
         text.AppendLine("Usage: kms-silo [--dev] [options]");
         text.AppendLine();
@@ -129,7 +145,7 @@ public sealed class SiloCommandLine
         text.Append("  ").Append("-h, --help".PadRight(32)).AppendLine("Print this help and exit.");
         text.AppendLine();
         text.AppendLine("Precedence: command line > environment (KMS_ prefix, __ for nesting) > --config file > appsettings.json.");
-        text.AppendLine("Without --dev, --data-dir, --storage-key-file and --cluster-id are required.");
+        text.AppendLine("Without --dev, --data-dir, --storage-key-file, --cluster-id and --tls-cert/--tls-key/--tls-ca are required.");
         text.AppendLine("Stop with SIGTERM or Ctrl+C (graceful shutdown).");
         return text.ToString();
     }

@@ -1,51 +1,113 @@
-using Kms.Actors.Hosting;
-using Kms.Actors.Membership;
 using Kms.Api;
+using Kms.Grains;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Kms.Silo;
 
 /// <summary>
-/// Readiness of this silo for <c>/readyz</c>: ready only while the actor runtime is Active and the host has started
-/// everything; not ready again as soon as shutdown begins, so load balancers drain the silo before it stops.
+/// Readiness of this silo for <c>/readyz</c>: ready only while the Orleans silo is an active cluster member, the host
+/// has started everything, and a grain state write through this silo succeeds (the store is reachable); not ready as
+/// soon as shutdown begins, so load balancers drain the silo before it stops.
 /// </summary>
-internal sealed class SiloReadinessProbe : IReadinessProbe
+/// <remarks>The storage check runs at most once per <see cref="StorageCheckInterval"/>; probes in between reuse its
+/// answer, so a load balancer probing often does not turn into a write per probe.</remarks>
+internal sealed partial class SiloReadinessProbe(
+    IHostApplicationLifetime lifetime,
+    ISiloStatusOracle membership,
+    IGrainFactory grains,
+    TimeProvider time,
+    ILogger<SiloReadinessProbe> logger) : IReadinessProbe
 {
-    private readonly IHostApplicationLifetime _lifetime;
-    private readonly ISiloStatus _runtime;
+    internal static readonly TimeSpan StorageCheckInterval = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan StorageCheckTimeout = TimeSpan.FromSeconds(5);
 
-    public SiloReadinessProbe(IHostApplicationLifetime lifetime, ISiloStatus runtime)
+    private readonly SemaphoreSlim _storageCheck = new(1, 1);
+    private (ReadinessReport Report, long Timestamp)? _lastStorageCheck;
+
+    public async ValueTask<ReadinessReport> CheckAsync(CancellationToken cancellationToken)
     {
-        _lifetime = lifetime;
-        _runtime = runtime;
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return ReadinessReport.NotReady("silo is stopping");
+        }
+
+        SiloStatus status = membership.CurrentStatus;
+        if (status != SiloStatus.Active)
+        {
+            return ReadinessReport.NotReady(Describe(status));
+        }
+
+        if (!lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            return ReadinessReport.NotReady("silo is starting");
+        }
+
+        return await CheckStorageAsync(cancellationToken);
     }
 
-    public ValueTask<ReadinessReport> CheckAsync(CancellationToken cancellationToken)
+    private async ValueTask<ReadinessReport> CheckStorageAsync(CancellationToken cancellationToken)
     {
-        if (_lifetime.ApplicationStopping.IsCancellationRequested)
+        if (Fresh() is { } cached)
         {
-            return ValueTask.FromResult(ReadinessReport.NotReady("silo is stopping"));
+            return cached;
         }
 
-        if (!_runtime.IsActive)
+        await _storageCheck.WaitAsync(cancellationToken);
+        try
         {
-            return ValueTask.FromResult(ReadinessReport.NotReady(DescribeInactive(_runtime.Status)));
-        }
+            if (Fresh() is { } concurrent)
+            {
+                return concurrent;
+            }
 
-        if (!_lifetime.ApplicationStarted.IsCancellationRequested)
+            ReadinessReport report = await ProbeStorageAsync(cancellationToken);
+            _lastStorageCheck = (report, time.GetTimestamp());
+            return report;
+        }
+        finally
         {
-            return ValueTask.FromResult(ReadinessReport.NotReady("silo is starting"));
+            _storageCheck.Release();
         }
-
-        return ValueTask.FromResult(ReadinessReport.Ready);
     }
 
-    private static string DescribeInactive(SiloStatus status) => status switch
+    private ReadinessReport? Fresh()
+        => _lastStorageCheck is { } last && time.GetElapsedTime(last.Timestamp) < StorageCheckInterval ? last.Report : null;
+
+    private async Task<ReadinessReport> ProbeStorageAsync(CancellationToken cancellationToken)
     {
-        SiloStatus.None => "actor runtime has not started",
-        SiloStatus.Joining => "actor runtime is joining the cluster",
-        SiloStatus.ShuttingDown => "actor runtime is shutting down",
-        SiloStatus.Dead => "actor runtime has stopped",
-        _ => $"actor runtime is {status}",
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StorageCheckTimeout);
+        try
+        {
+            await grains.GetGrain<ISiloProbeGrain>("readiness/" + membership.SiloName).ProbeAsync(timeout.Token);
+            return ReadinessReport.Ready;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogStorageProbeTimedOut(logger, StorageCheckTimeout);
+            return ReadinessReport.NotReady("grain storage did not answer in time");
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The exception may name hosts or accounts of the store: it goes to the log, not to the response.
+            LogStorageProbeFailed(logger, exception);
+            return ReadinessReport.NotReady("grain storage is unavailable");
+        }
+    }
+
+    private static string Describe(SiloStatus status) => status switch
+    {
+        SiloStatus.None or SiloStatus.Created => "Orleans silo has not started",
+        SiloStatus.Joining => "Orleans silo is joining the cluster",
+        SiloStatus.ShuttingDown or SiloStatus.Stopping => "Orleans silo is shutting down",
+        SiloStatus.Dead => "Orleans silo was declared dead",
+        _ => $"Orleans silo is {status}",
     };
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Readiness: the grain storage probe failed")]
+    private static partial void LogStorageProbeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Readiness: the grain storage probe took longer than {Timeout}")]
+    private static partial void LogStorageProbeTimedOut(ILogger logger, TimeSpan timeout);
 }

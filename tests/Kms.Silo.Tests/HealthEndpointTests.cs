@@ -68,7 +68,7 @@ public sealed class HealthEndpointTests
 
         ReadinessReport beforeStart = await probe.CheckAsync(CancellationToken.None);
         Assert.False(beforeStart.IsReady);
-        Assert.Equal("actor runtime has not started", beforeStart.Reason);
+        Assert.Equal("Orleans silo has not started", beforeStart.Reason);
 
         await silo.StartAsync();
         Assert.True((await probe.CheckAsync(CancellationToken.None)).IsReady);

@@ -1,4 +1,3 @@
-using Kms.Actors.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -19,8 +18,8 @@ internal sealed class InProcessSilo : IAsyncDisposable
         Diagnostics = diagnostics;
     }
 
-    /// <summary>A dev silo on free ports (the API and the silo transport).</summary>
-    public static string[] DevArgs { get; } = ["--dev", "--urls", "http://127.0.0.1:0", "--silo-port", "0"];
+    /// <summary>A dev silo on free ports (the API and the silo port), without a client gateway.</summary>
+    public static string[] DevArgs { get; } = ["--dev", "--urls", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"];
 
     public WebApplication App { get; }
 
@@ -31,13 +30,17 @@ internal sealed class InProcessSilo : IAsyncDisposable
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The silo's data directory.</summary>
+    public string DataDirectory => App.Services
+        .GetRequiredService<Microsoft.Extensions.Options.IOptions<KmsSiloOptions>>().Value.DataDirectory!;
+
     /// <summary>Builds (not starts) a dev silo in <paramref name="workingDirectory"/> or a fresh temp directory.</summary>
     public static InProcessSilo Create(
         string[]? args = null,
         string? workingDirectory = null,
         Action<WebApplicationBuilder>? configure = null,
         Action<WebApplication>? map = null,
-        Action<SiloOptions>? configureSilo = null)
+        Action<ISiloBuilder>? configureSilo = null)
     {
         TempDirectory? owned = workingDirectory is null ? new TempDirectory() : null;
         string directory = workingDirectory ?? owned!.Path;
@@ -63,7 +66,7 @@ internal sealed class InProcessSilo : IAsyncDisposable
         string? workingDirectory = null,
         Action<WebApplicationBuilder>? configure = null,
         Action<WebApplication>? map = null,
-        Action<SiloOptions>? configureSilo = null)
+        Action<ISiloBuilder>? configureSilo = null)
     {
         InProcessSilo silo = Create(args, workingDirectory, configure, map, configureSilo);
         await silo.StartAsync();

@@ -82,12 +82,18 @@ public sealed class SiloOptionsTests : IDisposable
     [Fact]
     public void NonDev_DoesNotInheritDevDefaults()
     {
-        KmsSiloOptions options = Load(["--data-dir", "d", "--storage-key-file", "k", "--cluster-id", "c1"]);
+        KmsSiloOptions options = Load(["--data-dir", "d", "--storage-key-file", "k", "--cluster-id", "c1",
+            "--tls-cert", "tls/silo.pem", "--tls-key", "tls/silo.key", "--tls-ca", "tls/ca.pem"]);
 
         Assert.False(options.Dev);
         Assert.Equal(_directory.Combine("d"), options.DataDirectory);
         Assert.Equal(_directory.Combine("k"), options.StorageKeyFile);
         Assert.Equal("c1", options.ClusterId);
+        Assert.Equal(_directory.Combine("tls", "silo.pem"), options.Tls.CertificateFile);
+        Assert.Equal(_directory.Combine("tls", "ca.pem"), options.Tls.CaFile);
+        Assert.Equal(SiloStoreProvider.Files, options.Store.Provider);
+        Assert.Equal("127.0.0.1", options.AdvertisedAddress);
+        Assert.Equal("orleans-kms", options.ServiceId);
     }
 
     [Theory]
@@ -96,6 +102,12 @@ public sealed class SiloOptionsTests : IDisposable
     [InlineData("--urls", ";;", "at least one listen URL")]
     [InlineData("--urls", "http://127.0.0.1:8080/kms", "has a path")]
     [InlineData("--silo-port", "70000", "Silo:SiloPort (--silo-port, KMS_Silo__SiloPort) must be between 0 and 65535")]
+    [InlineData("--gateway-port", "-1", "Silo:GatewayPort (--gateway-port, KMS_Silo__GatewayPort) must be between 0 and 65535")]
+    [InlineData("--advertised-address", "silo-1.local", "must be an IP address")]
+    [InlineData("--service-id", "two words", "Silo:ServiceId (--service-id, KMS_Silo__ServiceId) must be 1-63 letters")]
+    [InlineData("--tls-cert", "only-the-cert.pem", "set the certificate, key and CA files together")]
+    [InlineData("--store", "Cassandra", "Cassandra")]
+    [InlineData("--otlp-endpoint", "udp://127.0.0.1:4317", "must be an http(s) URL")]
     [InlineData("--cluster-id", "bad id!", "Silo:ClusterId (--cluster-id, KMS_Silo__ClusterId) must be 1-63 letters")]
     [InlineData("--silo-name", "-leading-dash", "Silo:SiloName (--silo-name, KMS_Silo__SiloName) must be 1-63 letters")]
     [InlineData("--shutdown-timeout", "00:00:00", "must be between 00:00:01 and 00:10:00")]

@@ -1,4 +1,5 @@
 using System.Net;
+using Kms.Tests.Shared;
 using System.Security.Cryptography;
 
 namespace Kms.Silo.Tests;
@@ -144,18 +145,88 @@ public sealed class SiloStartupTests : IDisposable
     }
 
     [Fact]
-    public async Task PortInUse_FailsWithExitCode1_AndSaysWhy()
+    public async Task ApiPortInUse_FailsWithExitCode2_AndOneLineThatNamesThePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var error = new StringWriter();
 
-        int exitCode = await RunAsync(["--dev", "--urls", $"http://127.0.0.1:{port}", "--silo-port", "0"], new StringWriter(), error);
+        int exitCode = await RunAsync(
+            ["--dev", "--urls", $"http://127.0.0.1:{port}", "--silo-port", "0", "--gateway-port", "0"], new StringWriter(), error);
 
-        Assert.Equal(KmsSiloProgram.ExitFailure, exitCode);
-        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(KmsSiloProgram.ExitUsage, exitCode);
+        string line = Assert.Single(ErrorLines(error));
+        Assert.StartsWith("kms-silo: cannot start: ", line, StringComparison.Ordinal);
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SiloPortInUse_FailsWithExitCode2_AndOneLine()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var error = new StringWriter();
+
+        int exitCode = await RunAsync(
+            ["--dev", "--urls", "http://127.0.0.1:0", "--silo-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--gateway-port", "0"], new StringWriter(), error);
+
+        Assert.Equal(KmsSiloProgram.ExitUsage, exitCode);
+        string line = Assert.Single(ErrorLines(error));
+        Assert.Contains("already in use", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NonDev_WithoutTls_Refuses_AndNamesTheOptions()
+    {
+        WriteKey(RandomNumberGenerator.GetBytes(32), UnixFileMode.UserRead | UnixFileMode.UserWrite, "silo.key");
+        var error = new StringWriter();
+
+        int exitCode = await RunAsync(NonDevArgs(_directory.Combine("silo.key"), withTls: false), new StringWriter(), error);
+
+        Assert.Equal(KmsSiloProgram.ExitUsage, exitCode);
+        Assert.Contains("--tls-cert, --tls-key, --tls-ca", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("mutual TLS", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NonDev_WithACertificateFromAnotherCa_Refuses()
+    {
+        WriteKey(RandomNumberGenerator.GetBytes(32), UnixFileMode.UserRead | UnixFileMode.UserWrite, "silo.key");
+        using var ours = new TestClusterCertificates(_directory.Combine("ours"));
+        using var foreign = new TestClusterCertificates(_directory.Combine("foreign"), "Someone else's CA");
+        (string certificate, string key) = foreign.Issue("silo-a");
+        var error = new StringWriter();
+
+        int exitCode = await RunAsync(
+            [.. NonDevArgs(_directory.Combine("silo.key"), withTls: false), "--tls-cert", certificate, "--tls-key", key, "--tls-ca", ours.CaFile],
+            new StringWriter(), error);
+
+        Assert.Equal(KmsSiloProgram.ExitUsage, exitCode);
+        Assert.Contains("is not issued by the cluster CA", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NonDev_WithATlsKeyReadableByOthers_Refuses()
+    {
+        WriteKey(RandomNumberGenerator.GetBytes(32), UnixFileMode.UserRead | UnixFileMode.UserWrite, "silo.key");
+        string[] args = NonDevArgs(_directory.Combine("silo.key"));
+        File.SetUnixFileMode(args[Array.IndexOf(args, "--tls-key") + 1], UnixFileMode.UserRead | UnixFileMode.OtherRead);
+        var error = new StringWriter();
+
+        int exitCode = await RunAsync(args, new StringWriter(), error);
+
+        Assert.Equal(KmsSiloProgram.ExitUsage, exitCode);
+        Assert.Contains("chmod 600", error.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The lines the program wrote about the failure (the development banner aside).</summary>
+    private static string[] ErrorLines(StringWriter error)
+        => error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => line.StartsWith("kms-silo:", StringComparison.Ordinal))
+            .ToArray();
 
     [Fact]
     public async Task Cancellation_StopsTheSilo_WithExitCode0()
@@ -173,8 +244,19 @@ public sealed class SiloStartupTests : IDisposable
         Assert.Contains(DevModeBanner.Headline, error.ToString(), StringComparison.Ordinal);
     }
 
-    private string[] NonDevArgs(string keyFile) =>
-        ["--data-dir", "state", "--storage-key-file", keyFile, "--cluster-id", "test-cluster", "--silo-name", "silo-a", "--silo-port", "0"];
+    private string[] NonDevArgs(string keyFile, bool withTls = true)
+    {
+        string[] args = ["--data-dir", "state", "--storage-key-file", keyFile, "--cluster-id", "test-cluster",
+            "--silo-name", "silo-a", "--silo-port", "0", "--gateway-port", "0"];
+        if (!withTls)
+        {
+            return args;
+        }
+
+        using var certificates = new TestClusterCertificates(_directory.Combine("tls"));
+        (string certificate, string key) = certificates.Issue("silo-a");
+        return [.. args, "--tls-cert", certificate, "--tls-key", key, "--tls-ca", certificates.CaFile];
+    }
 
     private Task<int> RunAsync(string[] args, StringWriter output, StringWriter error) =>
         KmsSiloProgram.RunAsync(

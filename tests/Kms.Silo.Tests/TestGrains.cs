@@ -1,24 +1,27 @@
-using System.Text.Json.Serialization;
-using Kms.Actors;
-using Kms.Actors.Hosting;
+using Kms.Grains;
 
 namespace Kms.Silo.Tests;
 
+[GenerateSerializer, Alias("Kms.Silo.Tests.LedgerState")]
 public sealed class LedgerState
 {
+    [Id(0)]
     public List<string> Entries { get; set; } = [];
 }
 
+[Alias("Kms.Silo.Tests.ILedgerGrain")]
 public interface ILedgerGrain : IGrainWithStringKey
 {
+    [Alias("Append")]
     Task<int> AppendAsync(string entry);
 
+    [Alias("GetEntries")]
     Task<List<string>> GetEntriesAsync();
 }
 
-/// <summary>A tiny persistent grain: every append is one ETag-checked write to the silo's file storage.</summary>
-[GrainType("silo-tests/ledger")]
-public sealed class LedgerGrain([PersistentState("ledger")] IPersistentState<LedgerState> state) : Grain, ILedgerGrain
+/// <summary>A tiny persistent grain: every append is one ETag-checked, sealed write to the silo's store.</summary>
+public sealed class LedgerGrain([PersistentState("ledger", GrainStorageNames.Kms)] IPersistentState<LedgerState> state)
+    : Grain, ILedgerGrain
 {
     public async Task<int> AppendAsync(string entry)
     {
@@ -28,27 +31,4 @@ public sealed class LedgerGrain([PersistentState("ledger")] IPersistentState<Led
     }
 
     public Task<List<string>> GetEntriesAsync() => Task.FromResult(state.State.Entries.ToList());
-}
-
-[JsonSerializable(typeof(LedgerState))]
-public sealed partial class SiloTestGrainsJsonContext : JsonSerializerContext
-{
-    public static void Register(SiloOptions silo) =>
-        silo.AddGrain<LedgerGrain>().AddJsonContext(Default);
-}
-
-public sealed class UnregisteredState
-{
-    public int Value { get; set; }
-}
-
-public interface IBrokenGrain : IGrainWithStringKey
-{
-    Task<UnregisteredState> GetAsync();
-}
-
-/// <summary>Invalid on purpose: its result type is in no registered JSON context.</summary>
-public sealed class BrokenGrain : Grain, IBrokenGrain
-{
-    public Task<UnregisteredState> GetAsync() => Task.FromResult(new UnregisteredState());
 }

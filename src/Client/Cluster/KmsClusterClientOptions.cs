@@ -1,0 +1,26 @@
+using System.Net;
+
+namespace Kms.Client.Cluster;
+
+/// <summary>How a trusted .NET service reaches the KMS cluster as an Orleans client.</summary>
+public sealed class KmsClusterClientOptions
+{
+    /// <summary>The cluster id the silos run with (<c>--cluster-id</c>). Required.</summary>
+    public string? ClusterId { get; set; }
+
+    /// <summary>The service id the silos run with; grain state is keyed by it. Default: <c>orleans-kms</c>.</summary>
+    public string ServiceId { get; set; } = DefaultServiceId;
+
+    /// <summary>The service id of a KMS unless configured otherwise.</summary>
+    public const string DefaultServiceId = "orleans-kms";
+
+    /// <summary>Silo gateway endpoints to connect to when no shared clustering store is configured (the silos'
+    /// <c>GatewayPort</c>). Default: none.</summary>
+    public IList<IPEndPoint> Gateways { get; } = [];
+
+    /// <summary>The client's certificate and the cluster CA. Required unless <see cref="AllowPlaintext"/>.</summary>
+    public ClusterTlsOptions Tls { get; } = new();
+
+    /// <summary>Connect without TLS, to a silo in development mode only. Default: <see langword="false"/>.</summary>
+    public bool AllowPlaintext { get; set; }
+}

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Kms.Grains.Storage;
+
+/// <summary>
+/// A grain storage that seals every state before another grain storage (files, Azure Blob, PostgreSQL) keeps it, so
+/// that no store ever holds plaintext state; reads open and check the seal. ETags and version conflicts are the
+/// underlying store's.
+/// </summary>
+/// <remarks>A decorator rather than an <see cref="IGrainStorageSerializer"/>: a serializer is not told which grain
+/// and state it serializes, and the seal must bind both.</remarks>
+public sealed class SealedGrainStorage(IGrainStorage store, GrainStateSealer sealer, Serializer serializer) : IGrainStorage
+{
+    /// <inheritdoc />
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        => ReadStateAsync(stateName, grainId, grainState, CancellationToken.None);
+
+    /// <inheritdoc />
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        var stored = new GrainState<SealedGrainState>(new SealedGrainState());
+        await store.ReadStateAsync(stateName, grainId, stored, cancellationToken).ConfigureAwait(false);
+        grainState.ETag = stored.ETag;
+        grainState.RecordExists = stored.RecordExists;
+        if (stored.RecordExists && stored.State is { Sealed.Length: > 0 } envelope)
+        {
+            byte[] plaintext = sealer.Open(envelope.Sealed, grainId, stateName);
+            try
+            {
+                grainState.State = serializer.Deserialize<T>(plaintext);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        => WriteStateAsync(stateName, grainId, grainState, CancellationToken.None);
+
+    /// <inheritdoc />
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        byte[] plaintext = serializer.SerializeToArray(grainState.State);
+        SealedGrainState envelope;
+        try
+        {
+            envelope = new SealedGrainState { Sealed = sealer.Seal(plaintext, grainId, stateName) };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+
+        var stored = new GrainState<SealedGrainState>(envelope, grainState.ETag) { RecordExists = grainState.RecordExists };
+        await store.WriteStateAsync(stateName, grainId, stored, cancellationToken).ConfigureAwait(false);
+        grainState.ETag = stored.ETag;
+        grainState.RecordExists = stored.RecordExists;
+    }
+
+    /// <inheritdoc />
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        => ClearStateAsync(stateName, grainId, grainState, CancellationToken.None);
+
+    /// <inheritdoc />
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        var stored = new GrainState<SealedGrainState>(new SealedGrainState(), grainState.ETag) { RecordExists = grainState.RecordExists };
+        await store.ClearStateAsync(stateName, grainId, stored, cancellationToken).ConfigureAwait(false);
+        grainState.ETag = stored.ETag;
+        grainState.RecordExists = stored.RecordExists;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using Kms.Client.Cluster;
+using Kms.Grains.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+
+namespace Kms.Silo;
+
+/// <summary>Configures the Orleans silo that a <c>kms-silo</c> process hosts: clustering and grain storage for the
+/// chosen store, mutual TLS, failure detection, KMS grain infrastructure, dashboard and telemetry.</summary>
+internal static class SiloRuntime
+{
+    /// <summary>The name of the grain storage that holds the sealed states (files, Azure Blob or PostgreSQL).</summary>
+    public const string StoreName = "kms-store";
+
+    /// <summary>The subdirectory of the data directory that holds grain state files.</summary>
+    public const string GrainStateDirectoryName = "grain-state";
+
+    /// <summary>Adds the Orleans silo to the host.</summary>
+    /// <param name="builder">The host.</param>
+    /// <param name="options">Validated options.</param>
+    /// <param name="storageKey">The cluster storage key; the silo keeps its own copy.</param>
+    /// <param name="tls">The TLS material, or <see langword="null"/> for plaintext (development mode only).</param>
+    /// <param name="configureSilo">Additions (tests add grains and options).</param>
+    public static void Add(
+        WebApplicationBuilder builder,
+        KmsSiloOptions options,
+        ReadOnlySpan<byte> storageKey,
+        ClusterTlsMaterial? tls,
+        Action<ISiloBuilder>? configureSilo)
+    {
+        // A span cannot be captured by the Orleans configuration callback: register the KMS grains' storage now.
+        byte[] key = storageKey.ToArray();
+        try
+        {
+            builder.UseOrleans(silo =>
+            {
+                ConfigureCluster(silo, options);
+                ConfigureStore(silo, options);
+                silo.AddKmsGrains(key, StoreName);
+                if (tls is not null)
+                {
+                    silo.UseTls(tls.Apply);
+                }
+
+                if (options.Dashboard.Enabled)
+                {
+                    silo.AddDashboard();
+                }
+
+                if (options.Telemetry.OtlpEndpoint is not null)
+                {
+                    silo.AddActivityPropagation();
+                }
+
+                configureSilo?.Invoke(silo);
+            });
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+        }
+
+        if (options.Telemetry.OtlpEndpoint is { } endpoint)
+        {
+            SiloTelemetry.Add(builder.Services, endpoint, options.SiloName!);
+        }
+    }
+
+    private static void ConfigureCluster(ISiloBuilder silo, KmsSiloOptions options)
+    {
+        silo.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId!;
+            cluster.ServiceId = options.ServiceId;
+        });
+        silo.Configure<SiloOptions>(siloOptions => siloOptions.SiloName = options.SiloName!);
+        silo.Configure<EndpointOptions>(endpoints =>
+        {
+            endpoints.SiloPort = options.SiloPort;
+            endpoints.GatewayPort = options.GatewayPort;
+            if (options.AdvertisedAddress is { } address)
+            {
+                endpoints.AdvertisedIPAddress = IPAddress.Parse(address);
+            }
+        });
+        silo.Configure<ClusterMembershipOptions>(membership =>
+        {
+            SiloMembershipOptions kms = options.Membership;
+            membership.ProbeTimeout = kms.ProbeTimeout;
+            membership.NumMissedProbesLimit = kms.NumMissedProbesLimit;
+            membership.NumVotesForDeathDeclaration = kms.NumVotesForDeathDeclaration;
+            membership.IAmAliveTablePublishTimeout = kms.IAmAliveTablePublishTimeout;
+            membership.TableRefreshTimeout = kms.TableRefreshTimeout;
+        });
+    }
+
+    private static void ConfigureStore(ISiloBuilder silo, KmsSiloOptions options)
+    {
+        switch (options.Store.Provider)
+        {
+            case SiloStoreProvider.Files:
+                // Membership of one silo needs no shared table: development clustering with itself as primary.
+                silo.UseDevelopmentClustering(new IPEndPoint(IPAddress.Parse(options.AdvertisedAddress!), options.SiloPort));
+                silo.AddFileGrainStorage(StoreName, files =>
+                    files.Directory = Path.Combine(options.DataDirectory!, GrainStateDirectoryName));
+                silo.UseInMemoryReminderService();
+                break;
+            default:
+                throw new SiloStartupException(
+                    $"The store {options.Store.Provider} is not available in this build.");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace Kms.Silo;
+
+/// <summary>The store that holds grain state and cluster membership (section <c>Silo:Store</c>).</summary>
+public sealed class SiloStoreOptions
+{
+    /// <summary>
+    /// <see cref="SiloStoreProvider.Files"/> (embedded default: one silo, files under the data directory),
+    /// <see cref="SiloStoreProvider.AzureStorage"/> (Azure Table membership + Azure Blob state, for silos on Azure) or
+    /// <see cref="SiloStoreProvider.Postgres"/> (PostgreSQL membership, state and reminders). Default: Files.
+    /// </summary>
+    public SiloStoreProvider Provider { get; set; } = SiloStoreProvider.Files;
+}
+
+/// <summary>The stores a silo can keep its state and membership in.</summary>
+public enum SiloStoreProvider
+{
+    /// <summary>One silo; state in files under the data directory, membership in memory.</summary>
+    Files,
+
+    /// <summary>Azure Table Storage for membership and reminders, Azure Blob Storage for grain state.</summary>
+    AzureStorage,
+
+    /// <summary>PostgreSQL for membership, grain state and reminders.</summary>
+    Postgres,
+}
