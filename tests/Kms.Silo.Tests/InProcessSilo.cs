@@ -78,7 +78,7 @@ internal sealed class InProcessSilo : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await App.StartAsync(timeout.Token);
         _started = true;
-        Client = new HttpClient { BaseAddress = new Uri(App.Urls.Single()), Timeout = TimeSpan.FromSeconds(10) };
+        Client = new HttpClient { BaseAddress = new Uri(App.Urls.First()), Timeout = TimeSpan.FromSeconds(10) };
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
 using System.Net;
-using Kms.Tests.Shared;
 using System.Security.Cryptography;
+using Kms.Tests.Shared;
 
 namespace Kms.Silo.Tests;
 
