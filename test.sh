@@ -7,15 +7,18 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 if [ -f infra/contracts/package.json ]; then
-  # npm install, not npm ci: the registry here has no darwin/win32 foundry builds, so the lock file cannot list them.
-  npm install --prefix infra/contracts --no-audit --no-fund --loglevel=error
+  # npm install, not npm ci: the lock file lists only the foundry builds for this platform. --no-save keeps it
+  # (and the work tree) unchanged.
+  npm install --prefix infra/contracts --no-audit --no-fund --loglevel=error --no-save
   npm run --prefix infra/contracts --silent build
 fi
 
 results=TestResults
 rm -rf "$results"
 status=0
-dotnet test Orleans.Kms.sln --logger "trx" --results-directory "$results" "$@" || status=$?
+# Skipped tests are summarised once per project below instead of one console line each.
+dotnet test Orleans.Kms.sln --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@" 2>&1 \
+  | awk '!/\[SKIP\]$/ && !/^  Skipped /' || status=$?
 
 passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do
@@ -28,6 +31,12 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
   # Skipped tests are counted in total but not in executed.
   skipped=$((skipped + total - executed))
+  if [ "$total" -gt "$executed" ]; then
+    project=$(grep -o 'storage="[^"]*"' "$trx" | head -n 1 | sed 's|.*/||; s|\.dll"$||')
+    echo "skipped $((total - executed)) in $project:"
+    awk '/outcome="NotExecuted"/{s=1} s && /<Message>/{m=$0; sub(/.*<Message>/,"",m); sub(/<\/Message>.*/,"",m); print m; s=0}
+         /<\/UnitTestResult>/{s=0}' "$trx" | sort | uniq -c | sort -rn | sed 's/^ *\([0-9]*\) /  \1 × /'
+  fi
 done
 
 if [ "$files" -eq 0 ]; then
