@@ -85,6 +85,40 @@ public sealed class PostgresQueryContractTests(PostgresServer server)
         Assert.Equal(["grain/low"], await RangeAsync(connection, "ReadRangeRows2Key", begin: 1000, end: -5));
     }
 
+    [RequiresPostgresFact]
+    public async Task StorageDelete_RemovesTheRowOnlyAtTheExpectedVersion()
+    {
+        await using NpgsqlConnection connection = await OpenMigratedAsync();
+        Assert.Equal(1, await StorageAsync<int?>(connection, "WriteToStorageKey", version: null, payload: [7, 7]));
+        Assert.Equal(2, await StorageAsync<int?>(connection, "WriteToStorageKey", version: 1, payload: [8, 8]));
+
+        Assert.Null(await StorageAsync<int?>(connection, "DeleteStorageKey", version: 1));
+        Assert.Equal(3, await StorageAsync<int?>(connection, "DeleteStorageKey", version: 2));
+        Assert.Null(await StorageAsync<int?>(connection, "DeleteStorageKey", version: 2));
+
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM orleansstorage", connection);
+        Assert.Equal(0L, (long)(await count.ExecuteScalarAsync())!);
+        Assert.Equal(1, await StorageAsync<int?>(connection, "WriteToStorageKey", version: null, payload: [9]));
+    }
+
+    private static async Task<T> StorageAsync<T>(NpgsqlConnection connection, string queryKey, int? version, byte[]? payload = null)
+    {
+        List<(string, object?, DbType)> parameters =
+        [
+            ("GrainIdHash", 42, DbType.Int32), ("GrainIdN0", 0L, DbType.Int64), ("GrainIdN1", 0L, DbType.Int64),
+            ("GrainTypeHash", 43, DbType.Int32), ("GrainTypeString", "type", DbType.String),
+            ("GrainIdExtensionString", "key", DbType.String), ("ServiceId", "svc", DbType.String),
+            ("GrainStateVersion", version, DbType.Int32),
+        ];
+        if (queryKey == "WriteToStorageKey")
+        {
+            parameters.Add(("PayloadBinary", payload, DbType.Binary));
+        }
+
+        object? result = await ScalarAsync<object>(connection, queryKey, [.. parameters]);
+        return result is DBNull ? default! : (T)result;
+    }
+
     private async Task<NpgsqlConnection> OpenMigratedAsync()
     {
         (_, string connectionString) = await PostgresCollection.CreateDatabaseAsync(server);

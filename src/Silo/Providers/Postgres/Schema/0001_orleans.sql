@@ -120,6 +120,43 @@ CREATE UNIQUE INDEX ix_orleansstorage_grain ON orleansstorage
     (grainidhash, graintypehash, serviceid, grainidn0, grainidn1, graintypestring, grainidextensionstring)
     NULLS NOT DISTINCT;
 
+-- Changes the row at the expected version: a new payload (NULL when clearing, which keeps the row so that the
+-- version keeps growing and a stale ETag never matches again) or, with p_delete, removal. Returns the row's next
+-- version (never the caller's ETag, which the provider would read as a conflict), or NULL when the expected
+-- version does not match. FOR UPDATE makes a concurrent change wait and then see the version it bumped.
+CREATE FUNCTION kms_orleans_change_storage(
+    p_grain_id_hash integer, p_grain_id_n0 bigint, p_grain_id_n1 bigint, p_grain_type_hash integer,
+    p_grain_type_string text, p_grain_id_extension_string text, p_service_id text, p_grain_state_version integer,
+    p_payload_binary bytea, p_delete boolean)
+    RETURNS integer
+    LANGUAGE plpgsql AS
+$$
+DECLARE
+    row_id      tid;
+    old_version integer;
+BEGIN
+    SELECT ctid, version INTO row_id, old_version
+    FROM orleansstorage
+    WHERE grainidhash = p_grain_id_hash AND graintypehash = p_grain_type_hash AND serviceid = p_service_id
+      AND grainidn0 = p_grain_id_n0 AND grainidn1 = p_grain_id_n1 AND graintypestring = p_grain_type_string
+      AND grainidextensionstring IS NOT DISTINCT FROM p_grain_id_extension_string
+      AND version = p_grain_state_version
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+
+    IF p_delete THEN
+        DELETE FROM orleansstorage WHERE ctid = row_id;
+    ELSE
+        UPDATE orleansstorage
+        SET payloadbinary = p_payload_binary, modifiedon = now(), version = old_version + 1
+        WHERE ctid = row_id;
+    END IF;
+    RETURN old_version + 1;
+END;
+$$;
+
 -- Returns the new version, or NULL when the expected version (NULL: "no row yet") does not match.
 CREATE FUNCTION kms_orleans_write_to_storage(
     p_grain_id_hash integer, p_grain_id_n0 bigint, p_grain_id_n1 bigint, p_grain_type_hash integer,
@@ -131,65 +168,19 @@ $$
 DECLARE
     new_version integer;
 BEGIN
-    IF p_grain_state_version IS NULL THEN
-        INSERT INTO orleansstorage (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring,
-                                    grainidextensionstring, serviceid, payloadbinary, modifiedon, version)
-        VALUES (p_grain_id_hash, p_grain_id_n0, p_grain_id_n1, p_grain_type_hash, p_grain_type_string,
-                p_grain_id_extension_string, p_service_id, p_payload_binary, now(), 1)
-        ON CONFLICT DO NOTHING
-        RETURNING version INTO new_version;
-    ELSE
-        UPDATE orleansstorage
-        SET payloadbinary = p_payload_binary, modifiedon = now(), version = version + 1
-        WHERE grainidhash = p_grain_id_hash AND graintypehash = p_grain_type_hash AND serviceid = p_service_id
-          AND grainidn0 = p_grain_id_n0 AND grainidn1 = p_grain_id_n1 AND graintypestring = p_grain_type_string
-          AND grainidextensionstring IS NOT DISTINCT FROM p_grain_id_extension_string
-          AND version = p_grain_state_version
-        RETURNING version INTO new_version;
+    IF p_grain_state_version IS NOT NULL THEN
+        RETURN kms_orleans_change_storage(p_grain_id_hash, p_grain_id_n0, p_grain_id_n1, p_grain_type_hash,
+            p_grain_type_string, p_grain_id_extension_string, p_service_id, p_grain_state_version, p_payload_binary,
+            false);
     END IF;
-    RETURN new_version;
-END;
-$$;
 
--- Clearing keeps the row (payload NULL) so that the version keeps growing: a stale ETag can never match again.
-CREATE FUNCTION kms_orleans_clear_storage(
-    p_grain_id_hash integer, p_grain_id_n0 bigint, p_grain_id_n1 bigint, p_grain_type_hash integer,
-    p_grain_type_string text, p_grain_id_extension_string text, p_service_id text, p_grain_state_version integer)
-    RETURNS integer
-    LANGUAGE plpgsql AS
-$$
-DECLARE
-    new_version integer;
-BEGIN
-    UPDATE orleansstorage
-    SET payloadbinary = NULL, modifiedon = now(), version = version + 1
-    WHERE grainidhash = p_grain_id_hash AND graintypehash = p_grain_type_hash AND serviceid = p_service_id
-      AND grainidn0 = p_grain_id_n0 AND grainidn1 = p_grain_id_n1 AND graintypestring = p_grain_type_string
-      AND grainidextensionstring IS NOT DISTINCT FROM p_grain_id_extension_string
-      AND version = p_grain_state_version
+    INSERT INTO orleansstorage (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring,
+                                grainidextensionstring, serviceid, payloadbinary, modifiedon, version)
+    VALUES (p_grain_id_hash, p_grain_id_n0, p_grain_id_n1, p_grain_type_hash, p_grain_type_string,
+            p_grain_id_extension_string, p_service_id, p_payload_binary, now(), 1)
+    ON CONFLICT DO NOTHING
     RETURNING version INTO new_version;
     RETURN new_version;
-END;
-$$;
-
--- For DeleteStateOnClear: removes the row; returns the version it would have had next (never the caller's
--- ETag, which the provider would read as a conflict), or NULL when the expected version does not match.
-CREATE FUNCTION kms_orleans_delete_storage(
-    p_grain_id_hash integer, p_grain_id_n0 bigint, p_grain_id_n1 bigint, p_grain_type_hash integer,
-    p_grain_type_string text, p_grain_id_extension_string text, p_service_id text, p_grain_state_version integer)
-    RETURNS integer
-    LANGUAGE plpgsql AS
-$$
-DECLARE
-    deleted_version integer;
-BEGIN
-    DELETE FROM orleansstorage
-    WHERE grainidhash = p_grain_id_hash AND graintypehash = p_grain_type_hash AND serviceid = p_service_id
-      AND grainidn0 = p_grain_id_n0 AND grainidn1 = p_grain_id_n1 AND graintypestring = p_grain_type_string
-      AND grainidextensionstring IS NOT DISTINCT FROM p_grain_id_extension_string
-      AND version = p_grain_state_version
-    RETURNING version INTO deleted_version;
-    RETURN deleted_version + 1;
 END;
 $$;
 
@@ -262,11 +253,11 @@ WHERE grainidhash = @GrainIdHash AND graintypehash = @GrainTypeHash AND servicei
   AND grainidn0 = @GrainIdN0 AND grainidn1 = @GrainIdN1 AND graintypestring = @GrainTypeString
   AND grainidextensionstring IS NOT DISTINCT FROM @GrainIdExtensionString::text$q$),
 ('ClearStorageKey', $q$
-SELECT kms_orleans_clear_storage(@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString,
-    @GrainIdExtensionString, @ServiceId, @GrainStateVersion) AS "Version"$q$),
+SELECT kms_orleans_change_storage(@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString,
+    @GrainIdExtensionString, @ServiceId, @GrainStateVersion, NULL::bytea, false) AS "Version"$q$),
 ('DeleteStorageKey', $q$
-SELECT kms_orleans_delete_storage(@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString,
-    @GrainIdExtensionString, @ServiceId, @GrainStateVersion) AS "Version"$q$),
+SELECT kms_orleans_change_storage(@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString,
+    @GrainIdExtensionString, @ServiceId, @GrainStateVersion, NULL::bytea, true) AS "Version"$q$),
 -- Reminders (Microsoft.Orleans.Reminders.AdoNet).
 ('UpsertReminderRowKey', $q$
 INSERT INTO orleansreminderstable AS r (serviceid, grainid, remindername, starttime, period, grainhash, version)
