@@ -47,6 +47,7 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
                 $"not {options.ShutdownTimeout}.");
         }
 
+        ValidateStore(options.Store, failures);
         ValidateTls(options, failures);
         ValidateMembership(options.Membership, failures);
         if (options.Dashboard.Enabled)
@@ -62,6 +63,22 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateStore(SiloStoreOptions store, List<string> failures)
+    {
+        if (store.Provider == SiloStoreProvider.Postgres)
+        {
+            try
+            {
+                store.Postgres.Validate();
+            }
+            catch (ArgumentException exception)
+            {
+                // The message names the setting and never repeats the connection string.
+                failures.Add($"{Describe("Store:Postgres", "--postgres")}: {exception.Message.Split(" (Parameter", 2)[0]}");
+            }
+        }
     }
 
     private static void ValidateTls(KmsSiloOptions options, List<string> failures)

@@ -29,6 +29,11 @@ public static class KmsSiloProgram
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
 
+        if (DatabaseCommand.Handles(launch.Args))
+        {
+            return await DatabaseCommand.RunAsync(launch, output, error, cancellationToken);
+        }
+
         WebApplication app;
         try
         {

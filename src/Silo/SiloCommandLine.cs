@@ -22,6 +22,8 @@ public sealed class SiloCommandLine
             "IP address peers use to reach this silo. Default: 127.0.0.1 with the file store, else chosen by Orleans."),
         new("--store", "<Files|AzureStorage|Postgres>", "Silo:Store:Provider",
             "Where grain state and membership live. Default: Files (one silo, under the data directory)."),
+        new("--postgres", "<connection string>", "Silo:Store:Postgres:ConnectionString",
+            "Npgsql connection string of the PostgreSQL store (with --store Postgres). Prefer the environment variable."),
         new("--tls-cert", "<pem>", "Silo:Tls:CertificateFile",
             "This silo's certificate (PEM), issued by the cluster CA. Required without --dev."),
         new("--tls-key", "<pem>", "Silo:Tls:KeyFile", "The certificate's private key (PEM, mode 0600). Required without --dev."),
@@ -130,6 +132,7 @@ public sealed class SiloCommandLine
         text.AppendLine("kms-silo: a silo of the Orleans.Kms key-management service (HTTP API + Microsoft Orleans silo).");
         text.AppendLine();
         text.AppendLine("Usage: kms-silo [--dev] [options]");
+        text.AppendLine("       kms-silo db init [options]     apply the PostgreSQL schema of this build and exit");
         text.AppendLine();
         text.AppendLine("Options (each also settable in appsettings.json and as the environment variable shown):");
         foreach (SiloCommandLineOption option in s_options)

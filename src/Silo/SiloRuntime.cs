@@ -1,6 +1,7 @@
 using System.Net;
 using Kms.Client.Cluster;
 using Kms.Grains.Hosting;
+using Kms.Silo.Providers.Postgres;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -108,6 +109,17 @@ internal static class SiloRuntime
                 silo.AddFileGrainStorage(StoreName, files =>
                     files.Directory = Path.Combine(options.DataDirectory!, GrainStateDirectoryName));
                 silo.UseInMemoryReminderService();
+                break;
+            case SiloStoreProvider.Postgres:
+                silo.UseKmsPostgres(postgres =>
+                {
+                    PostgresStoreOptions configured = options.Store.Postgres;
+                    postgres.ConnectionString = configured.ConnectionString;
+                    postgres.ApplySchemaOnStart = configured.ApplySchemaOnStart;
+                    postgres.UseReminders = configured.UseReminders;
+                    postgres.SchemaTimeout = configured.SchemaTimeout;
+                    postgres.GrainStorageName = StoreName;
+                });
                 break;
             default:
                 throw new SiloStartupException(

@@ -1,3 +1,5 @@
+using Kms.Silo.Providers.Postgres;
+
 namespace Kms.Silo;
 
 /// <summary>The store that holds grain state and cluster membership (section <c>Silo:Store</c>).</summary>
@@ -9,6 +11,10 @@ public sealed class SiloStoreOptions
     /// <see cref="SiloStoreProvider.Postgres"/> (PostgreSQL membership, state and reminders). Default: Files.
     /// </summary>
     public SiloStoreProvider Provider { get; set; } = SiloStoreProvider.Files;
+
+    /// <summary>The PostgreSQL store (section <c>Silo:Store:Postgres</c>), used when <see cref="Provider"/> is
+    /// <see cref="SiloStoreProvider.Postgres"/>. Its grain storage name is set by the silo.</summary>
+    public PostgresStoreOptions Postgres { get; set; } = new();
 }
 
 /// <summary>The stores a silo can keep its state and membership in.</summary>

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Kms.Client.Cluster;
 using Kms.Grains;
@@ -25,18 +23,10 @@ public sealed class ClusterTlsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _certificates = new TestClusterCertificates(_directory.Combine("tls"));
-        (string certificate, string key) = _certificates.Issue("silo-a");
-        string storageKey = _directory.Combine("storage.key");
-        File.WriteAllBytes(storageKey, RandomNumberGenerator.GetBytes(32));
-        File.SetUnixFileMode(storageKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         _gatewayPort = FreePort();
         _silo = await InProcessSilo.StartAsync(
-        [
-            "--urls", "http://127.0.0.1:0", "--silo-port", "0",
-            "--gateway-port", _gatewayPort.ToString(CultureInfo.InvariantCulture),
-            "--data-dir", "data", "--storage-key-file", storageKey, "--cluster-id", ClusterId, "--silo-name", "silo-a",
-            "--tls-cert", certificate, "--tls-key", key, "--tls-ca", _certificates.CaFile,
-        ], workingDirectory: _directory.Path);
+            ProductionSiloArguments.Create(_directory.Path, _certificates, ClusterId, "silo-a", _gatewayPort),
+            workingDirectory: _directory.Path);
     }
 
     public async Task DisposeAsync()
