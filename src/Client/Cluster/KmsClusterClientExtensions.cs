@@ -45,10 +45,26 @@ public static class KmsClusterClientExtensions
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
-            if (options.Gateways.Count > 0)
+            if (options.PostgresConnectionString is { } postgres)
+            {
+                client.UseAdoNetClustering(clustering =>
+                {
+                    clustering.Invariant = "Npgsql";
+                    clustering.ConnectionString = postgres;
+                });
+            }
+            else if (options.Gateways.Count > 0)
             {
                 client.UseStaticClustering(options.Gateways.ToArray());
             }
+            else
+            {
+                throw new ClusterConfigurationException(
+                    "The KMS cluster client needs gateways: a PostgreSQL or Azure Storage store, or gateway endpoints.");
+            }
+
+            // Learn about dead and new gateways within seconds, as the silos' failure detection does.
+            client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
 
             if (tls is not null)
             {

@@ -18,8 +18,16 @@ public sealed class KmsClusterClientOptions
     /// <c>GatewayPort</c>). Default: none.</summary>
     public IList<IPEndPoint> Gateways { get; } = [];
 
+    /// <summary>Npgsql connection string of the PostgreSQL store the silos use (<c>--store Postgres</c>): the client
+    /// finds live gateways in its membership table. Default: none.</summary>
+    public string? PostgresConnectionString { get; set; }
+
     /// <summary>The client's certificate and the cluster CA. Required unless <see cref="AllowPlaintext"/>.</summary>
     public ClusterTlsOptions Tls { get; } = new();
+
+    /// <summary>How often the client rereads the live gateways from the store. Orleans' default: 1 minute.
+    /// Default: 5 seconds, so that clients stop using a dead or frozen silo about as fast as the silos notice.</summary>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Connect without TLS, to a silo in development mode only. Default: <see langword="false"/>.</summary>
     public bool AllowPlaintext { get; set; }
