@@ -73,9 +73,9 @@ internal sealed class InProcessSilo : IAsyncDisposable
         return silo;
     }
 
-    public async Task StartAsync()
+    public async Task StartAsync(TimeSpan? limit = null)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(limit ?? TimeSpan.FromSeconds(30));
         await App.StartAsync(timeout.Token);
         _started = true;
         Client = new HttpClient { BaseAddress = new Uri(App.Urls.First()), Timeout = TimeSpan.FromSeconds(10) };
