@@ -23,7 +23,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _certificates = new TestClusterCertificates(_directory.Combine("tls"));
-        _gatewayPort = FreePort();
+        _gatewayPort = FreePorts.Next();
         _silo = await InProcessSilo.StartAsync(
             ProductionSiloArguments.Create(_directory.Path, _certificates, ClusterId, "silo-a", _gatewayPort),
             workingDirectory: _directory.Path);
@@ -140,10 +140,4 @@ public sealed class ClusterTlsTests : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Kms.Grains;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -27,7 +26,7 @@ public sealed class DashboardAndTelemetryTests
     [Fact]
     public async Task Dashboard_WhenEnabled_IsServedOnItsLoopbackPortOnly()
     {
-        int port = FreePort();
+        int port = FreePorts.Next();
         await using InProcessSilo silo = await InProcessSilo.StartAsync(
             [.. InProcessSilo.DevArgs, "--dashboard", "--dashboard-port", port.ToString(CultureInfo.InvariantCulture)]);
         using var dashboard = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
@@ -64,12 +63,6 @@ public sealed class DashboardAndTelemetryTests
         Assert.True(collector.Received["/v1/traces"] > 0, "an OTLP trace export carried a protobuf body");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>A minimal OTLP/HTTP receiver on loopback: records the paths it was posted to and the body sizes.</summary>
     private sealed class OtlpCollector : IAsyncDisposable

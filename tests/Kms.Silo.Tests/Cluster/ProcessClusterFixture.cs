@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Kms.Client.Cluster;
 using Kms.Grains;
@@ -46,11 +45,11 @@ internal sealed class ProcessClusterFixture : IAsyncDisposable
         {
             args =
             [
-                .. ProductionSiloArguments.Create(_directory.Path, _certificates, ClusterId, name, FreePort(), _storageKey),
+                .. ProductionSiloArguments.Create(_directory.Path, _certificates, ClusterId, name, FreePorts.Next(), _storageKey),
                 "--advertised-address", "127.0.0.1", .. _storeArgs,
             ];
             int siloPort = Array.IndexOf(args, "--silo-port") + 1;
-            args[siloPort] = FreePort().ToString(CultureInfo.InvariantCulture);
+            args[siloPort] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
             _args[name] = args;
         }
 
@@ -135,10 +134,4 @@ internal sealed class ProcessClusterFixture : IAsyncDisposable
 
     private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Kms.Silo.Providers.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,8 +36,8 @@ internal sealed class PostgresTestSilo : IAsyncDisposable
     /// <summary>Builds and starts a silo; <paramref name="configure"/> adjusts the PostgreSQL options.</summary>
     public static async Task<PostgresTestSilo> StartAsync(string connectionString, string name, Action<PostgresStoreOptions>? configure = null)
     {
-        int siloPort = FreePort();
-        int gatewayPort = FreePort();
+        int siloPort = FreePorts.Next();
+        int gatewayPort = FreePorts.Next();
         HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -107,10 +106,4 @@ internal sealed class PostgresTestSilo : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
