@@ -16,6 +16,11 @@ public static class DevModeBanner
         writer.WriteLine("!! " + Headline);
         writer.WriteLine("!! Development attestation evidence (TEE type 'dev') is accepted: anyone can obtain keys.");
         writer.WriteLine($"!! The storage key lies next to the data it protects: {options.StorageKeyFile}");
+        if (!options.Tls.IsConfigured)
+        {
+            writer.WriteLine("!! Orleans connections (silo and gateway ports) are plaintext: no TLS material was given.");
+        }
+
         writer.WriteLine($"!! Data directory: {options.DataDirectory}");
         writer.WriteLine("!! Use it for local development and tests only; never for real keys or secrets.");
         writer.WriteLine(rule);
