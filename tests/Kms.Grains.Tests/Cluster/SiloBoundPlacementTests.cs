@@ -1,0 +1,46 @@
+using Kms.Grains.Placement;
+
+namespace Kms.Grains.Tests.Cluster;
+
+/// <summary>Silo-bound placement on a healthy three-silo cluster.</summary>
+[Collection(SharedClusterCollection.Name)]
+public sealed class SiloBoundPlacementTests(KmsClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Cluster.GrainFactory;
+
+    [Theory]
+    [InlineData("Primary")]
+    [InlineData("Secondary_1")]
+    [InlineData("Secondary_2")]
+    public async Task AGrain_ActivatesOnTheSiloItsKeyNames(string siloName)
+    {
+        string[] hosts = await Task.WhenAll(Enumerable.Range(0, 8).Select(
+            index => Grains.GetGrain<ISiloBoundGrain>(SiloBoundKey.Create(siloName, $"share-{index}")).GetSiloNameAsync()));
+
+        Assert.All(hosts, host => Assert.Equal(siloName, host));
+    }
+
+    [Theory]
+    [InlineData("no-silo-name")]
+    [InlineData("/starts-with-a-slash")]
+    public async Task AKeyWithoutASiloName_FailsWithAClearError(string key)
+    {
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => Grains.GetGrain<ISiloBoundGrain>(key).GetSiloNameAsync());
+
+        ArgumentException? argument = Poll.FindInChain<ArgumentException>(error);
+        Assert.NotNull(argument);
+        Assert.Contains("does not start with '<silo name>/'", argument.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKeyNamingNoMember_FailsWithOwnerSiloUnavailable()
+    {
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(
+            () => Grains.GetGrain<ISiloBoundGrain>(SiloBoundKey.Create("not-a-member", "x")).GetSiloNameAsync());
+
+        OwnerSiloUnavailableException? unavailable = Poll.FindInChain<OwnerSiloUnavailableException>(error);
+        Assert.NotNull(unavailable);
+        Assert.Equal("not-a-member", unavailable.SiloName);
+        Assert.Contains("'not-a-member'", unavailable.Message, StringComparison.Ordinal);
+    }
+}
