@@ -3,6 +3,7 @@ using Kms.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
 namespace Kms.Grains.Hosting;
@@ -32,7 +33,8 @@ public static class KmsSiloBuilderExtensions
         silo.Services.AddGrainStorage(GrainStorageNames.Kms, (services, _) => new SealedGrainStorage(
             services.GetRequiredKeyedService<IGrainStorage>(storeName),
             services.GetRequiredService<GrainStateSealer>(),
-            services.GetRequiredService<Serializer>()));
+            services.GetRequiredService<Serializer>(),
+            services.GetRequiredService<IActivatorProvider>()));
         silo.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
         return silo;
     }
