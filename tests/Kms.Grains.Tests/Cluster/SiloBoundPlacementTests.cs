@@ -43,4 +43,25 @@ public sealed class SiloBoundPlacementTests(KmsClusterFixture fixture)
         Assert.Equal("not-a-member", unavailable.SiloName);
         Assert.Contains("'not-a-member'", unavailable.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AMigrationRequest_DoesNotMoveAGrainOffItsSilo()
+    {
+        ISiloBoundGrain grain = Grains.GetGrain<ISiloBoundGrain>(SiloBoundKey.Create("Secondary_2", "migrate"));
+        Assert.Equal("Secondary_2", await grain.GetSiloNameAsync());
+        SiloAddress elsewhere = fixture.Cluster.Silo("Primary").SiloAddress;
+
+        // MigrateAsync completes when the activation has left its silo; silo-bound placement sends the migration back
+        // to the same silo, which Orleans treats as no migration, so it does not complete: give it a bounded time.
+        Task migration = fixture.Cluster.Cluster.MigrateAsync(grain, elsewhere);
+        await Assert.ThrowsAsync<TimeoutException>(() => migration.WaitAsync(TimeSpan.FromSeconds(3)));
+
+        Assert.Equal("Secondary_2", await grain.GetSiloNameAsync());
+
+        // The control: the same request moves an ordinary grain.
+        ILocalCounterGrain ordinary = Grains.GetGrain<ILocalCounterGrain>("migrates-" + Guid.NewGuid().ToString("N"));
+        await grain.PlaceLocalCounterAsync(ordinary.GetPrimaryKeyString(), value: 1);
+        await fixture.Cluster.Cluster.MigrateAsync(ordinary, elsewhere).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("Primary", (await ordinary.GetAsync()).SiloName);
+    }
 }
