@@ -47,7 +47,8 @@ public static class KmsSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var options = new FileGrainStorageOptions();
         configure(options);
-        silo.Services.AddGrainStorage(name, (services, _) => new FileGrainStorage(options, services.GetRequiredService<Serializer>()));
+        silo.Services.AddGrainStorage(name, (services, _) => new FileGrainStorage(
+            options, services.GetRequiredService<Serializer>(), services.GetRequiredService<IActivatorProvider>()));
         return silo;
     }
 }

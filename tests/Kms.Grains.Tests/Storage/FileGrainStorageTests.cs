@@ -1,6 +1,7 @@
 using Kms.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
 namespace Kms.Grains.Tests.Storage;
@@ -8,7 +9,7 @@ namespace Kms.Grains.Tests.Storage;
 public sealed class FileGrainStorageTests : IDisposable
 {
     private const string StateName = "state";
-    private static readonly Serializer s_serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+    private static readonly ServiceProvider s_services = new ServiceCollection().AddSerializer().BuildServiceProvider();
     private static readonly GrainId s_grain = GrainId.Create("ledger", "alpha");
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "kms-file-storage-" + Guid.NewGuid().ToString("N"));
     private readonly FileGrainStorage _storage;
@@ -20,7 +21,7 @@ public sealed class FileGrainStorageTests : IDisposable
     [Fact]
     public async Task AMissingState_ReadsAsNoRecord_WithoutETag()
     {
-        GrainState<byte[]> state = await ReadAsync(s_grain);
+        GrainState<List<byte>> state = await ReadAsync(s_grain);
 
         Assert.False(state.RecordExists);
         Assert.Null(state.ETag);
@@ -29,7 +30,7 @@ public sealed class FileGrainStorageTests : IDisposable
     [Fact]
     public async Task Writes_RoundTrip_ChangeTheETag_AndLeaveNoTemporaryFiles()
     {
-        var state = new GrainState<byte[]>([1, 2, 3]);
+        var state = new GrainState<List<byte>>([1, 2, 3]);
         var etags = new List<string?>();
         for (int i = 0; i < 5; i++)
         {
@@ -38,7 +39,7 @@ public sealed class FileGrainStorageTests : IDisposable
             etags.Add(state.ETag);
         }
 
-        GrainState<byte[]> read = await ReadAsync(s_grain);
+        GrainState<List<byte>> read = await ReadAsync(s_grain);
 
         Assert.Equal(etags.Count, etags.Distinct().Count());
         Assert.True(read.RecordExists);
@@ -50,19 +51,19 @@ public sealed class FileGrainStorageTests : IDisposable
     [Fact]
     public async Task AWriteWithAStaleETag_OrAsIfNew_Conflicts_AndChangesNothing()
     {
-        var first = new GrainState<byte[]>([1]);
+        var first = new GrainState<List<byte>>([1]);
         await _storage.WriteStateAsync(StateName, s_grain, first);
         string? staleETag = first.ETag;
         await _storage.WriteStateAsync(StateName, s_grain, first);
 
-        var stale = new GrainState<byte[]>([9], staleETag);
-        var fresh = new GrainState<byte[]>([9]);
+        var stale = new GrainState<List<byte>>([9], staleETag);
+        var fresh = new GrainState<List<byte>>([9]);
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync(StateName, s_grain, stale));
         await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync(StateName, s_grain, fresh));
         await Assert.ThrowsAsync<InconsistentStateException>(
-            () => _storage.WriteStateAsync(StateName, GrainId.Create("ledger", "new"), new GrainState<byte[]>([9], "1")));
-        GrainState<byte[]> read = await ReadAsync(s_grain);
+            () => _storage.WriteStateAsync(StateName, GrainId.Create("ledger", "new"), new GrainState<List<byte>>([9], "1")));
+        GrainState<List<byte>> read = await ReadAsync(s_grain);
         Assert.Equal([1], read.State);
         Assert.Equal(first.ETag, read.ETag);
     }
@@ -70,11 +71,11 @@ public sealed class FileGrainStorageTests : IDisposable
     [Fact]
     public async Task ConcurrentWriters_WithTheSameETag_OnlyOneWins()
     {
-        await _storage.WriteStateAsync(StateName, s_grain, new GrainState<byte[]>([0]));
+        await _storage.WriteStateAsync(StateName, s_grain, new GrainState<List<byte>>([0]));
         string? etag = (await ReadAsync(s_grain)).ETag;
 
         Task[] writes = Enumerable.Range(1, 16)
-            .Select(i => Task.Run(() => _storage.WriteStateAsync(StateName, s_grain, new GrainState<byte[]>([(byte)i], etag))))
+            .Select(i => Task.Run(() => _storage.WriteStateAsync(StateName, s_grain, new GrainState<List<byte>>([(byte)i], etag))))
             .ToArray();
         await Task.WhenAll(writes).ContinueWith(_ => { }, TaskScheduler.Default);
 
@@ -85,37 +86,52 @@ public sealed class FileGrainStorageTests : IDisposable
     [Fact]
     public async Task Clear_KeepsTheVersionRising_SoAStaleWriterCannotResurrectTheState()
     {
-        var state = new GrainState<byte[]>([1]);
+        var state = new GrainState<List<byte>>([1]);
         await _storage.WriteStateAsync(StateName, s_grain, state);
         string? beforeClear = state.ETag;
         await _storage.ClearStateAsync(StateName, s_grain, state);
 
-        GrainState<byte[]> read = await ReadAsync(s_grain);
+        GrainState<List<byte>> read = await ReadAsync(s_grain);
 
         Assert.False(read.RecordExists);
         Assert.NotNull(read.ETag);
         Assert.Equal(state.ETag, read.ETag);
         Assert.True(long.Parse(read.ETag!) > long.Parse(beforeClear!));
         await Assert.ThrowsAsync<InconsistentStateException>(
-            () => _storage.WriteStateAsync(StateName, s_grain, new GrainState<byte[]>([2], beforeClear)));
+            () => _storage.WriteStateAsync(StateName, s_grain, new GrainState<List<byte>>([2], beforeClear)));
         await Assert.ThrowsAsync<InconsistentStateException>(
-            () => _storage.WriteStateAsync(StateName, s_grain, new GrainState<byte[]>([2])));
+            () => _storage.WriteStateAsync(StateName, s_grain, new GrainState<List<byte>>([2])));
         await _storage.WriteStateAsync(StateName, s_grain, state);
         Assert.True((await ReadAsync(s_grain)).RecordExists);
+    }
+
+    [Fact]
+    public async Task AReRead_OfAClearedState_ResetsTheCallersCopy()
+    {
+        var holder = new GrainState<List<string>>(["old"]);
+        await _storage.WriteStateAsync(StateName, s_grain, holder);
+        var other = new GrainState<List<string>>([], holder.ETag);
+        await _storage.ClearStateAsync(StateName, s_grain, other);
+
+        await _storage.ReadStateAsync(StateName, s_grain, holder);
+
+        Assert.False(holder.RecordExists);
+        Assert.Equal(other.ETag, holder.ETag);
+        Assert.Empty(holder.State!);
     }
 
     [Fact]
     public async Task AFileCopiedToAnotherGrainsName_IsRefused()
     {
         GrainId other = GrainId.Create("ledger", "beta");
-        await _storage.WriteStateAsync(StateName, s_grain, new GrainState<byte[]>([1]));
+        await _storage.WriteStateAsync(StateName, s_grain, new GrainState<List<byte>>([1]));
         File.Copy(_storage.GetFilePath(s_grain, StateName), _storage.GetFilePath(other, StateName));
 
         var error = await Assert.ThrowsAsync<GrainStateCorruptedException>(() => ReadAsync(other));
 
         Assert.Contains("belongs to another grain state", error.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<GrainStateCorruptedException>(
-            () => _storage.WriteStateAsync(StateName, other, new GrainState<byte[]>([2], "1")));
+            () => _storage.WriteStateAsync(StateName, other, new GrainState<List<byte>>([2], "1")));
     }
 
     public static TheoryData<string> Damages => new() { "truncate", "extend", "flip" };
@@ -124,7 +140,7 @@ public sealed class FileGrainStorageTests : IDisposable
     [MemberData(nameof(Damages))]
     public async Task ADamagedFile_IsReportedCorrupt_AndLeftInPlace(string damage)
     {
-        await _storage.WriteStateAsync(StateName, s_grain, new GrainState<byte[]>([1, 2, 3, 4]));
+        await _storage.WriteStateAsync(StateName, s_grain, new GrainState<List<byte>>([1, 2, 3, 4]));
         string path = _storage.GetFilePath(s_grain, StateName);
         byte[] file = File.ReadAllBytes(path);
         byte[] damaged = damage switch
@@ -137,7 +153,7 @@ public sealed class FileGrainStorageTests : IDisposable
 
         var error = await Assert.ThrowsAsync<GrainStateCorruptedException>(() => ReadAsync(s_grain));
         await Assert.ThrowsAsync<GrainStateCorruptedException>(
-            () => _storage.WriteStateAsync(StateName, s_grain, new GrainState<byte[]>([5], "1")));
+            () => _storage.WriteStateAsync(StateName, s_grain, new GrainState<List<byte>>([5], "1")));
 
         Assert.Contains("It was left in place", error.Message, StringComparison.Ordinal);
         Assert.Equal(damaged, File.ReadAllBytes(path));
@@ -148,21 +164,24 @@ public sealed class FileGrainStorageTests : IDisposable
     {
         FileGrainStorage small = Create(maxStateSize: 64);
 
-        await Assert.ThrowsAsync<OrleansException>(() => small.WriteStateAsync(StateName, s_grain, new GrainState<byte[]>(new byte[100])));
+        await Assert.ThrowsAsync<OrleansException>(() => small.WriteStateAsync(StateName, s_grain, new GrainState<List<byte>>([.. new byte[100]])));
         Assert.Empty(Directory.GetFiles(_directory));
 
-        await _storage.WriteStateAsync(StateName, s_grain, new GrainState<byte[]>(new byte[100_000]));
+        await _storage.WriteStateAsync(StateName, s_grain, new GrainState<List<byte>>([.. new byte[100_000]]));
         var error = await Assert.ThrowsAsync<GrainStateCorruptedException>(
-            () => small.ReadStateAsync(StateName, s_grain, new GrainState<byte[]>()));
+            () => small.ReadStateAsync(StateName, s_grain, new GrainState<List<byte>>()));
         Assert.Contains("over the size limit", error.Message, StringComparison.Ordinal);
     }
 
     private FileGrainStorage Create(int maxStateSize)
-        => new(new FileGrainStorageOptions { Directory = _directory, MaxStateSize = maxStateSize }, s_serializer);
+        => new(
+            new FileGrainStorageOptions { Directory = _directory, MaxStateSize = maxStateSize },
+            s_services.GetRequiredService<Serializer>(),
+            s_services.GetRequiredService<IActivatorProvider>());
 
-    private async Task<GrainState<byte[]>> ReadAsync(GrainId grain)
+    private async Task<GrainState<List<byte>>> ReadAsync(GrainId grain)
     {
-        var state = new GrainState<byte[]>();
+        var state = new GrainState<List<byte>>();
         await _storage.ReadStateAsync(StateName, grain, state);
         return state;
     }

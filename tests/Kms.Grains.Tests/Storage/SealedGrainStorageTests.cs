@@ -20,11 +20,13 @@ public sealed class SealedGrainStorageTests : IDisposable
 
     public SealedGrainStorageTests()
     {
-        _store = new FileGrainStorage(new FileGrainStorageOptions { Directory = _directory }, Serializer);
+        _store = new FileGrainStorage(new FileGrainStorageOptions { Directory = _directory }, Serializer, Activators);
         _storage = Create(_sealer);
     }
 
     private static Serializer Serializer => s_services.GetRequiredService<Serializer>();
+
+    private static IActivatorProvider Activators => s_services.GetRequiredService<IActivatorProvider>();
 
     public void Dispose()
     {
@@ -103,7 +105,7 @@ public sealed class SealedGrainStorageTests : IDisposable
     }
 
     private SealedGrainStorage Create(GrainStateSealer sealer)
-        => new(_store, sealer, Serializer, s_services.GetRequiredService<IActivatorProvider>());
+        => new(_store, sealer, Serializer, Activators);
 
     private static async Task<GrainState<T>> ReadAsync<T>(IGrainStorage storage, GrainId grain)
     {
