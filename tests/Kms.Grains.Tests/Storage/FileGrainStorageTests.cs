@@ -160,6 +160,30 @@ public sealed class FileGrainStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task RandomAndMutatedFiles_OnDisk_AreReportedCorrupt_NeverReadAsAState()
+    {
+        await _storage.WriteStateAsync(StateName, s_grain, new GrainState<List<byte>>([1, 2, 3]));
+        string path = _storage.GetFilePath(s_grain, StateName);
+        byte[] valid = File.ReadAllBytes(path);
+        var random = new Random(5869);
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] content = i % 2 == 0 ? new byte[random.Next(0, 200)] : (byte[])valid.Clone();
+            if (i % 2 == 0)
+            {
+                random.NextBytes(content);
+            }
+            else
+            {
+                content[random.Next(content.Length)] ^= (byte)random.Next(1, 256);
+            }
+
+            File.WriteAllBytes(path, content);
+            await Assert.ThrowsAsync<GrainStateCorruptedException>(() => ReadAsync(s_grain));
+        }
+    }
+
+    [Fact]
     public async Task AnOversizeState_IsRefused_AndAnOversizeFile_IsNotRead()
     {
         FileGrainStorage small = Create(maxStateSize: 64);
