@@ -1,22 +1,23 @@
 using Kms.Grains.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Serialization;
-using Orleans.Serialization.Serializers;
 using Orleans.Storage;
+using static Kms.Grains.Tests.Storage.StorageTestKit;
 
 namespace Kms.Grains.Tests.Storage;
 
 public sealed class FileGrainStorageTests : IDisposable
 {
-    private const string StateName = "state";
-    private static readonly ServiceProvider s_services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-    private static readonly GrainId s_grain = GrainId.Create("ledger", "alpha");
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "kms-file-storage-" + Guid.NewGuid().ToString("N"));
+    private static readonly GrainId s_grain = Ledger;
+    private readonly StorageTestKit _kit = new();
+    private readonly string _directory;
     private readonly FileGrainStorage _storage;
 
-    public FileGrainStorageTests() => _storage = Create(FileGrainStorageOptions.DefaultMaxStateSize);
+    public FileGrainStorageTests()
+    {
+        _directory = _kit.Directory;
+        _storage = _kit.CreateFileStorage();
+    }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _kit.Dispose();
 
     [Fact]
     public async Task AMissingState_ReadsAsNoRecord_WithoutETag()
@@ -106,19 +107,8 @@ public sealed class FileGrainStorageTests : IDisposable
     }
 
     [Fact]
-    public async Task AReRead_OfAClearedState_ResetsTheCallersCopy()
-    {
-        var holder = new GrainState<List<string>>(["old"]);
-        await _storage.WriteStateAsync(StateName, s_grain, holder);
-        var other = new GrainState<List<string>>([], holder.ETag);
-        await _storage.ClearStateAsync(StateName, s_grain, other);
-
-        await _storage.ReadStateAsync(StateName, s_grain, holder);
-
-        Assert.False(holder.RecordExists);
-        Assert.Equal(other.ETag, holder.ETag);
-        Assert.Empty(holder.State!);
-    }
+    public Task AReRead_OfAClearedState_ResetsTheCallersCopy()
+        => AssertAReReadAfterAClearElsewhereResetsTheStateAsync(_storage);
 
     [Fact]
     public async Task AFileCopiedToAnotherGrainsName_IsRefused()
@@ -186,7 +176,7 @@ public sealed class FileGrainStorageTests : IDisposable
     [Fact]
     public async Task AnOversizeState_IsRefused_AndAnOversizeFile_IsNotRead()
     {
-        FileGrainStorage small = Create(maxStateSize: 64);
+        FileGrainStorage small = _kit.CreateFileStorage(maxStateSize: 64);
 
         await Assert.ThrowsAsync<OrleansException>(() => small.WriteStateAsync(StateName, s_grain, new GrainState<List<byte>>([.. new byte[100]])));
         Assert.Empty(Directory.GetFiles(_directory));
@@ -197,18 +187,7 @@ public sealed class FileGrainStorageTests : IDisposable
         Assert.Contains("over the size limit", error.Message, StringComparison.Ordinal);
     }
 
-    private FileGrainStorage Create(int maxStateSize)
-        => new(
-            new FileGrainStorageOptions { Directory = _directory, MaxStateSize = maxStateSize },
-            s_services.GetRequiredService<Serializer>(),
-            s_services.GetRequiredService<IActivatorProvider>());
-
-    private async Task<GrainState<List<byte>>> ReadAsync(GrainId grain)
-    {
-        var state = new GrainState<List<byte>>();
-        await _storage.ReadStateAsync(StateName, grain, state);
-        return state;
-    }
+    private Task<GrainState<List<byte>>> ReadAsync(GrainId grain) => ReadAsync<List<byte>>(_storage, grain);
 
     private static byte[] Flip(byte[] file, int index)
     {
