@@ -9,19 +9,17 @@ namespace Kms.Grains.Tests.Cluster;
 /// directory and storage key.</summary>
 public sealed class KmsTestCluster : IAsyncDisposable
 {
-    private readonly string _stateDirectory;
-
     private KmsTestCluster(TestCluster cluster, string stateDirectory)
     {
         Cluster = cluster;
-        _stateDirectory = stateDirectory;
+        StateDirectory = stateDirectory;
     }
 
     /// <summary>The running cluster.</summary>
     public TestCluster Cluster { get; }
 
     /// <summary>The directory that holds the state files of all silos.</summary>
-    public string StateDirectory => _stateDirectory;
+    public string StateDirectory { get; }
 
     /// <summary>The grain factory of the cluster's client.</summary>
     public IGrainFactory GrainFactory => Cluster.GrainFactory;
@@ -68,9 +66,9 @@ public sealed class KmsTestCluster : IAsyncDisposable
         finally
         {
             await Cluster.DisposeAsync();
-            if (Directory.Exists(_stateDirectory))
+            if (Directory.Exists(StateDirectory))
             {
-                Directory.Delete(_stateDirectory, recursive: true);
+                Directory.Delete(StateDirectory, recursive: true);
             }
         }
     }
