@@ -45,6 +45,22 @@ public sealed class SiloBoundPlacementTests(KmsClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheSelfCheck_RefusesAnActivationOnAnotherSilo_AndAcceptsItsOwn()
+    {
+        ISiloBoundGrain onSecondary1 = Grains.GetGrain<ISiloBoundGrain>(SiloBoundKey.Create("Secondary_1", "caller"));
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(
+            () => onSecondary1.CallMisplacedAsync(SiloBoundKey.Create("Secondary_2", Guid.NewGuid().ToString("N"))));
+
+        InvalidOperationException? refused = Poll.FindInChain<InvalidOperationException>(error);
+        Assert.NotNull(refused);
+        Assert.Contains("bound to silo 'Secondary_2' and refuses to activate on silo 'Secondary_1'", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("Secondary_1", await onSecondary1.CallMisplacedAsync(SiloBoundKey.Create("Secondary_1", Guid.NewGuid().ToString("N"))));
+        var unbound = Assert.Throws<InvalidOperationException>(() => SiloBoundKey.EnsureHostedBy(GrainId.Create("share", "no-silo"), "Primary"));
+        Assert.Contains("does not start with '<silo name>/'", unbound.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AMigrationRequest_DoesNotMoveAGrainOffItsSilo()
     {
         ISiloBoundGrain grain = Grains.GetGrain<ISiloBoundGrain>(SiloBoundKey.Create("Secondary_2", "migrate"));

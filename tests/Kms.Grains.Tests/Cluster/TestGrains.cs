@@ -61,10 +61,23 @@ public interface ISiloBoundGrain : IGrainWithStringKey
     [Alias("GetSiloName")]
     Task<string> GetSiloNameAsync();
 
+    /// <summary>Calls <see cref="IMisplacedSiloBoundGrain"/> <paramref name="key"/>, which activates on this silo.</summary>
+    [Alias("CallMisplaced")]
+    Task<string> CallMisplacedAsync(string key);
+
     /// <summary>Activates <see cref="ILocalCounterGrain"/> <paramref name="key"/> on this silo and stores
     /// <paramref name="value"/> increments in it.</summary>
     [Alias("PlaceLocalCounter")]
     Task<string> PlaceLocalCounterAsync(string key, int value);
+}
+
+/// <summary>A grain with the silo-bound self-check but placed on the calling silo: how a silo-bound grain would
+/// look if placement ever put it elsewhere.</summary>
+[Alias("Kms.Grains.Tests.IMisplacedSiloBoundGrain")]
+public interface IMisplacedSiloBoundGrain : IGrainWithStringKey
+{
+    [Alias("GetSiloName")]
+    Task<string> GetSiloNameAsync();
 }
 
 /// <summary>Counts activations and concurrent calls per grain key across all silos of the process.</summary>
@@ -154,7 +167,16 @@ internal sealed class LocalCounterGrain(
 [SiloBoundPlacement]
 internal sealed class SiloBoundGrain(ILocalSiloDetails silo) : Grain, ISiloBoundGrain
 {
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        SiloBoundKey.EnsureHostedBy(this.GetGrainId(), silo.Name);
+        return Task.CompletedTask;
+    }
+
     public Task<string> GetSiloNameAsync() => Task.FromResult(silo.Name);
+
+    public Task<string> CallMisplacedAsync(string key)
+        => GrainFactory.GetGrain<IMisplacedSiloBoundGrain>(key).GetSiloNameAsync();
 
     public async Task<string> PlaceLocalCounterAsync(string key, int value)
     {
@@ -166,4 +188,16 @@ internal sealed class SiloBoundGrain(ILocalSiloDetails silo) : Grain, ISiloBound
 
         return (await counter.GetAsync()).SiloName;
     }
+}
+
+[PreferLocalPlacement]
+internal sealed class MisplacedSiloBoundGrain(ILocalSiloDetails silo) : Grain, IMisplacedSiloBoundGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        SiloBoundKey.EnsureHostedBy(this.GetGrainId(), silo.Name);
+        return Task.CompletedTask;
+    }
+
+    public Task<string> GetSiloNameAsync() => Task.FromResult(silo.Name);
 }
