@@ -164,8 +164,8 @@ internal sealed class LocalCounterGrain(
     [PersistentState("counter", GrainStorageNames.Kms)] IPersistentState<CounterState> staleView,
     ILocalSiloDetails silo) : CounterGrain(state, staleView, silo), ILocalCounterGrain;
 
-[SiloBoundPlacement]
-internal sealed class SiloBoundGrain(ILocalSiloDetails silo) : Grain, ISiloBoundGrain
+/// <summary>Makes the silo-bound self-check on activation and reports its silo.</summary>
+internal abstract class SelfCheckingGrain(ILocalSiloDetails silo) : Grain
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -174,6 +174,11 @@ internal sealed class SiloBoundGrain(ILocalSiloDetails silo) : Grain, ISiloBound
     }
 
     public Task<string> GetSiloNameAsync() => Task.FromResult(silo.Name);
+}
+
+[SiloBoundPlacement]
+internal sealed class SiloBoundGrain(ILocalSiloDetails silo) : SelfCheckingGrain(silo), ISiloBoundGrain
+{
 
     public Task<string> CallMisplacedAsync(string key)
         => GrainFactory.GetGrain<IMisplacedSiloBoundGrain>(key).GetSiloNameAsync();
@@ -191,13 +196,4 @@ internal sealed class SiloBoundGrain(ILocalSiloDetails silo) : Grain, ISiloBound
 }
 
 [PreferLocalPlacement]
-internal sealed class MisplacedSiloBoundGrain(ILocalSiloDetails silo) : Grain, IMisplacedSiloBoundGrain
-{
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        SiloBoundKey.EnsureHostedBy(this.GetGrainId(), silo.Name);
-        return Task.CompletedTask;
-    }
-
-    public Task<string> GetSiloNameAsync() => Task.FromResult(silo.Name);
-}
+internal sealed class MisplacedSiloBoundGrain(ILocalSiloDetails silo) : SelfCheckingGrain(silo), IMisplacedSiloBoundGrain;
