@@ -3,6 +3,7 @@ using Kms.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
 namespace Kms.Grains.Hosting;
@@ -32,7 +33,8 @@ public static class KmsSiloBuilderExtensions
         silo.Services.AddGrainStorage(GrainStorageNames.Kms, (services, _) => new SealedGrainStorage(
             services.GetRequiredKeyedService<IGrainStorage>(storeName),
             services.GetRequiredService<GrainStateSealer>(),
-            services.GetRequiredService<Serializer>()));
+            services.GetRequiredService<Serializer>(),
+            services.GetRequiredService<IActivatorProvider>()));
         silo.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
         return silo;
     }
@@ -45,7 +47,8 @@ public static class KmsSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var options = new FileGrainStorageOptions();
         configure(options);
-        silo.Services.AddGrainStorage(name, (services, _) => new FileGrainStorage(options, services.GetRequiredService<Serializer>()));
+        silo.Services.AddGrainStorage(name, (services, _) => new FileGrainStorage(
+            options, services.GetRequiredService<Serializer>(), services.GetRequiredService<IActivatorProvider>()));
         return silo;
     }
 }

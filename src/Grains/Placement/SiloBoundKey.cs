@@ -34,4 +34,25 @@ public static class SiloBoundKey
         siloName = key[..slash].ToString();
         return true;
     }
+
+    /// <summary>
+    /// The self-check of a silo-bound grain, for its <c>OnActivateAsync</c>: placement puts it on the silo its key
+    /// names, and this refuses an activation that got anywhere else (another placement, a migration, a name clash).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The key names no silo, or another silo than
+    /// <paramref name="localSiloName"/>.</exception>
+    public static void EnsureHostedBy(GrainId grain, string localSiloName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(localSiloName);
+        if (!TryGetSiloName(grain.Key.ToString(), out string owner))
+        {
+            throw new InvalidOperationException($"Grain {grain} is silo-bound, but its key does not start with '<silo name>/'.");
+        }
+
+        if (!string.Equals(owner, localSiloName, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"Grain {grain} is bound to silo '{owner}' and refuses to activate on silo '{localSiloName}'.");
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
 namespace Kms.Grains.Storage;
@@ -19,17 +20,20 @@ public sealed class FileGrainStorage : IGrainStorage
     private readonly string _directory;
     private readonly int _maxStateSize;
     private readonly Serializer _serializer;
+    private readonly IActivatorProvider _activators;
 
     /// <summary>Creates the storage and its directory.</summary>
-    public FileGrainStorage(FileGrainStorageOptions options, Serializer serializer)
+    public FileGrainStorage(FileGrainStorageOptions options, Serializer serializer, IActivatorProvider activators)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(serializer);
+        ArgumentNullException.ThrowIfNull(activators);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Directory, nameof(options.Directory));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxStateSize);
         _directory = Path.GetFullPath(options.Directory);
         _maxStateSize = options.MaxStateSize;
         _serializer = serializer;
+        _activators = activators;
         Directory.CreateDirectory(_directory);
     }
 
@@ -55,10 +59,11 @@ public sealed class FileGrainStorage : IGrainStorage
             GrainStateFile.Content? content = await ReadFileAsync(grainId, stateName, path, cancellationToken).ConfigureAwait(false);
             grainState.ETag = content is { } found ? FormatETag(found.Version) : null;
             grainState.RecordExists = content is { Exists: true };
-            if (content is { Exists: true } existing)
-            {
-                grainState.State = _serializer.Deserialize<T>(existing.Payload);
-            }
+            // A missing or cleared state resets the caller's copy, as Orleans' providers do: a re-read after a clear
+            // elsewhere must not keep the old state to write back.
+            grainState.State = content is { Exists: true } existing
+                ? _serializer.Deserialize<T>(existing.Payload)
+                : _activators.GetActivator<T>().Create();
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
 namespace Kms.Grains.Storage;
@@ -11,7 +12,8 @@ namespace Kms.Grains.Storage;
 /// </summary>
 /// <remarks>A decorator rather than an <see cref="IGrainStorageSerializer"/>: a serializer is not told which grain
 /// and state it serializes, and the seal must bind both.</remarks>
-public sealed class SealedGrainStorage(IGrainStorage store, GrainStateSealer sealer, Serializer serializer) : IGrainStorage
+public sealed class SealedGrainStorage(
+    IGrainStorage store, GrainStateSealer sealer, Serializer serializer, IActivatorProvider activators) : IGrainStorage
 {
     /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -23,7 +25,6 @@ public sealed class SealedGrainStorage(IGrainStorage store, GrainStateSealer sea
         var stored = new GrainState<SealedGrainState>(new SealedGrainState());
         await store.ReadStateAsync(stateName, grainId, stored, cancellationToken).ConfigureAwait(false);
         grainState.ETag = stored.ETag;
-        grainState.RecordExists = stored.RecordExists;
         if (stored.RecordExists && stored.State is { Sealed.Length: > 0 } envelope)
         {
             byte[] plaintext = sealer.Open(envelope.Sealed, grainId, stateName);
@@ -35,6 +36,16 @@ public sealed class SealedGrainStorage(IGrainStorage store, GrainStateSealer sea
             {
                 CryptographicOperations.ZeroMemory(plaintext);
             }
+
+            grainState.RecordExists = true;
+        }
+        else
+        {
+            // No sealed state is a cleared or missing one. Orleans' ADO.NET storage reads a cleared row as an existing
+            // record with a default (here: empty) envelope. The caller's copy is reset, as Orleans' providers do, so
+            // that a re-read after a clear elsewhere does not keep, and later write back, the old state.
+            grainState.State = activators.GetActivator<T>().Create();
+            grainState.RecordExists = false;
         }
     }
 
