@@ -2,7 +2,8 @@
 # Runs every test of the solution and prints one summary line from the real results:
 #   tests: N passed, N failed, N skipped
 # Prepares what the tests need inside the repository first (npm packages and compiled contracts under
-# infra/contracts). Real-evidence tests read KMS_TESTDATA (the shared testdata folder) and skip without it.
+# infra/contracts, Azurite under infra/test-servers). Real-evidence tests read KMS_TESTDATA (the shared testdata
+# folder) and skip without it.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +12,15 @@ if [ -f infra/contracts/package.json ]; then
   # (and the work tree) unchanged.
   npm install --prefix infra/contracts --no-audit --no-fund --loglevel=error --no-save
   npm run --prefix infra/contracts --silent build
+fi
+
+if [ -f infra/test-servers/package.json ]; then
+  # Azurite for the Azure Storage provider tests. npm ci installs exactly the lock file and never rewrites it;
+  # it is skipped while node_modules already matches the lock file (installing takes about two minutes).
+  if [ ! -f infra/test-servers/node_modules/.package-lock.json ] ||
+     [ infra/test-servers/package-lock.json -nt infra/test-servers/node_modules/.package-lock.json ]; then
+    npm ci --prefix infra/test-servers --no-audit --no-fund --loglevel=error
+  fi
 fi
 
 results=TestResults
