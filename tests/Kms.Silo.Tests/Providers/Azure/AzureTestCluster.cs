@@ -1,0 +1,133 @@
+using System.Net;
+using Kms.Silo.Providers.Azure;
+using Kms.Tests.Shared;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace Kms.Silo.Tests.Providers.Azure;
+
+/// <summary>Starts silos and clients on loopback against Azurite, with test-only fast membership options.</summary>
+internal static class AzureTestCluster
+{
+    public const string GrainStorageName = "kms-test";
+
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>A cluster id and service id no other test uses (the Azurite tables are shared by the collection).</summary>
+    public static ClusterOptions NewClusterIdentity()
+    {
+        string suffix = Guid.NewGuid().ToString("N")[..12];
+        return new ClusterOptions { ClusterId = "c" + suffix, ServiceId = "s" + suffix };
+    }
+
+    public static AzureStoreOptions StoreOptions(AzuriteServer azurite) => new() { ConnectionString = azurite.ConnectionString };
+
+    /// <summary>A started silo with the KMS Azure providers; the caller stops and disposes it.</summary>
+    public static async Task<IHost> StartSiloAsync(AzuriteServer azurite, ClusterOptions cluster, string siloName, CancellationToken cancellationToken)
+    {
+        int siloPort = AzuriteServer.FreeLoopbackPort();
+        int gatewayPort = AzuriteServer.FreeLoopbackPort();
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleans(silo =>
+        {
+            silo.UseKmsAzureStorage(StoreOptions(azurite), GrainStorageName);
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = cluster.ClusterId;
+                options.ServiceId = cluster.ServiceId;
+            });
+            silo.Configure<SiloOptions>(options => options.SiloName = siloName);
+            silo.Configure<EndpointOptions>(options =>
+            {
+                options.AdvertisedIPAddress = IPAddress.Loopback;
+                options.SiloPort = siloPort;
+                options.GatewayPort = gatewayPort;
+                options.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, siloPort);
+                options.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Loopback, gatewayPort);
+            });
+            // Test-only: detect and publish membership changes in seconds instead of Orleans' minute-scale defaults.
+            silo.Configure<ClusterMembershipOptions>(options =>
+            {
+                options.ProbeTimeout = TimeSpan.FromSeconds(1);
+                options.NumMissedProbesLimit = 2;
+                options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+                options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+            });
+            silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        });
+
+        IHost host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A connected Orleans client that finds the gateways through the membership table.</summary>
+    public static async Task<IHost> StartClientAsync(AzuriteServer azurite, ClusterOptions cluster, CancellationToken cancellationToken)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleansClient(client =>
+        {
+            client.UseKmsAzureStorageClustering(StoreOptions(azurite));
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = cluster.ClusterId;
+                options.ServiceId = cluster.ServiceId;
+            });
+            client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+        });
+
+        IHost host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stops gracefully within a bound, then disposes.</summary>
+    public static async Task StopAsync(IHost host)
+    {
+        using var timeout = new CancellationTokenSource(s_stopTimeout);
+        try
+        {
+            await host.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 200 ms until it holds or <paramref name="timeout"/> passes.</summary>
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            while (!await condition())
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}
