@@ -56,21 +56,17 @@ internal static class AzureTestCluster
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });
 
-        IHost host = builder.Build();
-        try
-        {
-            await host.StartAsync(cancellationToken);
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        return await StartHostAsync(builder.Build(), cancellationToken);
     }
 
     /// <summary>A connected Orleans client that finds the gateways through the membership table.</summary>
     public static async Task<IHost> StartClientAsync(AzuriteServer azurite, ClusterOptions cluster, CancellationToken cancellationToken)
+    {
+        return await StartHostAsync(BuildClient(azurite, cluster), cancellationToken);
+    }
+
+    /// <summary>An Orleans client host, not started, configured with the client-side Azure extension.</summary>
+    public static IHost BuildClient(AzuriteServer azurite, ClusterOptions cluster)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client =>
@@ -84,7 +80,11 @@ internal static class AzureTestCluster
             client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
         });
 
-        IHost host = builder.Build();
+        return builder.Build();
+    }
+
+    private static async Task<IHost> StartHostAsync(IHost host, CancellationToken cancellationToken)
+    {
         try
         {
             await host.StartAsync(cancellationToken);

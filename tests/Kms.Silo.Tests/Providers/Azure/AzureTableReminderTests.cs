@@ -1,0 +1,57 @@
+using Azure.Data.Tables;
+using Kms.Silo.Providers.Azure;
+using Kms.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace Kms.Silo.Tests.Providers.Azure;
+
+/// <summary>Reminders through the Azure Table reminder service that <c>UseKmsAzureStorage</c> registers.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureTableReminderTests(AzuriteFixture fixture)
+{
+    private static readonly TimeSpan s_fireTimeout = TimeSpan.FromSeconds(30);
+
+    [RequiresAzuriteFact]
+    public async Task AReminderIsStoredInTheTableFiresRepeatedlyAndIsRemovedWhenUnregistered()
+    {
+        ClusterOptions cluster = AzureTestCluster.NewClusterIdentity();
+        IHost silo = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "reminders", CancellationToken.None);
+        try
+        {
+            string grainKey = Guid.NewGuid().ToString("N");
+            IReminderCounterGrain grain = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IReminderCounterGrain>(grainKey);
+
+            await grain.StartAsync(dueTime: TimeSpan.FromSeconds(1), period: TimeSpan.FromSeconds(1));
+            Assert.Single(await ReminderRowsAsync(cluster, grainKey));
+            Assert.True(await AzureTestCluster.EventuallyAsync(
+                async () => await grain.GetFiredCountAsync() >= 2, s_fireTimeout, CancellationToken.None),
+                "the reminder must fire at least twice");
+
+            await grain.StopAsync();
+            Assert.Empty(await ReminderRowsAsync(cluster, grainKey));
+        }
+        finally
+        {
+            await AzureTestCluster.StopAsync(silo);
+        }
+    }
+
+    private async Task<List<TableEntity>> ReminderRowsAsync(ClusterOptions cluster, string grainKey)
+    {
+        var table = new TableClient(fixture.Server.ConnectionString, AzureStoreOptions.DefaultRemindersTableName);
+        var rows = new List<TableEntity>();
+        await foreach (TableEntity entity in table.QueryAsync<TableEntity>())
+        {
+            if (entity.GetString("ServiceId") == cluster.ServiceId &&
+                entity.GetString("ReminderName") == ReminderCounterGrain.ReminderName &&
+                (entity.GetString("GrainReference") ?? string.Empty).Contains(grainKey, StringComparison.Ordinal))
+            {
+                rows.Add(entity);
+            }
+        }
+
+        return rows;
+    }
+}
