@@ -1,3 +1,4 @@
+using System.Text;
 using Azure.Data.Tables;
 using Kms.Silo.Providers.Azure;
 using Kms.Tests.Shared;
@@ -25,6 +26,8 @@ public sealed class AzureTableReminderTests(AzuriteFixture fixture)
 
             await grain.StartAsync(dueTime: TimeSpan.FromSeconds(1), period: TimeSpan.FromSeconds(1));
             Assert.Single(await ReminderRowsAsync(cluster, grainKey));
+            byte[] stored = await fixture.Server.DumpAllAsync(CancellationToken.None);
+            Assert.True(stored.AsSpan().IndexOf(Encoding.UTF8.GetBytes(grainKey)) >= 0, "the dump must include table entities");
             Assert.True(await AzureTestCluster.EventuallyAsync(
                 async () => await grain.GetFiredCountAsync() >= 2, s_fireTimeout, CancellationToken.None),
                 "the reminder must fire at least twice");
