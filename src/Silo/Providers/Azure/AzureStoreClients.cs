@@ -20,7 +20,7 @@ internal sealed class AzureStoreClients
     /// <summary>The Table service: membership and reminders.</summary>
     public TableServiceClient Table { get; }
 
-    /// <summary>The Blob service: grain state; null for an Orleans client, which only reads the membership table.</summary>
+    /// <summary>The Blob service: grain state; null when only tables are used (membership, reminders, Orleans clients).</summary>
     public BlobServiceClient? Blob { get; }
 
     /// <summary>Validates <paramref name="options"/> and makes the clients; no request is sent yet.</summary>

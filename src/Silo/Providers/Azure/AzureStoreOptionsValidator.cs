@@ -11,7 +11,7 @@ namespace Kms.Silo.Providers.Azure;
 /// </summary>
 public sealed partial class AzureStoreOptionsValidator : IValidateOptions<AzureStoreOptions>
 {
-    /// <summary>Checks the options of a silo, which needs the Table and the Blob service.</summary>
+    /// <summary>Checks the options of a silo that uses all three providers, so needs the Table and the Blob service.</summary>
     public ValidateOptionsResult Validate(string? name, AzureStoreOptions options)
     {
         List<string> failures = Collect(options, needsBlob: true);
@@ -19,7 +19,7 @@ public sealed partial class AzureStoreOptionsValidator : IValidateOptions<AzureS
     }
 
     /// <summary>Throws <see cref="OptionsValidationException"/> listing every problem, or returns.</summary>
-    /// <param name="needsBlob">Whether the Blob service is used (silos); a client only reads the membership table.</param>
+    /// <param name="needsBlob">Whether the Blob service is used (grain storage); membership and reminders need only tables.</param>
     public static void ThrowIfInvalid(AzureStoreOptions options, bool needsBlob)
     {
         List<string> failures = Collect(options, needsBlob);
@@ -68,9 +68,9 @@ public sealed partial class AzureStoreOptionsValidator : IValidateOptions<AzureS
         }
 
         ValidateTableName(options.ClusteringTableName, "ClusteringTableName", failures);
+        ValidateTableName(options.RemindersTableName, "RemindersTableName", failures);
         if (needsBlob)
         {
-            ValidateTableName(options.RemindersTableName, "RemindersTableName", failures);
             if (options.GrainStateContainerName is null || !ContainerName().IsMatch(options.GrainStateContainerName))
             {
                 failures.Add($"{Setting("GrainStateContainerName")} must be 3-63 lowercase letters, digits and single " +

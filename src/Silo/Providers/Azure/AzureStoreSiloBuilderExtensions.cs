@@ -26,12 +26,12 @@ public static class AzureStoreSiloBuilderExtensions
             .UseKmsAzureTableReminders(options, clients);
     }
 
-    /// <summary>Azure Table membership only (grain storage and reminders configured elsewhere).</summary>
+    /// <summary>Azure Table membership only (grain storage and reminders configured elsewhere); no Blob URI needed.</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public static ISiloBuilder UseKmsAzureTableClustering(this ISiloBuilder builder, AzureStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.UseKmsAzureTableClustering(options, AzureStoreClients.Create(options, needsBlob: true));
+        return builder.UseKmsAzureTableClustering(options, AzureStoreClients.Create(options, needsBlob: false));
     }
 
     /// <summary>Azure Blob grain storage only, registered under <paramref name="grainStorageName"/>.</summary>
@@ -43,12 +43,12 @@ public static class AzureStoreSiloBuilderExtensions
         return builder.AddKmsAzureBlobGrainStorage(options, AzureStoreClients.Create(options, needsBlob: true), grainStorageName);
     }
 
-    /// <summary>Azure Table reminders only.</summary>
+    /// <summary>Azure Table reminders only; no Blob URI needed.</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public static ISiloBuilder UseKmsAzureTableReminders(this ISiloBuilder builder, AzureStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.UseKmsAzureTableReminders(options, AzureStoreClients.Create(options, needsBlob: true));
+        return builder.UseKmsAzureTableReminders(options, AzureStoreClients.Create(options, needsBlob: false));
     }
 
     private static ISiloBuilder UseKmsAzureTableClustering(this ISiloBuilder builder, AzureStoreOptions options, AzureStoreClients clients) =>

@@ -134,6 +134,20 @@ public sealed class AzureStoreOptionsTests
     }
 
     [Fact]
+    public void TableOnlyProvidersAcceptOptionsWithoutABlobUriButGrainStorageRefusesThem()
+    {
+        var tablesOnly = new AzureStoreOptions { TableServiceUri = s_tableUri };
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseKmsAzureTableClustering(tablesOnly).UseKmsAzureTableReminders(tablesOnly);
+            var exception = Assert.Throws<OptionsValidationException>(() => silo.AddKmsAzureBlobGrainStorage(tablesOnly, "kms"));
+            Assert.Contains("Azure:BlobServiceUri", exception.Message);
+        });
+    }
+
+    [Fact]
     public void TheClientExtensionRefusesInvalidOptionsWhenConfigured()
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
