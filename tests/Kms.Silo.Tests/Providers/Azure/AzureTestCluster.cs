@@ -23,7 +23,9 @@ internal static class AzureTestCluster
     public static AzureStoreOptions StoreOptions(AzuriteServer azurite) => new() { ConnectionString = azurite.ConnectionString };
 
     /// <summary>A started silo with the KMS Azure providers; the caller stops and disposes it.</summary>
-    public static async Task<IHost> StartSiloAsync(AzuriteServer azurite, ClusterOptions cluster, string siloName, CancellationToken cancellationToken)
+    /// <param name="configure">Adds to the silo, e.g. the sealed KMS grain storage over the Azure one.</param>
+    public static async Task<IHost> StartSiloAsync(
+        AzuriteServer azurite, ClusterOptions cluster, string siloName, CancellationToken cancellationToken, Action<ISiloBuilder>? configure = null)
     {
         int siloPort = AzuriteServer.FreeLoopbackPort();
         int gatewayPort = AzuriteServer.FreeLoopbackPort();
@@ -37,14 +39,7 @@ internal static class AzureTestCluster
                 options.ServiceId = cluster.ServiceId;
             });
             silo.Configure<SiloOptions>(options => options.SiloName = siloName);
-            silo.Configure<EndpointOptions>(options =>
-            {
-                options.AdvertisedIPAddress = IPAddress.Loopback;
-                options.SiloPort = siloPort;
-                options.GatewayPort = gatewayPort;
-                options.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, siloPort);
-                options.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Loopback, gatewayPort);
-            });
+            silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: false);
             // Test-only: detect and publish membership changes in seconds instead of Orleans' minute-scale defaults.
             silo.Configure<ClusterMembershipOptions>(options =>
             {
@@ -54,6 +49,7 @@ internal static class AzureTestCluster
                 options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
             });
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            configure?.Invoke(silo);
         });
 
         return await StartHostAsync(builder.Build(), cancellationToken);
