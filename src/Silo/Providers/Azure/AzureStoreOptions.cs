@@ -13,8 +13,11 @@ namespace Kms.Silo.Providers.Azure;
 /// </remarks>
 public sealed class AzureStoreOptions
 {
-    /// <summary>The configuration section the options are bound from.</summary>
-    public const string SectionName = "Azure";
+    /// <summary>
+    /// The configuration section the options are meant to be bound from, beside <c>Silo:Store:Postgres</c>; the
+    /// validation messages name settings under it.
+    /// </summary>
+    public const string SectionName = "Silo:Store:Azure";
 
     /// <summary>The membership table when none is configured (Orleans' own default name).</summary>
     public const string DefaultClusteringTableName = "OrleansSiloInstances";
@@ -27,7 +30,7 @@ public sealed class AzureStoreOptions
 
     /// <summary>
     /// A storage account connection string. A secret: keep it out of files under version control (environment
-    /// variable <c>KMS_Azure__ConnectionString</c> or a secret store). Default: <see langword="null"/> (use the URIs).
+    /// variable <c>KMS_Silo__Store__Azure__ConnectionString</c> or a secret store). Default: <see langword="null"/> (use the URIs).
     /// </summary>
     public string? ConnectionString { get; set; }
 

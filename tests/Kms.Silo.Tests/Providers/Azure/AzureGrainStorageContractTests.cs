@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Kms.Tests.Shared;
 using Orleans.Storage;
 
@@ -131,7 +130,7 @@ public sealed class AzureGrainStorageContractTests(AzuriteFixture fixture)
 
     private async Task<IGrainStorage> GetStorageAsync()
     {
-        IHost silo = await fixture.GetStorageSiloAsync();
+        RunningHost silo = await fixture.GetStorageSiloAsync();
         return silo.Services.GetRequiredKeyedService<IGrainStorage>(AzureTestCluster.GrainStorageName);
     }
 

@@ -5,8 +5,6 @@ using Azure.Storage.Blobs.Models;
 using Kms.Grains.Hosting;
 using Kms.Silo.Providers.Azure;
 using Kms.Tests.Shared;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
 namespace Kms.Silo.Tests.Providers.Azure;
@@ -24,14 +22,9 @@ public sealed class AzureSealedStateTests(AzuriteFixture fixture)
         string secret = "a-secret-that-must-never-reach-azure-" + Guid.NewGuid().ToString("N");
         Action<ISiloBuilder> sealedStore = silo => silo.AddKmsGrains(storageKey, AzureTestCluster.GrainStorageName);
 
-        IHost writer = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "writer", CancellationToken.None, sealedStore);
-        try
+        await using (RunningHost writer = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "writer", CancellationToken.None, sealedStore))
         {
-            Assert.Equal(1, await Ledger(writer, ledgerKey).AppendAsync(secret));
-        }
-        finally
-        {
-            await AzureTestCluster.StopAsync(writer);
+            Assert.Equal(1, await writer.GrainFactory.GetGrain<ILedgerGrain>(ledgerKey).AppendAsync(secret));
         }
 
         Assert.True(await LedgerBlobExistsAsync(ledgerKey), "the state must have been written to the grain state container");
@@ -41,19 +34,9 @@ public sealed class AzureSealedStateTests(AzuriteFixture fixture)
             Assert.DoesNotContain(form, stored, StringComparison.OrdinalIgnoreCase);
         }
 
-        IHost reader = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "reader", CancellationToken.None, sealedStore);
-        try
-        {
-            Assert.Equal([secret], await Ledger(reader, ledgerKey).GetEntriesAsync());
-        }
-        finally
-        {
-            await AzureTestCluster.StopAsync(reader);
-        }
+        await using RunningHost reader = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "reader", CancellationToken.None, sealedStore);
+        Assert.Equal([secret], await reader.GrainFactory.GetGrain<ILedgerGrain>(ledgerKey).GetEntriesAsync());
     }
-
-    private static ILedgerGrain Ledger(IHost silo, string key) =>
-        silo.Services.GetRequiredService<IGrainFactory>().GetGrain<ILedgerGrain>(key);
 
     private async Task<bool> LedgerBlobExistsAsync(string ledgerKey)
     {

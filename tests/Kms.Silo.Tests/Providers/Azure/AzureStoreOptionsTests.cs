@@ -44,7 +44,7 @@ public sealed class AzureStoreOptionsTests
 
     [Fact]
     public void NoWayToReachTheAccountIsRefused() =>
-        Assert.Contains("Azure:ConnectionString or Azure:TableServiceUri", Assert.Single(Failures(new AzureStoreOptions())));
+        Assert.Contains("Silo:Store:Azure:ConnectionString or Silo:Store:Azure:TableServiceUri", Assert.Single(Failures(new AzureStoreOptions())));
 
     [Fact]
     public void AConnectionStringTogetherWithUrisIsRefused() =>

@@ -21,111 +21,69 @@ public sealed class AzureTableClusteringTests(AzuriteFixture fixture)
     public async Task TwoSilosFormOneClusterAndACallFromOneReachesAGrainOnTheOther()
     {
         ClusterOptions cluster = AzureTestCluster.NewClusterIdentity();
-        IHost first = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "first", CancellationToken.None);
-        try
-        {
-            IHost second = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "second", CancellationToken.None);
-            try
-            {
-                Assert.True(await AzureTestCluster.EventuallyAsync(
-                    async () => await CountActiveSilosAsync(first) == 2 && await CountActiveSilosAsync(second) == 2,
-                    s_membershipTimeout, CancellationToken.None), "both silos must see two active silos");
-                List<TableEntity> rows = await MembershipRowsAsync(cluster);
-                Assert.Equal(["Active", "Active"], rows.Select(row => row.GetString("Status")));
+        await using RunningHost first = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "first", CancellationToken.None);
+        await using RunningHost second = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "second", CancellationToken.None);
 
-                // Activated on the second silo by a local call, then called from the first.
-                string grainKey = Guid.NewGuid().ToString("N");
-                string hostedOn = await Factory(second).GetGrain<ISiloLocatorGrain>(grainKey).GetHostingSiloAsync();
-                string seenFromFirst = await Factory(first).GetGrain<ISiloLocatorGrain>(grainKey).GetHostingSiloAsync();
+        Assert.True(await AzureTestCluster.EventuallyAsync(
+            async () => await CountActiveSilosAsync(first) == 2 && await CountActiveSilosAsync(second) == 2,
+            s_membershipTimeout, CancellationToken.None), "both silos must see two active silos");
+        List<TableEntity> rows = await MembershipRowsAsync(cluster);
+        Assert.Equal(["Active", "Active"], rows.Select(row => row.GetString("Status")));
 
-                Assert.Equal(SiloAddressOf(second), hostedOn);
-                Assert.Equal(hostedOn, seenFromFirst);
-                Assert.NotEqual(SiloAddressOf(first), seenFromFirst);
-            }
-            finally
-            {
-                await AzureTestCluster.StopAsync(second);
-            }
-        }
-        finally
-        {
-            await AzureTestCluster.StopAsync(first);
-        }
+        // Activated on the second silo by a local call (prefer-local placement), then called from the first.
+        string grainKey = Guid.NewGuid().ToString("N");
+        string hostedOn = await second.GrainFactory.GetGrain<ISiloLocatorGrain>(grainKey).GetHostingSiloAsync();
+        string seenFromFirst = await first.GrainFactory.GetGrain<ISiloLocatorGrain>(grainKey).GetHostingSiloAsync();
+
+        Assert.Equal(second.SiloAddress, hostedOn);
+        Assert.Equal(hostedOn, seenFromFirst);
+        Assert.NotEqual(first.SiloAddress, seenFromFirst);
     }
 
     [RequiresAzuriteFact]
     public async Task AClientFindsAGatewayThroughTheMembershipTableAndCallsAGrain()
     {
         ClusterOptions cluster = AzureTestCluster.NewClusterIdentity();
-        IHost silo = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "gateway", CancellationToken.None);
-        try
-        {
-            IHost client = await AzureTestCluster.StartClientAsync(fixture.Server, cluster, CancellationToken.None);
-            try
-            {
-                IClusterClient clusterClient = client.Services.GetRequiredService<IClusterClient>();
-                string hostedOn = await clusterClient.GetGrain<ISiloLocatorGrain>("from-client").GetHostingSiloAsync();
+        await using RunningHost silo = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "gateway", CancellationToken.None);
+        await using RunningHost client = await AzureTestCluster.StartClientAsync(fixture.Server, cluster, CancellationToken.None);
 
-                Assert.Equal(SiloAddressOf(silo), hostedOn);
-            }
-            finally
-            {
-                await AzureTestCluster.StopAsync(client);
-            }
-        }
-        finally
-        {
-            await AzureTestCluster.StopAsync(silo);
-        }
+        string hostedOn = await client.GrainFactory.GetGrain<ISiloLocatorGrain>("from-client").GetHostingSiloAsync();
+
+        Assert.Equal(silo.SiloAddress, hostedOn);
     }
 
     [RequiresAzuriteFact]
     public async Task TheGatewayListOfAClientHoldsTheGatewaysOfItsOwnClusterOnly()
     {
         ClusterOptions cluster = AzureTestCluster.NewClusterIdentity();
-        IHost silo = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "listed", CancellationToken.None);
-        try
-        {
-            int gatewayPort = silo.Services.GetRequiredService<ILocalSiloDetails>().GatewayAddress.Endpoint.Port;
+        await using RunningHost silo = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "listed", CancellationToken.None);
+        int gatewayPort = silo.Services.GetRequiredService<ILocalSiloDetails>().GatewayAddress.Endpoint.Port;
 
-            IList<Uri> own = await GatewaysSeenByAClientOfAsync(cluster);
-            // Same table, another cluster id: the running silo must not be offered to it.
-            IList<Uri> stranger = await GatewaysSeenByAClientOfAsync(AzureTestCluster.NewClusterIdentity());
+        IList<Uri> own = await GatewaysSeenByAClientOfAsync(cluster);
+        // Same table, another cluster id: the running silo must not be offered to it.
+        IList<Uri> stranger = await GatewaysSeenByAClientOfAsync(AzureTestCluster.NewClusterIdentity());
 
-            Assert.Equal(gatewayPort, Assert.Single(own).Port);
-            Assert.Empty(stranger);
-        }
-        finally
-        {
-            await AzureTestCluster.StopAsync(silo);
-        }
+        Assert.Equal(gatewayPort, Assert.Single(own).Port);
+        Assert.Empty(stranger);
     }
 
     [RequiresAzuriteFact]
     public async Task AStoppedSiloIsMarkedDeadAndItsGrainsActivateOnTheSurvivor()
     {
         ClusterOptions cluster = AzureTestCluster.NewClusterIdentity();
-        IHost survivor = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "survivor", CancellationToken.None);
-        try
-        {
-            IHost leaving = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "leaving", CancellationToken.None);
-            string leavingAddress = SiloAddressOf(leaving);
-            string grainKey = Guid.NewGuid().ToString("N");
-            Assert.Equal(leavingAddress, await Factory(leaving).GetGrain<ISiloLocatorGrain>(grainKey).GetHostingSiloAsync());
+        await using RunningHost survivor = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "survivor", CancellationToken.None);
+        await using RunningHost leaving = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "leaving", CancellationToken.None);
+        string grainKey = Guid.NewGuid().ToString("N");
+        Assert.Equal(leaving.SiloAddress, await leaving.GrainFactory.GetGrain<ISiloLocatorGrain>(grainKey).GetHostingSiloAsync());
 
-            await AzureTestCluster.StopAsync(leaving);
+        await leaving.DisposeAsync();
 
-            TableEntity row = Assert.Single(await MembershipRowsAsync(cluster), row => row.GetString("SiloName") == "leaving");
-            Assert.Equal("Dead", row.GetString("Status"));
-            Assert.True(await AzureTestCluster.EventuallyAsync(
-                async () => await CountActiveSilosAsync(survivor) == 1, s_membershipTimeout, CancellationToken.None),
-                "the survivor must see the stopped silo leave");
-            Assert.Equal(SiloAddressOf(survivor), await Factory(survivor).GetGrain<ISiloLocatorGrain>(grainKey).GetHostingSiloAsync());
-        }
-        finally
-        {
-            await AzureTestCluster.StopAsync(survivor);
-        }
+        TableEntity row = Assert.Single(await MembershipRowsAsync(cluster), row => row.GetString("SiloName") == "leaving");
+        Assert.Equal("Dead", row.GetString("Status"));
+        Assert.True(await AzureTestCluster.EventuallyAsync(
+            async () => await CountActiveSilosAsync(survivor) == 1, s_membershipTimeout, CancellationToken.None),
+            "the survivor must see the stopped silo leave");
+        Assert.Equal(survivor.SiloAddress, await survivor.GrainFactory.GetGrain<ISiloLocatorGrain>(grainKey).GetHostingSiloAsync());
     }
 
     private async Task<IList<Uri>> GatewaysSeenByAClientOfAsync(ClusterOptions cluster)
@@ -136,14 +94,9 @@ public sealed class AzureTableClusteringTests(AzuriteFixture fixture)
         return await gateways.GetGateways();
     }
 
-    private static IGrainFactory Factory(IHost silo) => silo.Services.GetRequiredService<IGrainFactory>();
-
-    private static string SiloAddressOf(IHost silo) =>
-        silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
-
-    private static async Task<int> CountActiveSilosAsync(IHost silo)
+    private static async Task<int> CountActiveSilosAsync(RunningHost silo)
     {
-        IManagementGrain management = Factory(silo).GetGrain<IManagementGrain>(0);
+        IManagementGrain management = silo.GrainFactory.GetGrain<IManagementGrain>(0);
         Dictionary<SiloAddress, SiloStatus> hosts = await management.GetHosts(onlyActive: true);
         return hosts.Count;
     }

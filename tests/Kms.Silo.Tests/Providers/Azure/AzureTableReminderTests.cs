@@ -2,8 +2,6 @@ using System.Text;
 using Azure.Data.Tables;
 using Kms.Silo.Providers.Azure;
 using Kms.Tests.Shared;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
 namespace Kms.Silo.Tests.Providers.Azure;
@@ -18,27 +16,20 @@ public sealed class AzureTableReminderTests(AzuriteFixture fixture)
     public async Task AReminderIsStoredInTheTableFiresRepeatedlyAndIsRemovedWhenUnregistered()
     {
         ClusterOptions cluster = AzureTestCluster.NewClusterIdentity();
-        IHost silo = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "reminders", CancellationToken.None);
-        try
-        {
-            string grainKey = Guid.NewGuid().ToString("N");
-            IReminderCounterGrain grain = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IReminderCounterGrain>(grainKey);
+        await using RunningHost silo = await AzureTestCluster.StartSiloAsync(fixture.Server, cluster, "reminders", CancellationToken.None);
+        string grainKey = Guid.NewGuid().ToString("N");
+        IReminderCounterGrain grain = silo.GrainFactory.GetGrain<IReminderCounterGrain>(grainKey);
 
-            await grain.StartAsync(dueTime: TimeSpan.FromSeconds(1), period: TimeSpan.FromSeconds(1));
-            Assert.Single(await ReminderRowsAsync(cluster, grainKey));
-            byte[] stored = await fixture.Server.DumpAllAsync(CancellationToken.None);
-            Assert.True(stored.AsSpan().IndexOf(Encoding.UTF8.GetBytes(grainKey)) >= 0, "the dump must include table entities");
-            Assert.True(await AzureTestCluster.EventuallyAsync(
-                async () => await grain.GetFiredCountAsync() >= 2, s_fireTimeout, CancellationToken.None),
-                "the reminder must fire at least twice");
+        await grain.StartAsync(dueTime: TimeSpan.FromSeconds(1), period: TimeSpan.FromSeconds(1));
+        Assert.Single(await ReminderRowsAsync(cluster, grainKey));
+        byte[] stored = await fixture.Server.DumpAllAsync(CancellationToken.None);
+        Assert.True(stored.AsSpan().IndexOf(Encoding.UTF8.GetBytes(grainKey)) >= 0, "the dump must include table entities");
+        Assert.True(await AzureTestCluster.EventuallyAsync(
+            async () => await grain.GetFiredCountAsync() >= 2, s_fireTimeout, CancellationToken.None),
+            "the reminder must fire at least twice");
 
-            await grain.StopAsync();
-            Assert.Empty(await ReminderRowsAsync(cluster, grainKey));
-        }
-        finally
-        {
-            await AzureTestCluster.StopAsync(silo);
-        }
+        await grain.StopAsync();
+        Assert.Empty(await ReminderRowsAsync(cluster, grainKey));
     }
 
     private async Task<List<TableEntity>> ReminderRowsAsync(ClusterOptions cluster, string grainKey)

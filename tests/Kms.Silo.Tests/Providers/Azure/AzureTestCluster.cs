@@ -1,6 +1,7 @@
 using System.Net;
 using Kms.Silo.Providers.Azure;
 using Kms.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
@@ -11,8 +12,6 @@ internal static class AzureTestCluster
 {
     public const string GrainStorageName = "kms-test";
 
-    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>A cluster id and service id no other test uses (the Azurite tables are shared by the collection).</summary>
     public static ClusterOptions NewClusterIdentity()
     {
@@ -22,9 +21,9 @@ internal static class AzureTestCluster
 
     public static AzureStoreOptions StoreOptions(AzuriteServer azurite) => new() { ConnectionString = azurite.ConnectionString };
 
-    /// <summary>A started silo with the KMS Azure providers; the caller stops and disposes it.</summary>
+    /// <summary>A started silo with the KMS Azure providers; disposing it stops it.</summary>
     /// <param name="configure">Adds to the silo, e.g. the sealed KMS grain storage over the Azure one.</param>
-    public static async Task<IHost> StartSiloAsync(
+    public static async Task<RunningHost> StartSiloAsync(
         AzuriteServer azurite, ClusterOptions cluster, string siloName, CancellationToken cancellationToken, Action<ISiloBuilder>? configure = null)
     {
         int siloPort = AzuriteServer.FreeLoopbackPort();
@@ -56,7 +55,7 @@ internal static class AzureTestCluster
     }
 
     /// <summary>A connected Orleans client that finds the gateways through the membership table.</summary>
-    public static async Task<IHost> StartClientAsync(AzuriteServer azurite, ClusterOptions cluster, CancellationToken cancellationToken)
+    public static async Task<RunningHost> StartClientAsync(AzuriteServer azurite, ClusterOptions cluster, CancellationToken cancellationToken)
     {
         return await StartHostAsync(BuildClient(azurite, cluster), cancellationToken);
     }
@@ -79,31 +78,17 @@ internal static class AzureTestCluster
         return builder.Build();
     }
 
-    private static async Task<IHost> StartHostAsync(IHost host, CancellationToken cancellationToken)
+    private static async Task<RunningHost> StartHostAsync(IHost host, CancellationToken cancellationToken)
     {
         try
         {
             await host.StartAsync(cancellationToken);
-            return host;
+            return new RunningHost(host);
         }
         catch
         {
             host.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>Stops gracefully within a bound, then disposes.</summary>
-    public static async Task StopAsync(IHost host)
-    {
-        using var timeout = new CancellationTokenSource(s_stopTimeout);
-        try
-        {
-            await host.StopAsync(timeout.Token);
-        }
-        finally
-        {
-            host.Dispose();
         }
     }
 
@@ -124,6 +109,40 @@ internal static class AzureTestCluster
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return false;
+        }
+    }
+}
+
+/// <summary>A started silo or client host; disposing it stops it gracefully within a bound (once).</summary>
+internal sealed class RunningHost(IHost host) : IAsyncDisposable
+{
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(30);
+
+    private bool _stopped;
+
+    public IServiceProvider Services => host.Services;
+
+    public IGrainFactory GrainFactory => host.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>This silo's address in Orleans' parsable form.</summary>
+    public string SiloAddress => host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        using var timeout = new CancellationTokenSource(s_stopTimeout);
+        try
+        {
+            await host.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            host.Dispose();
         }
     }
 }

@@ -1,5 +1,4 @@
 using Kms.Tests.Shared;
-using Microsoft.Extensions.Hosting;
 
 namespace Kms.Silo.Tests.Providers.Azure;
 
@@ -19,7 +18,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     private readonly SemaphoreSlim _siloGate = new(1, 1);
     private AzuriteServer? _server;
-    private IHost? _storageSilo;
+    private RunningHost? _storageSilo;
 
     internal AzuriteServer Server => _server ?? throw new InvalidOperationException("Azurite was not started: " + AzuriteServer.MissingReason);
 
@@ -35,7 +34,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     }
 
     /// <summary>The silo whose grain storage the contract tests use.</summary>
-    internal async Task<IHost> GetStorageSiloAsync()
+    internal async Task<RunningHost> GetStorageSiloAsync()
     {
         await _siloGate.WaitAsync();
         try
@@ -54,7 +53,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     {
         if (_storageSilo is not null)
         {
-            await AzureTestCluster.StopAsync(_storageSilo);
+            await _storageSilo.DisposeAsync();
         }
 
         if (_server is not null)
