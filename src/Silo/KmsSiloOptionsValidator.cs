@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Kms.Client.Cluster;
+using Kms.Silo.Providers.Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -67,6 +68,13 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
 
     private static void ValidateStore(SiloStoreOptions store, List<string> failures)
     {
+        if (store.Provider == SiloStoreProvider.AzureStorage)
+        {
+            // Its messages name the Silo:Store:Azure settings and never repeat the connection string.
+            ValidateOptionsResult azure = new AzureStoreOptionsValidator().Validate(null, store.Azure);
+            failures.AddRange(azure.Succeeded ? [] : azure.Failures ?? []);
+        }
+
         if (store.Provider == SiloStoreProvider.Postgres)
         {
             try

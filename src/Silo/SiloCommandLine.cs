@@ -24,6 +24,9 @@ public sealed class SiloCommandLine
             "Where grain state and membership live. Default: Files (one silo, under the data directory)."),
         new("--postgres", "<connection string>", "Silo:Store:Postgres:ConnectionString",
             "Npgsql connection string of the PostgreSQL store (with --store Postgres). Prefer the environment variable."),
+        new("--azure-storage", "<connection string>", "Silo:Store:Azure:ConnectionString",
+            "Azure Storage connection string (with --store AzureStorage); or set Silo:Store:Azure:TableServiceUri and "
+            + "BlobServiceUri for a managed identity. Prefer the environment variable."),
         new("--tls-cert", "<pem>", "Silo:Tls:CertificateFile",
             "This silo's certificate (PEM), issued by the cluster CA. Required without --dev."),
         new("--tls-key", "<pem>", "Silo:Tls:KeyFile", "The certificate's private key (PEM, mode 0600). Required without --dev."),

@@ -1,6 +1,7 @@
 using System.Net;
 using Kms.Client.Cluster;
 using Kms.Grains.Hosting;
+using Kms.Silo.Providers.Azure;
 using Kms.Silo.Providers.Postgres;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -120,6 +121,9 @@ internal static class SiloRuntime
                     postgres.SchemaTimeout = configured.SchemaTimeout;
                     postgres.GrainStorageName = StoreName;
                 });
+                break;
+            case SiloStoreProvider.AzureStorage:
+                silo.UseKmsAzureStorage(options.Store.Azure, StoreName);
                 break;
             default:
                 throw new SiloStartupException(

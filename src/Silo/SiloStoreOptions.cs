@@ -1,3 +1,4 @@
+using Kms.Silo.Providers.Azure;
 using Kms.Silo.Providers.Postgres;
 
 namespace Kms.Silo;
@@ -15,6 +16,10 @@ public sealed class SiloStoreOptions
     /// <summary>The PostgreSQL store (section <c>Silo:Store:Postgres</c>), used when <see cref="Provider"/> is
     /// <see cref="SiloStoreProvider.Postgres"/>. Its grain storage name is set by the silo.</summary>
     public PostgresStoreOptions Postgres { get; set; } = new();
+
+    /// <summary>The Azure Storage account (section <c>Silo:Store:Azure</c>), used when <see cref="Provider"/> is
+    /// <see cref="SiloStoreProvider.AzureStorage"/>: Table membership and reminders, Blob grain state.</summary>
+    public AzureStoreOptions Azure { get; set; } = new();
 }
 
 /// <summary>The stores a silo can keep its state and membership in.</summary>
