@@ -289,8 +289,7 @@ internal sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago (another process may take it before it is bound).</summary>
-    public static int FreeLoopbackPort()
+    private static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

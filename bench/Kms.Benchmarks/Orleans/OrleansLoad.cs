@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Kms.Grains.Hosting;
+using Kms.Silo.Providers.Azure;
 using Kms.Silo.Providers.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,6 +16,7 @@ namespace Kms.Benchmarks.Orleans;
 /// dotnet run -c Release --project bench/Kms.Benchmarks -- grain-calls client [callers] [seconds]
 /// dotnet run -c Release --project bench/Kms.Benchmarks -- storage-writes files [callers] [seconds]
 /// dotnet run -c Release --project bench/Kms.Benchmarks -- storage-writes postgres "Host=…;Database=…" [callers] [seconds]
+/// dotnet run -c Release --project bench/Kms.Benchmarks -- storage-writes azure "&lt;Azurite connection string&gt;" [callers] [seconds]
 /// </code>
 /// </summary>
 internal static class OrleansLoad
@@ -97,8 +99,12 @@ internal static class OrleansLoad
                         postgres.UseReminders = false;
                     });
                     break;
+                case "azure":
+                    // Only the Blob grain storage is measured; membership stays the bench silo's own.
+                    builder.AddKmsAzureBlobGrainStorage(new AzureStoreOptions { ConnectionString = args[1] }, StoreName);
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown store '{store}': files or postgres.");
+                    throw new ArgumentException($"Unknown store '{store}': files, postgres or azure.");
             }
 
             builder.AddKmsGrains(key, StoreName);

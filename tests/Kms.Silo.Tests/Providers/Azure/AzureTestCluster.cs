@@ -26,8 +26,8 @@ internal static class AzureTestCluster
     public static async Task<RunningHost> StartSiloAsync(
         AzuriteServer azurite, ClusterOptions cluster, string siloName, CancellationToken cancellationToken, Action<ISiloBuilder>? configure = null)
     {
-        int siloPort = AzuriteServer.FreeLoopbackPort();
-        int gatewayPort = AzuriteServer.FreeLoopbackPort();
+        int siloPort = FreePorts.Next();
+        int gatewayPort = FreePorts.Next();
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleans(silo =>
         {
