@@ -1,3 +1,4 @@
+using Kms.Client.Cluster.Azure;
 using System.Net;
 using System.Text.RegularExpressions;
 using Kms.Client.Cluster;

@@ -1,3 +1,4 @@
+using Kms.Client.Cluster.Azure;
 using System.Net;
 using Kms.Client.Cluster;
 using Kms.Grains.Hosting;

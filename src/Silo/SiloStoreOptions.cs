@@ -1,3 +1,4 @@
+using Kms.Client.Cluster.Azure;
 using Kms.Silo.Providers.Azure;
 using Kms.Silo.Providers.Postgres;
 

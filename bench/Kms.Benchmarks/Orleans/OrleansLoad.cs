@@ -1,3 +1,4 @@
+using Kms.Client.Cluster.Azure;
 using System.Net;
 using System.Security.Cryptography;
 using Kms.Grains.Hosting;

@@ -1,3 +1,4 @@
+using Kms.Client.Cluster.Azure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -45,7 +46,11 @@ public static class KmsClusterClientExtensions
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
-            if (options.PostgresConnectionString is { } postgres)
+            if (options.AzureStorage is { } azure)
+            {
+                client.UseKmsAzureStorageClustering(azure);
+            }
+            else if (options.PostgresConnectionString is { } postgres)
             {
                 client.UseAdoNetClustering(clustering =>
                 {

@@ -22,6 +22,10 @@ public sealed class KmsClusterClientOptions
     /// finds live gateways in its membership table. Default: none.</summary>
     public string? PostgresConnectionString { get; set; }
 
+    /// <summary>The Azure Storage account the silos use (<c>--store AzureStorage</c>): the client finds live gateways in
+    /// its membership table (blob settings are not used). Default: none.</summary>
+    public Azure.AzureStoreOptions? AzureStorage { get; set; }
+
     /// <summary>The client's certificate and the cluster CA. Required unless <see cref="AllowPlaintext"/>.</summary>
     public ClusterTlsOptions Tls { get; } = new();
 

@@ -1,72 +1,20 @@
-using System.Diagnostics;
-using Kms.Grains;
 using Kms.Silo.Tests.Providers.Postgres;
 using Kms.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Kms.Silo.Tests.Cluster;
 
-/// <summary>Three <c>kms-silo</c> processes on one PostgreSQL store with mutual TLS: one cluster; a killed and a
-/// frozen silo are declared dead and their grains come back on the others with nothing acknowledged lost.</summary>
+/// <summary>Three <c>kms-silo</c> processes on one PostgreSQL store with mutual TLS (see <see cref="ProcessClusterScenario"/>).</summary>
 [Collection(PostgresCollection.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class PostgresProcessClusterTests(PostgresServer server, ITestOutputHelper output)
 {
-    private static readonly TimeSpan s_recoveryLimit = TimeSpan.FromSeconds(45);
-
     [RequiresPostgresFact]
     public async Task ThreeSilos_FormOneCluster_AndRecoverFromSigkillAndSigstop()
     {
         (_, string connectionString) = await PostgresCollection.CreateDatabaseAsync(server);
         await using var cluster = new ProcessClusterFixture("pg-processes", ["--store", "Postgres", "--postgres", connectionString]);
-        string[] names = ["silo-1", "silo-2", "silo-3"];
-        foreach (string name in names)
-        {
-            cluster.Start(name);
-        }
 
-        await Task.WhenAll(cluster.Silos.Values.Select(silo => silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(120))));
-        await cluster.ConnectClientAsync(options => options.PostgresConnectionString = connectionString);
-        string[] keys = Enumerable.Range(0, 60).Select(i => "process-test-" + i).ToArray();
-
-        (SiloProbeResult[] first, _) = await cluster.ProbeUntilAllSucceedAsync(keys, Stopwatch.StartNew(), TimeSpan.FromSeconds(60));
-        Assert.Equal(names, first.Select(result => result.SiloName).Distinct().Order());
-        long[] acknowledged = first.Select(result => result.Probes).ToArray();
-
-        // SIGKILL: the silo vanishes without a word.
-        await cluster.Silos["silo-2"].SignalAsync("KILL");
-        (SiloProbeResult[] afterKill, TimeSpan killRecovery) =
-            await cluster.ProbeUntilAllSucceedAsync(keys, Stopwatch.StartNew(), s_recoveryLimit);
-        output.WriteLine($"SIGKILL of silo-2: every call succeeded again after {killRecovery.TotalSeconds:F1} s");
-        Assert.DoesNotContain("silo-2", afterKill.Select(result => result.SiloName));
-        AssertNothingLost(acknowledged, afterKill);
-        acknowledged = afterKill.Select(result => result.Probes).ToArray();
-
-        // The killed silo comes back under its name and rejoins.
-        await cluster.Start("silo-2").WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
-
-        // SIGSTOP: the silo still holds its sockets but answers nothing.
-        await cluster.Silos["silo-3"].SignalAsync("STOP");
-        (SiloProbeResult[] afterFreeze, TimeSpan freezeRecovery) =
-            await cluster.ProbeUntilAllSucceedAsync(keys, Stopwatch.StartNew(), s_recoveryLimit);
-        output.WriteLine($"SIGSTOP of silo-3: every call succeeded again after {freezeRecovery.TotalSeconds:F1} s");
-        Assert.DoesNotContain("silo-3", afterFreeze.Select(result => result.SiloName));
-        AssertNothingLost(acknowledged, afterFreeze);
-
-        // Thawed, it reads that it was declared dead and stops.
-        var thaw = Stopwatch.StartNew();
-        await cluster.Silos["silo-3"].SignalAsync("CONT");
-        bool exited = await cluster.Silos["silo-3"].WaitForExitAsync(TimeSpan.FromSeconds(60));
-        output.WriteLine($"SIGCONT of silo-3: process exited={exited} after {thaw.Elapsed.TotalSeconds:F1} s");
-        Assert.True(exited, "a silo that was declared dead stops once it runs again:\n" + cluster.Silos["silo-3"].Output);
-    }
-
-    private static void AssertNothingLost(long[] acknowledged, SiloProbeResult[] now)
-    {
-        for (int i = 0; i < acknowledged.Length; i++)
-        {
-            Assert.True(now[i].Probes > acknowledged[i],
-                $"key {i}: the store answered {now[i].Probes} after {acknowledged[i]} was acknowledged");
-        }
+        await ProcessClusterScenario.RunAsync(cluster, options => options.PostgresConnectionString = connectionString, output);
     }
 }

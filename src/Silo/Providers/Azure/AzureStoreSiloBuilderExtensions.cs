@@ -1,3 +1,4 @@
+using Kms.Client.Cluster.Azure;
 using Orleans.Clustering.AzureStorage;
 using Orleans.Configuration;
 using Orleans.Reminders.AzureStorage;

@@ -1,3 +1,4 @@
+using Kms.Client.Cluster.Azure;
 using System.Security.Cryptography;
 using System.Text;
 using Azure.Storage.Blobs;

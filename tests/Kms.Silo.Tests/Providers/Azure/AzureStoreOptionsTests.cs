@@ -1,3 +1,4 @@
+using Kms.Client.Cluster.Azure;
 using System.Text;
 using Kms.Silo.Providers.Azure;
 using Microsoft.Extensions.Hosting;

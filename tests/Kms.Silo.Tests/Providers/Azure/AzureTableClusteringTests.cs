@@ -1,3 +1,4 @@
+using Kms.Client.Cluster.Azure;
 using Azure.Data.Tables;
 using Kms.Silo.Providers.Azure;
 using Kms.Tests.Shared;

@@ -1,12 +1,12 @@
 using Orleans.Clustering.AzureStorage;
 
-namespace Kms.Silo.Providers.Azure;
+namespace Kms.Client.Cluster.Azure;
 
 /// <summary>
 /// Configures an Orleans client (a trusted .NET service outside the silos) to find the gateways of a cluster on Azure
-/// through the Azure Table membership that <see cref="AzureStoreSiloBuilderExtensions.UseKmsAzureStorage"/> writes.
+/// through the Azure Table membership that the silos of <c>--store AzureStorage</c> write. Only the Table service is
+/// used.
 /// </summary>
-/// <remarks>Belongs in src/Client once that library exists: it needs only the Table service.</remarks>
 public static class AzureStoreClientBuilderExtensions
 {
     /// <summary>

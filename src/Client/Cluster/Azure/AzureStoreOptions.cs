@@ -1,4 +1,4 @@
-namespace Kms.Silo.Providers.Azure;
+namespace Kms.Client.Cluster.Azure;
 
 /// <summary>
 /// Where and how silos on Azure keep their cluster membership, grain state and reminders: Azure Table clustering,

@@ -3,13 +3,13 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 
-namespace Kms.Silo.Providers.Azure;
+namespace Kms.Client.Cluster.Azure;
 
 /// <summary>
 /// The Table and Blob service clients made from validated <see cref="AzureStoreOptions"/>, shared by the clustering,
 /// grain storage and reminder providers of one silo (the SDK clients are thread-safe; one credential caches tokens).
 /// </summary>
-internal sealed class AzureStoreClients
+public sealed class AzureStoreClients
 {
     private AzureStoreClients(TableServiceClient table, BlobServiceClient? blob)
     {

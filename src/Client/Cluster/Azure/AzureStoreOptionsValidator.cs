@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
 
-namespace Kms.Silo.Providers.Azure;
+namespace Kms.Client.Cluster.Azure;
 
 /// <summary>
 /// Checks <see cref="AzureStoreOptions"/> before any client is made. Every message names the setting; none repeats
