@@ -2,7 +2,7 @@
 # Runs every test of the solution and prints one summary line from the real results:
 #   tests: N passed, N failed, N skipped
 # Prepares what the tests need inside the repository first (npm packages and compiled contracts under
-# infra/contracts). Real-evidence tests read KMS_TESTDATA (the shared testdata folder) and skip without it.
+# infra/contracts, tests/npm). Real-evidence tests read KMS_TESTDATA (the shared testdata folder) and skip without it.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,6 +10,11 @@ if [ -f infra/contracts/package.json ]; then
   # npm install, not npm ci: the registry here has no darwin/win32 foundry builds, so the lock file cannot list them.
   npm install --prefix infra/contracts --no-audit --no-fund --loglevel=error
   npm run --prefix infra/contracts --silent build
+fi
+
+if [ -f tests/npm/package.json ]; then
+  # Independent implementations (npm @hpke/core) that the crypto interop tests run.
+  npm install --prefix tests/npm --no-audit --no-fund --loglevel=error
 fi
 
 results=TestResults
