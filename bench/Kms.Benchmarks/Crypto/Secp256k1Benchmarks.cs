@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Attributes;
 using Kms.Crypto.Ethereum;
+using Nethereum.Signer;
 
 namespace Kms.Benchmarks.Crypto;
 
 /// <summary>
 /// secp256k1 as Ethereum uses it: RFC 6979 signing of a 32-byte hash, public-key recovery, verification, and
-/// EIP-191 signer recovery (hash + recover + address).
+/// EIP-191 signer recovery (hash + recover + address); Nethereum's signer (EthECKey) for comparison.
 /// </summary>
 [MemoryDiagnoser]
 public class Secp256k1Benchmarks
@@ -16,6 +17,8 @@ public class Secp256k1Benchmarks
     private Secp256k1Signature _signature = null!;
     private byte[] _publicKey = [];
     private byte[] _personalSignature = [];
+    private EthECKey _nethereumKey = null!;
+    private EthECDSASignature _nethereumSignature = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -23,6 +26,8 @@ public class Secp256k1Benchmarks
         _signature = Secp256k1.Sign(_hash, s_key);
         _publicKey = Secp256k1.GetPublicKey(s_key);
         _personalSignature = Eip191.SignPersonalMessage(_message, s_key);
+        _nethereumKey = new EthECKey(s_key, true);
+        _nethereumSignature = _nethereumKey.SignAndCalculateV(_hash);
     }
 
     [Benchmark]
@@ -36,4 +41,10 @@ public class Secp256k1Benchmarks
 
     [Benchmark]
     public EthereumAddress RecoverEip191Signer() => Eip191.RecoverPersonalMessageSigner(_message, _personalSignature);
+
+    [Benchmark]
+    public EthECDSASignature NethereumSign() => _nethereumKey.SignAndCalculateV(_hash);
+
+    [Benchmark]
+    public EthECKey NethereumRecover() => EthECKey.RecoverFromSignature(_nethereumSignature, _hash);
 }

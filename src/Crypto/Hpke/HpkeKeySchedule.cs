@@ -16,7 +16,7 @@ internal sealed record HpkeKeySchedule(byte[] SuiteId, byte[] KeyScheduleContext
         _ => throw new ArgumentOutOfRangeException(nameof(aead), aead, "Unsupported HPKE AEAD."),
     };
 
-    public static HpkeKeySchedule DeriveBase(HpkeAead aead, ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> info, ushort kemId = DhKemP256.KemId)
+    public static HpkeKeySchedule DeriveBase(ushort kemId, HpkeAead aead, ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> info)
     {
         int keySize = KeySize(aead);
         byte[] suiteId = HpkeLabels.HpkeSuiteId(kemId, KdfHkdfSha256, (ushort)aead);

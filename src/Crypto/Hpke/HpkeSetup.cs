@@ -10,7 +10,7 @@ internal static class HpkeSetup
     {
         try
         {
-            return new HpkeSenderContext(aead, HpkeKeySchedule.DeriveBase(aead, sharedSecret, info, kemId), encapsulatedKey);
+            return new HpkeSenderContext(aead, HpkeKeySchedule.DeriveBase(kemId, aead, sharedSecret, info), encapsulatedKey);
         }
         finally
         {
@@ -23,7 +23,7 @@ internal static class HpkeSetup
     {
         try
         {
-            return new HpkeRecipientContext(aead, HpkeKeySchedule.DeriveBase(aead, sharedSecret, info, kemId));
+            return new HpkeRecipientContext(aead, HpkeKeySchedule.DeriveBase(kemId, aead, sharedSecret, info));
         }
         finally
         {

@@ -69,7 +69,7 @@ public sealed class RsaDecryptionKey : IDisposable
 
         try
         {
-            return _rsa.Decrypt(ciphertext.ToArray(), RSAEncryptionPadding.OaepSHA256);
+            return _rsa.Decrypt(ciphertext, RSAEncryptionPadding.OaepSHA256);
         }
         catch (CryptographicException)
         {

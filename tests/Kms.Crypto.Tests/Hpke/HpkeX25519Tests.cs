@@ -47,7 +47,7 @@ public sealed class HpkeX25519Tests
         using X25519KeyPair recipient = X25519KeyPair.FromPrivateKey(Convert.FromHexString(SkRm));
 
         byte[] sharedSecret = DhKemX25519.Encap(recipient.PublicKey, ephemeral, out byte[] enc);
-        HpkeKeySchedule schedule = HpkeKeySchedule.DeriveBase(HpkeAead.Aes128Gcm, sharedSecret, Convert.FromHexString(Info), DhKemX25519.KemId);
+        HpkeKeySchedule schedule = HpkeKeySchedule.DeriveBase(DhKemX25519.KemId, HpkeAead.Aes128Gcm, sharedSecret, Convert.FromHexString(Info));
 
         Assert.Equal(PkEm, Convert.ToHexStringLower(enc));
         Assert.Equal(SharedSecret, Convert.ToHexStringLower(sharedSecret));
