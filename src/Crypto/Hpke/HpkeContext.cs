@@ -129,6 +129,13 @@ public sealed class HpkeSenderContext : HpkeContext
 
     /// <summary>Seals the next message; returns ciphertext ‖ tag and advances the sequence number.</summary>
     public byte[] Seal(ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext) => SealNext(aad, plaintext);
+
+    /// <summary>Seals the next message and pairs it with enc (the one-shot form).</summary>
+    internal HpkeSealedMessage SealMessage(ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext)
+    {
+        byte[] ciphertext = Seal(aad, plaintext);
+        return new HpkeSealedMessage(Aead, EncapsulatedKey.ToArray(), ciphertext);
+    }
 }
 
 /// <summary>The recipient side of an HPKE context (SetupBaseR).</summary>

@@ -55,8 +55,7 @@ public static class HpkeX25519
         HpkeAead aead = HpkeAead.Aes256Gcm)
     {
         using HpkeSenderContext sender = SetupBaseS(recipientPublicKey, info, aead);
-        byte[] ciphertext = sender.Seal(aad, plaintext);
-        return new HpkeSealedMessage(aead, sender.EncapsulatedKey.ToArray(), ciphertext);
+        return sender.SealMessage(aad, plaintext);
     }
 
     /// <summary>One-shot open of <c>enc ‖ ciphertext ‖ tag</c> as produced by <see cref="Seal"/>.</summary>

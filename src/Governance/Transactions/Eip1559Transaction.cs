@@ -53,14 +53,15 @@ public sealed record Eip1559Transaction
     public SignedTransaction Sign(ReadOnlySpan<byte> privateKey)
     {
         Validate();
-        Secp256k1Signature signature = Secp256k1.Sign(GetSigningHash(), privateKey);
+        Transaction1559 model = ToModel();
+        Secp256k1Signature signature = Secp256k1.Sign(Keccak256.HashData(model.GetRLPEncodedRaw()), privateKey);
         if (signature.RecoveryId > 1)
         {
             // Only reachable when R.x ≥ n (probability ~2^-128); such a signature cannot be expressed with yParity.
             throw new InvalidOperationException("The signature needs a recovery id above 1; change the transaction (e.g. the nonce) and sign again.");
         }
 
-        return new SignedTransaction(this, signature, Encode(signature), EthereumAddress.FromPrivateKey(privateKey));
+        return new SignedTransaction(this, signature, Encode(model, signature), EthereumAddress.FromPrivateKey(privateKey));
     }
 
     /// <summary>
@@ -90,18 +91,19 @@ public sealed record Eip1559Transaction
         }
 
         var signature = new Secp256k1Signature(To32(modelSignature.R), To32(modelSignature.S), (int)yParity);
-        if (!transaction.Encode(signature).AsSpan().SequenceEqual(bytes))
+        Transaction1559 canonical = transaction.ToModel();
+        byte[] signingHash = Keccak256.HashData(canonical.GetRLPEncodedRaw());
+        if (!Encode(canonical, signature).AsSpan().SequenceEqual(bytes))
         {
             throw new RlpException("The transaction is not canonically encoded.");
         }
 
-        byte[] publicKey = Secp256k1.RecoverPublicKey(transaction.GetSigningHash(), signature, requireLowS: true);
+        byte[] publicKey = Secp256k1.RecoverPublicKey(signingHash, signature, requireLowS: true);
         return new SignedTransaction(transaction, signature, bytes, EthereumAddress.FromPublicKey(publicKey));
     }
 
-    private byte[] Encode(Secp256k1Signature signature)
+    private static byte[] Encode(Transaction1559 model, Secp256k1Signature signature)
     {
-        Transaction1559 model = ToModel();
         model.SetSignature(new NethereumSignature(Minimal(signature.R), Minimal(signature.S), signature.RecoveryId == 0 ? [] : [(byte)signature.RecoveryId]));
         return model.GetRLPEncoded();
     }
