@@ -82,6 +82,8 @@ public sealed record Eip1559Transaction
             throw new RlpException($"The transaction is {raw.Length} bytes; at most {MaxRawSize} are accepted.");
         }
 
+        // The list, the access list, an entry, its storage keys: deeper nesting is never a transaction.
+        RlpNesting.EnsureAtMost(raw[1..], maxDepth: 4);
         byte[] bytes = raw.ToArray();
         (Eip1559Transaction transaction, ISignature modelSignature) = FromModel(bytes);
         BigInteger yParity = UnsignedInteger(modelSignature.V);

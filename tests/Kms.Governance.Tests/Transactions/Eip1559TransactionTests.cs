@@ -150,6 +150,46 @@ public sealed class Eip1559TransactionTests
         Assert.Throws<RlpException>(() => Eip1559Transaction.DecodeSigned(oversized));
     }
 
+    [Fact]
+    public void DecodeSigned_RejectsDeeplyNestedLists_WithoutRecursing()
+    {
+        // 30,000 nested lists (~90 KiB, under the size cap) in the access-list field: Nethereum's recursive decoder
+        // alone needs 47 s to reject this (and a little deeper overflows the stack); the walk refuses it at once.
+        byte[] nested = RLP.EncodeList();
+        for (int i = 0; i < 30_000; i++)
+        {
+            nested = RLP.EncodeList(nested);
+        }
+
+        byte[] raw = [Eip1559Transaction.TypeByte, .. RLP.EncodeList(
+            RlpUInt(1), RlpUInt(0), RlpUInt(1), RlpUInt(2), RlpUInt(21000), RLP.EncodeElement(new byte[20]), RlpUInt(0),
+            RLP.EncodeElement([]), nested, RlpUInt(0), RlpUInt(1), RlpUInt(1))];
+        Assert.True(raw.Length < Eip1559Transaction.MaxRawSize);
+
+        Assert.Throws<RlpException>(() => Eip1559Transaction.DecodeSigned(raw));
+    }
+
+    [Fact]
+    public void DecodeSigned_RejectsLengthsPastTheirList()
+    {
+        byte[] raw = Convert.FromHexString(CastRaw);
+        byte[] inflated = (byte[])raw.Clone();
+        inflated[2]++; // the outer list claims one byte more than there is
+        Assert.Throws<RlpException>(() => Eip1559Transaction.DecodeSigned(inflated));
+
+        byte[] longLength = [Eip1559Transaction.TypeByte, 0xfd, 1, 2, 3, 4, 5];
+        Assert.Throws<RlpException>(() => Eip1559Transaction.DecodeSigned(longLength));
+
+        var random = new Random(11);
+        for (int i = 0; i < 500; i++)
+        {
+            byte[] candidate = new byte[random.Next(1, 300)];
+            random.NextBytes(candidate);
+            candidate[0] = Eip1559Transaction.TypeByte;
+            Assert.Equal(EthereumAddress.Zero, SenderOrZero(candidate));
+        }
+    }
+
     private static byte[] RlpUInt(BigInteger value) =>
         RLP.EncodeElement(value.IsZero ? [] : value.ToByteArray(isUnsigned: true, isBigEndian: true));
 
