@@ -2,8 +2,8 @@
 # Runs every test of the solution and prints one summary line from the real results:
 #   tests: N passed, N failed, N skipped
 # Prepares what the tests need inside the repository first (npm packages and compiled contracts under
-# infra/contracts, Azurite under infra/test-servers). Real-evidence tests read KMS_TESTDATA (the shared testdata
-# folder) and skip without it.
+# infra/contracts, Azurite under infra/test-servers, HPKE interop peers under tests/npm). Real-evidence tests read
+# KMS_TESTDATA (the shared testdata folder) and skip without it.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,6 +21,11 @@ if [ -f infra/test-servers/package.json ]; then
      [ infra/test-servers/package-lock.json -nt infra/test-servers/node_modules/.package-lock.json ]; then
     npm ci --prefix infra/test-servers --no-audit --no-fund --loglevel=error
   fi
+fi
+
+if [ -f tests/npm/package.json ]; then
+  # Independent implementations (npm @hpke/core) that the crypto interop tests run; --no-save keeps the lock file.
+  npm install --prefix tests/npm --no-audit --no-fund --loglevel=error --no-save
 fi
 
 results=TestResults

@@ -28,10 +28,7 @@ public static class Keccak256
         }
 
         var digest = new KeccakDigest(256);
-        byte[] input = source.ToArray();
-        digest.BlockUpdate(input, 0, input.Length);
-        byte[] output = new byte[HashSizeInBytes];
-        digest.DoFinal(output, 0);
-        output.CopyTo(destination);
+        digest.BlockUpdate(source);
+        digest.DoFinal(destination);
     }
 }

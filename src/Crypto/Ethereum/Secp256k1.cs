@@ -1,18 +1,11 @@
-using CryptographicOperations = System.Security.Cryptography.CryptographicOperations;
-using Org.BouncyCastle.Asn1.X9;
-using Org.BouncyCastle.Crypto.Digests;
-using Org.BouncyCastle.Crypto.EC;
-using Org.BouncyCastle.Crypto.Signers;
-using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
-using Org.BouncyCastle.Math.EC.Multiplier;
-using BigIntegers = Org.BouncyCastle.Utilities.BigIntegers;
+using NBitcoin.Secp256k1;
 
 namespace Kms.Crypto.Ethereum;
 
 /// <summary>
-/// secp256k1 ECDSA as Ethereum uses it: RFC 6979 deterministic nonces (HMAC-SHA256), low-s signatures with a
-/// recovery id, verification and public-key recovery. Hashes are 32-byte digests signed as they are.
+/// secp256k1 ECDSA as Ethereum uses it, on NBitcoin.Secp256k1 (a constant-time port of libsecp256k1, the library
+/// go-ethereum uses): RFC 6979 deterministic nonces, low-s signatures with a recovery id, verification and public-key
+/// recovery. Hashes are 32-byte digests signed as they are.
 /// </summary>
 public static class Secp256k1
 {
@@ -28,96 +21,61 @@ public static class Secp256k1
     /// <summary>The message hash length this API signs.</summary>
     public const int HashLength = 32;
 
-    private static readonly X9ECParameters s_parameters = CustomNamedCurves.GetByName("secp256k1");
-    private static readonly ECCurve s_curve = s_parameters.Curve;
-    private static readonly ECPoint s_g = s_parameters.G;
-    private static readonly BigInteger s_n = s_parameters.N;
-    private static readonly BigInteger s_halfN = s_n.ShiftRight(1);
-    private static readonly BigInteger s_p = s_curve.Field.Characteristic;
-    private static readonly FixedPointCombMultiplier s_multiplier = new();
+    private static Context Context => Context.Instance;
 
     /// <summary>Derives the 65-byte uncompressed public key of <paramref name="privateKey"/>.</summary>
     /// <exception cref="ArgumentException">The private key is not 32 bytes or not in [1, n-1].</exception>
     public static byte[] GetPublicKey(ReadOnlySpan<byte> privateKey)
     {
-        BigInteger d = ParsePrivateKey(privateKey);
-        return s_multiplier.Multiply(s_g, d).Normalize().GetEncoded(false);
+        using ECPrivKey key = ParsePrivateKey(privateKey);
+        return Encode(key.CreatePubKey());
     }
 
     /// <summary>
-    /// Signs a 32-byte hash with an RFC 6979 deterministic nonce; s is normalized to the lower half of the order
-    /// and the recovery id adjusted accordingly (same bytes as go-ethereum's <c>crypto.Sign</c>).
+    /// Signs a 32-byte hash with an RFC 6979 deterministic nonce; s is in the lower half of the order (same bytes as
+    /// go-ethereum's <c>crypto.Sign</c>).
     /// </summary>
     /// <exception cref="ArgumentException">Hash or private key has the wrong length, or the key is out of range.</exception>
     public static Secp256k1Signature Sign(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> privateKey)
     {
-        if (hash.Length != HashLength)
+        RequireHash(hash);
+        using ECPrivKey key = ParsePrivateKey(privateKey);
+        if (!key.TrySignRecoverable(hash, out SecpRecoverableECDSASignature? signature) || signature is null)
         {
-            throw new ArgumentException($"The hash must be {HashLength} bytes.", nameof(hash));
+            // libsecp256k1 only fails here for a nonce that is zero or ≥ n after its retries: never in practice.
+            throw new Secp256k1Exception("Signing failed.");
         }
 
-        BigInteger d = ParsePrivateKey(privateKey);
-        byte[] hashBytes = hash.ToArray();
-        var e = new BigInteger(1, hashBytes);
-        var kCalculator = new HMacDsaKCalculator(new Sha256Digest());
-        kCalculator.Init(s_n, d, hashBytes);
-
-        while (true)
-        {
-            BigInteger k = kCalculator.NextK();
-            ECPoint point = s_multiplier.Multiply(s_g, k).Normalize();
-            BigInteger x = point.AffineXCoord.ToBigInteger();
-            BigInteger r = x.Mod(s_n);
-            if (r.SignValue == 0)
-            {
-                continue;
-            }
-
-            // k is the secret nonce: BigInteger.ModInverse is a variable-time extended Euclid, and a few leaked bits of
-            // many nonces recover the private key; BouncyCastle's odd-modulus inversion runs in constant time.
-            BigInteger s = BigIntegers.ModOddInverse(s_n, k).Multiply(e.Add(d.Multiply(r))).Mod(s_n);
-            if (s.SignValue == 0)
-            {
-                continue;
-            }
-
-            int recoveryId = (point.AffineYCoord.TestBitZero() ? 1 : 0) | (x.CompareTo(s_n) >= 0 ? 2 : 0);
-            if (s.CompareTo(s_halfN) > 0)
-            {
-                s = s_n.Subtract(s);
-                recoveryId ^= 1;
-            }
-
-            return new Secp256k1Signature(ToFixed32(r), ToFixed32(s), recoveryId);
-        }
+        Span<byte> compact = stackalloc byte[64];
+        signature.WriteToSpanCompact(compact, out int recoveryId);
+        return new Secp256k1Signature(compact[..32], compact[32..], recoveryId);
     }
 
     /// <summary>
     /// Verifies an ECDSA signature (r, s) over a 32-byte hash against a public key (compressed or uncompressed).
-    /// Returns false for any signature that does not verify, including out-of-range r/s and, when
-    /// <paramref name="requireLowS"/> is set, high-s signatures.
+    /// Returns false for any signature that does not verify, including, when <paramref name="requireLowS"/> is set,
+    /// high-s signatures.
     /// </summary>
     /// <exception cref="Secp256k1Exception">The public key is malformed or not on the curve.</exception>
     public static bool Verify(ReadOnlySpan<byte> hash, Secp256k1Signature signature, ReadOnlySpan<byte> publicKey, bool requireLowS = false)
     {
         ArgumentNullException.ThrowIfNull(signature);
-        if (hash.Length != HashLength)
-        {
-            throw new ArgumentException($"The hash must be {HashLength} bytes.", nameof(hash));
-        }
-
-        ECPoint q = DecodePublicKey(publicKey);
+        RequireHash(hash);
+        ECPubKey key = DecodePublicKey(publicKey);
         if (requireLowS && !signature.IsLowS)
         {
             return false;
         }
 
-        var r = new BigInteger(1, signature.R.ToArray());
-        var s = new BigInteger(1, signature.S.ToArray());
-        var e = new BigInteger(1, hash.ToArray());
-        BigInteger w = s.ModInverse(s_n);
-        ECPoint point = ECAlgorithms.SumOfTwoMultiplies(s_g, e.Multiply(w).Mod(s_n), q, r.Multiply(w).Mod(s_n)).Normalize();
-        return !point.IsInfinity && point.AffineXCoord.ToBigInteger().Mod(s_n).Equals(r);
+        // libsecp256k1 verifies only low-s signatures; (r, s) and (r, n − s) are the same ECDSA signature.
+        Scalar s = new(signature.S);
+        if (s.IsHigh)
+        {
+            s = s.Negate();
+        }
+
+        var r = new Scalar(signature.R);
+        return key.SigVerify(new SecpECDSASignature(r, s, enforceCheck: true), hash);
     }
 
     /// <summary>
@@ -129,67 +87,46 @@ public static class Secp256k1
     public static byte[] RecoverPublicKey(ReadOnlySpan<byte> hash, Secp256k1Signature signature, bool requireLowS = false)
     {
         ArgumentNullException.ThrowIfNull(signature);
-        if (hash.Length != HashLength)
-        {
-            throw new ArgumentException($"The hash must be {HashLength} bytes.", nameof(hash));
-        }
-
+        RequireHash(hash);
         if (requireLowS && !signature.IsLowS)
         {
             throw new Secp256k1Exception("s is in the upper half of the group order.");
         }
 
-        var r = new BigInteger(1, signature.R.ToArray());
-        var s = new BigInteger(1, signature.S.ToArray());
-        BigInteger x = (signature.RecoveryId & 2) != 0 ? r.Add(s_n) : r;
-        if (x.CompareTo(s_p) >= 0)
+        Span<byte> compact = stackalloc byte[64];
+        signature.R.CopyTo(compact);
+        signature.S.CopyTo(compact[32..]);
+        if (!SecpRecoverableECDSASignature.TryCreateFromCompact(compact, signature.RecoveryId, out SecpRecoverableECDSASignature? parsed) || parsed is null)
         {
-            throw new Secp256k1Exception("The recovery id points to an x coordinate beyond the field.");
+            throw new Secp256k1Exception("The signature is not a valid recoverable signature.");
         }
 
-        byte[] compressed = new byte[CompressedPublicKeyLength];
-        compressed[0] = (byte)((signature.RecoveryId & 1) != 0 ? 0x03 : 0x02);
-        ToFixed32(x).CopyTo(compressed, 1);
-        ECPoint rPoint;
-        try
+        if (!ECPubKey.TryRecover(Context, parsed, hash, out ECPubKey? recovered) || recovered is null)
         {
-            rPoint = s_curve.DecodePoint(compressed);
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or ArithmeticException)
-        {
-            throw new Secp256k1Exception("r is not the x coordinate of a curve point.");
+            throw new Secp256k1Exception("No public key recovers from this signature (r is not the x coordinate of a curve point, or the result is infinity).");
         }
 
-        var e = new BigInteger(1, hash.ToArray());
-        BigInteger rInverse = r.ModInverse(s_n);
-        BigInteger u1 = s_n.Subtract(e).Multiply(rInverse).Mod(s_n);
-        BigInteger u2 = s.Multiply(rInverse).Mod(s_n);
-        ECPoint q = ECAlgorithms.SumOfTwoMultiplies(s_g, u1, rPoint, u2).Normalize();
-        if (q.IsInfinity)
-        {
-            throw new Secp256k1Exception("The signature recovers to the point at infinity.");
-        }
-
-        return q.GetEncoded(false);
+        return Encode(recovered);
     }
 
     /// <summary>Converts a compressed or uncompressed public key to the 65-byte uncompressed form, validating it.</summary>
     /// <exception cref="Secp256k1Exception">Wrong length or prefix, coordinates out of range, or point not on the curve.</exception>
-    public static byte[] DecompressPublicKey(ReadOnlySpan<byte> publicKey) => DecodePublicKey(publicKey).GetEncoded(false);
+    public static byte[] DecompressPublicKey(ReadOnlySpan<byte> publicKey) => Encode(DecodePublicKey(publicKey));
 
     /// <summary>Whether <paramref name="privateKey"/> is a valid 32-byte scalar in [1, n-1].</summary>
     public static bool IsValidPrivateKey(ReadOnlySpan<byte> privateKey) => privateKey.Length == PrivateKeyLength && IsValidScalar(privateKey);
 
     internal static bool IsValidScalar(ReadOnlySpan<byte> value)
     {
-        var v = new BigInteger(1, value.ToArray());
-        return v.SignValue > 0 && v.CompareTo(s_n) < 0;
+        var scalar = new Scalar(value, out int overflow);
+        return overflow == 0 && !scalar.IsZero;
     }
 
-    internal static bool IsLowS(ReadOnlySpan<byte> s) => new BigInteger(1, s.ToArray()).CompareTo(s_halfN) <= 0;
+    internal static bool IsLowS(ReadOnlySpan<byte> s) => !new Scalar(s).IsHigh;
 
-    internal static ECPoint DecodePublicKey(ReadOnlySpan<byte> publicKey)
+    internal static ECPubKey DecodePublicKey(ReadOnlySpan<byte> publicKey)
     {
+        // libsecp256k1 also parses the "hybrid" 0x06/0x07 forms; Ethereum never uses them, so the shape is ours.
         bool shapeOk = (publicKey.Length == UncompressedPublicKeyLength && publicKey[0] == 0x04)
             || (publicKey.Length == CompressedPublicKeyLength && publicKey[0] is 0x02 or 0x03);
         if (!shapeOk)
@@ -197,57 +134,42 @@ public static class Secp256k1
             throw new Secp256k1Exception("A public key is 65 bytes starting 0x04 or 33 bytes starting 0x02/0x03.");
         }
 
-        // BouncyCastle checks coordinate ranges and the curve equation; we additionally refuse infinity.
-        try
-        {
-            ECPoint point = s_curve.DecodePoint(publicKey.ToArray()).Normalize();
-            if (point.IsInfinity || !point.IsValid())
-            {
-                throw new Secp256k1Exception("The public key is not a valid curve point.");
-            }
-
-            return point;
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or ArithmeticException)
+        // The parser checks coordinate ranges and the curve equation, and never yields infinity.
+        if (!ECPubKey.TryCreate(publicKey, Context, out _, out ECPubKey? key) || key is null)
         {
             throw new Secp256k1Exception("The public key is not a point on secp256k1.");
         }
+
+        return key;
     }
 
-    private static BigInteger ParsePrivateKey(ReadOnlySpan<byte> privateKey)
+    private static ECPrivKey ParsePrivateKey(ReadOnlySpan<byte> privateKey)
     {
         if (privateKey.Length != PrivateKeyLength)
         {
             throw new ArgumentException($"A private key is {PrivateKeyLength} bytes.", nameof(privateKey));
         }
 
-        byte[] copy = privateKey.ToArray();
-        try
+        if (!ECPrivKey.TryCreate(privateKey, Context, out ECPrivKey? key) || key is null)
         {
-            var d = new BigInteger(1, copy);
-            if (d.SignValue == 0 || d.CompareTo(s_n) >= 0)
-            {
-                throw new ArgumentException("The private key is out of range [1, n-1].", nameof(privateKey));
-            }
+            throw new ArgumentException("The private key is out of range [1, n-1].", nameof(privateKey));
+        }
 
-            return d;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(copy);
-        }
+        return key;
     }
 
-    private static byte[] ToFixed32(BigInteger value)
+    private static byte[] Encode(ECPubKey key)
     {
-        byte[] raw = value.ToByteArrayUnsigned();
-        if (raw.Length == 32)
-        {
-            return raw;
-        }
+        byte[] encoded = new byte[UncompressedPublicKeyLength];
+        key.WriteToSpan(compressed: false, encoded, out _);
+        return encoded;
+    }
 
-        byte[] result = new byte[32];
-        raw.CopyTo(result, 32 - raw.Length);
-        return result;
+    private static void RequireHash(ReadOnlySpan<byte> hash)
+    {
+        if (hash.Length != HashLength)
+        {
+            throw new ArgumentException($"The hash must be {HashLength} bytes.", nameof(hash));
+        }
     }
 }

@@ -24,7 +24,7 @@ public abstract class HpkeContext : IDisposable
         _aead = new AesGcm(schedule.Key, TagSize);
         _baseNonce = (byte[])schedule.BaseNonce.Clone();
         _exporterSecret = (byte[])schedule.ExporterSecret.Clone();
-        _suiteId = HpkeKeySchedule.SuiteId(aead);
+        _suiteId = schedule.SuiteId;
         schedule.Clear();
     }
 
@@ -124,11 +124,18 @@ public sealed class HpkeSenderContext : HpkeContext
         EncapsulatedKey = encapsulatedKey;
     }
 
-    /// <summary>enc: the ephemeral public key the recipient needs (65-byte uncompressed point).</summary>
+    /// <summary>enc: the ephemeral public key the recipient needs (a 65-byte P-256 point or a 32-byte X25519 key).</summary>
     public ReadOnlyMemory<byte> EncapsulatedKey { get; }
 
     /// <summary>Seals the next message; returns ciphertext ‖ tag and advances the sequence number.</summary>
     public byte[] Seal(ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext) => SealNext(aad, plaintext);
+
+    /// <summary>Seals the next message and pairs it with enc (the one-shot form).</summary>
+    internal HpkeSealedMessage SealMessage(ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext)
+    {
+        byte[] ciphertext = Seal(aad, plaintext);
+        return new HpkeSealedMessage(Aead, EncapsulatedKey.ToArray(), ciphertext);
+    }
 }
 
 /// <summary>The recipient side of an HPKE context (SetupBaseR).</summary>

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 
 namespace Kms.Crypto.Hpke;
 
-/// <summary>The outputs of the RFC 9180 §5.1 key schedule (mode_base, no PSK).</summary>
-internal sealed record HpkeKeySchedule(byte[] KeyScheduleContext, byte[] Secret, byte[] Key, byte[] BaseNonce, byte[] ExporterSecret)
+/// <summary>The outputs of the RFC 9180 §5.1 key schedule (mode_base, no PSK) and the suite id they were derived under.</summary>
+internal sealed record HpkeKeySchedule(byte[] SuiteId, byte[] KeyScheduleContext, byte[] Secret, byte[] Key, byte[] BaseNonce, byte[] ExporterSecret)
 {
     public const byte ModeBase = 0x00;
     public const ushort KdfHkdfSha256 = 0x0001;
@@ -16,12 +16,10 @@ internal sealed record HpkeKeySchedule(byte[] KeyScheduleContext, byte[] Secret,
         _ => throw new ArgumentOutOfRangeException(nameof(aead), aead, "Unsupported HPKE AEAD."),
     };
 
-    public static byte[] SuiteId(HpkeAead aead) => HpkeLabels.HpkeSuiteId(DhKemP256.KemId, KdfHkdfSha256, (ushort)aead);
-
-    public static HpkeKeySchedule DeriveBase(HpkeAead aead, ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> info)
+    public static HpkeKeySchedule DeriveBase(ushort kemId, HpkeAead aead, ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> info)
     {
         int keySize = KeySize(aead);
-        byte[] suiteId = SuiteId(aead);
+        byte[] suiteId = HpkeLabels.HpkeSuiteId(kemId, KdfHkdfSha256, (ushort)aead);
 
         byte[] context = new byte[1 + (2 * HpkeLabels.HashSize)];
         context[0] = ModeBase;
@@ -37,7 +35,7 @@ internal sealed record HpkeKeySchedule(byte[] KeyScheduleContext, byte[] Secret,
         HpkeLabels.LabeledExpand(suiteId, secret, "key"u8, context, key);
         HpkeLabels.LabeledExpand(suiteId, secret, "base_nonce"u8, context, baseNonce);
         HpkeLabels.LabeledExpand(suiteId, secret, "exp"u8, context, exporterSecret);
-        return new HpkeKeySchedule(context, secret, key, baseNonce, exporterSecret);
+        return new HpkeKeySchedule(suiteId, context, secret, key, baseNonce, exporterSecret);
     }
 
     public void Clear()

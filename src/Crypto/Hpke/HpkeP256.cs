@@ -28,14 +28,7 @@ public static class HpkeP256
         EnsureP256(recipientPublicKey, nameof(recipientPublicKey));
         HpkeKeySchedule.KeySize(aead);
         byte[] sharedSecret = DhKemP256.Encap(recipientPublicKey, ephemeral, out byte[] encapsulatedKey);
-        try
-        {
-            return new HpkeSenderContext(aead, HpkeKeySchedule.DeriveBase(aead, sharedSecret, info), encapsulatedKey);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(sharedSecret);
-        }
+        return HpkeSetup.Sender(DhKemP256.KemId, aead, sharedSecret, info, encapsulatedKey);
     }
 
     /// <summary>SetupBaseR: decapsulates <paramref name="encapsulatedKey"/> with the recipient's private key.</summary>
@@ -44,15 +37,7 @@ public static class HpkeP256
     {
         EnsureP256(recipientPrivateKey, nameof(recipientPrivateKey));
         HpkeKeySchedule.KeySize(aead);
-        byte[] sharedSecret = DhKemP256.Decap(encapsulatedKey, recipientPrivateKey);
-        try
-        {
-            return new HpkeRecipientContext(aead, HpkeKeySchedule.DeriveBase(aead, sharedSecret, info));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(sharedSecret);
-        }
+        return HpkeSetup.Recipient(DhKemP256.KemId, aead, DhKemP256.Decap(encapsulatedKey, recipientPrivateKey), info);
     }
 
     /// <summary>One-shot seal: <c>enc ‖ ciphertext ‖ tag</c> for a single message (sequence number 0).</summary>
@@ -81,8 +66,7 @@ public static class HpkeP256
         HpkeAead aead = HpkeAead.Aes256Gcm)
     {
         using HpkeSenderContext sender = SetupBaseS(recipientPublicKey, info, aead);
-        byte[] ciphertext = sender.Seal(aad, plaintext);
-        return new HpkeSealedMessage(aead, sender.EncapsulatedKey.ToArray(), ciphertext);
+        return sender.SealMessage(aad, plaintext);
     }
 
     /// <summary>One-shot open of <c>enc ‖ ciphertext ‖ tag</c> as produced by <see cref="Seal"/>.</summary>
@@ -94,10 +78,7 @@ public static class HpkeP256
         ReadOnlySpan<byte> sealedMessage,
         HpkeAead aead = HpkeAead.Aes256Gcm)
     {
-        if (sealedMessage.Length < EncapsulatedKeySize + HpkeContext.TagSize)
-        {
-            throw new HpkeException($"The sealed message is {sealedMessage.Length} bytes; at least {EncapsulatedKeySize + HpkeContext.TagSize} are required.");
-        }
+        HpkeSetup.RequireSealedLength(sealedMessage.Length, EncapsulatedKeySize);
 
         using HpkeRecipientContext recipient = SetupBaseR(sealedMessage[..EncapsulatedKeySize], recipientPrivateKey, info, aead);
         return recipient.Open(aad, sealedMessage[EncapsulatedKeySize..]);
@@ -140,7 +121,7 @@ public static class HpkeP256
 
 /// <summary>A single HPKE-sealed message: the encapsulated key and ciphertext ‖ tag.</summary>
 /// <param name="Aead">The AEAD the ciphertext was sealed with.</param>
-/// <param name="EncapsulatedKey">enc (65 bytes).</param>
+/// <param name="EncapsulatedKey">enc (65 bytes for P-256, 32 for X25519).</param>
 /// <param name="Ciphertext">ciphertext ‖ tag.</param>
 public sealed record HpkeSealedMessage(HpkeAead Aead, byte[] EncapsulatedKey, byte[] Ciphertext)
 {

@@ -5,6 +5,7 @@ using Kms.Crypto.Ethereum;
 namespace Kms.Governance.Abi;
 
 /// <summary>Solidity ABI encoding (head/tail layout of the contract ABI specification).</summary>
+// Ours beside the strict decoder (one type and value model); AbiNethereumDifferentialTests shows it encodes every governance function exactly as Nethereum.ABI does.
 public static class AbiEncoder
 {
     /// <summary>Encodes <paramref name="values"/> as the tuple of <paramref name="types"/> (function arguments, return data).</summary>

@@ -13,6 +13,7 @@ namespace Kms.Governance.JsonRpc;
 /// <see cref="JsonRpcException"/> (with revert data for reverted calls), transport and format problems
 /// <see cref="JsonRpcTransportException"/>.
 /// </summary>
+// Ours, not Nethereum.JsonRpc.RpcClient: its IClient (6.1.0) takes no CancellationToken and reads responses with no size bound.
 public sealed class EthJsonRpcClient
 {
     private static readonly MediaTypeHeaderValue s_json = new("application/json");

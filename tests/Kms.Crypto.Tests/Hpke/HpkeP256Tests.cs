@@ -50,7 +50,7 @@ public sealed class HpkeP256Tests
         using ECDiffieHellman recipient = HpkeP256.DeriveKeyPair(Convert.FromHexString(IkmR));
 
         byte[] sharedSecret = DhKemP256.Encap(recipient, ephemeral, out byte[] enc);
-        HpkeKeySchedule schedule = HpkeKeySchedule.DeriveBase(HpkeAead.Aes128Gcm, sharedSecret, Convert.FromHexString(Info));
+        HpkeKeySchedule schedule = HpkeKeySchedule.DeriveBase(DhKemP256.KemId, HpkeAead.Aes128Gcm, sharedSecret, Convert.FromHexString(Info));
 
         Assert.Equal(PkEm, Convert.ToHexStringLower(enc));
         Assert.Equal(SharedSecret, Convert.ToHexStringLower(sharedSecret));
@@ -110,7 +110,7 @@ public sealed class HpkeP256Tests
             Convert.ToHexStringLower(HpkeP256.SerializePublicKey(recipient)));
 
         byte[] sharedSecret = DhKemP256.Encap(recipient, ephemeral, out byte[] enc);
-        HpkeKeySchedule schedule = HpkeKeySchedule.DeriveBase(HpkeAead.Aes256Gcm, sharedSecret, Convert.FromHexString(Info));
+        HpkeKeySchedule schedule = HpkeKeySchedule.DeriveBase(DhKemP256.KemId, HpkeAead.Aes256Gcm, sharedSecret, Convert.FromHexString(Info));
         Assert.Equal(
             "04c06b4f6bebc7bb495cb797ab753f911aff80aefb86fd8b6fcc35525f3ab5f03e0b21bd31a86c6048af3cb2d98e0d3bf01da5cc4c39ff5370d331a4f1f7d5a4e0",
             Convert.ToHexStringLower(enc));
@@ -136,7 +136,7 @@ public sealed class HpkeP256Tests
     {
         // Equivalence: recomputing the key schedule by hand with suite_id "HPKE" 0010 0001 0002 gives the same key.
         byte[] sharedSecret = Convert.FromHexString(SharedSecret);
-        HpkeKeySchedule schedule = HpkeKeySchedule.DeriveBase(HpkeAead.Aes256Gcm, sharedSecret, Convert.FromHexString(Info));
+        HpkeKeySchedule schedule = HpkeKeySchedule.DeriveBase(DhKemP256.KemId, HpkeAead.Aes256Gcm, sharedSecret, Convert.FromHexString(Info));
         byte[] suiteId = [.. "HPKE"u8, 0x00, 0x10, 0x00, 0x01, 0x00, 0x02];
         byte[] pskIdHash = HKDF.Extract(HashAlgorithmName.SHA256, [.. "HPKE-v1"u8, .. suiteId, .. "psk_id_hash"u8], []);
         byte[] infoHash = HKDF.Extract(HashAlgorithmName.SHA256, [.. "HPKE-v1"u8, .. suiteId, .. "info_hash"u8, .. Convert.FromHexString(Info)], []);

@@ -5,6 +5,7 @@ using Kms.Governance.Rlp;
 using Kms.Governance.Tests.Contracts;
 using Kms.Governance.Transactions;
 using Kms.Tests.Shared;
+using Nethereum.RLP;
 
 namespace Kms.Governance.Tests.Transactions;
 
@@ -21,16 +22,16 @@ public sealed class Eip1559TransactionTests
     {
         // EIP-155 example: nonce 9, gas price 20 gwei, gas 21000, to 0x3535…35, value 1 ether, chain id 1, key 0x4646…46.
         byte[] key = Enumerable.Repeat((byte)0x46, 32).ToArray();
-        byte[] signingData = RlpCodec.EncodeList(
-            RlpCodec.EncodeUInt(9),
-            RlpCodec.EncodeUInt(20_000_000_000),
-            RlpCodec.EncodeUInt(21000),
-            RlpCodec.EncodeBytes(Enumerable.Repeat((byte)0x35, 20).ToArray()),
-            RlpCodec.EncodeUInt(BigInteger.Pow(10, 18)),
-            RlpCodec.EncodeBytes([]),
-            RlpCodec.EncodeUInt(1),
-            RlpCodec.EncodeUInt(0),
-            RlpCodec.EncodeUInt(0));
+        byte[] signingData = RLP.EncodeList(
+            RlpUInt(9),
+            RlpUInt(20_000_000_000),
+            RlpUInt(21000),
+            RLP.EncodeElement(Enumerable.Repeat((byte)0x35, 20).ToArray()),
+            RlpUInt(BigInteger.Pow(10, 18)),
+            RLP.EncodeElement([]),
+            RlpUInt(1),
+            RlpUInt(0),
+            RlpUInt(0));
         Assert.Equal(
             "ec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080",
             Convert.ToHexStringLower(signingData));
@@ -133,6 +134,64 @@ public sealed class Eip1559TransactionTests
         Assert.Throws<InvalidOperationException>(() => (SampleTransaction() with { MaxPriorityFeePerGas = 10, MaxFeePerGas = 9 }).Sign(s_key));
         Assert.Throws<InvalidOperationException>(() => (SampleTransaction() with { ChainId = 0 }).Sign(s_key));
     }
+
+    [Fact]
+    public void DecodeSigned_RejectsNonCanonicalAndOversized()
+    {
+        // The nonce 7 written as a one-byte string (0x81 0x07) instead of the byte itself: same value, not canonical.
+        byte[] raw = Convert.FromHexString(CastRaw);
+        int nonceAt = 4; // 02 f8 d2 01 | 07
+        Assert.Equal(0x07, raw[nonceAt]);
+        byte[] nonCanonical = [.. raw[..2], (byte)(raw[2] + 1), .. raw[3..nonceAt], 0x81, .. raw[nonceAt..]];
+        Assert.Throws<RlpException>(() => Eip1559Transaction.DecodeSigned(nonCanonical));
+
+        byte[] oversized = new byte[Eip1559Transaction.MaxRawSize + 1];
+        oversized[0] = Eip1559Transaction.TypeByte;
+        Assert.Throws<RlpException>(() => Eip1559Transaction.DecodeSigned(oversized));
+    }
+
+    [Fact]
+    public void DecodeSigned_RejectsDeeplyNestedLists_WithoutRecursing()
+    {
+        // 30,000 nested lists (~90 KiB, under the size cap) in the access-list field: Nethereum's recursive decoder
+        // alone needs 47 s to reject this (and a little deeper overflows the stack); the walk refuses it at once.
+        byte[] nested = RLP.EncodeList();
+        for (int i = 0; i < 30_000; i++)
+        {
+            nested = RLP.EncodeList(nested);
+        }
+
+        byte[] raw = [Eip1559Transaction.TypeByte, .. RLP.EncodeList(
+            RlpUInt(1), RlpUInt(0), RlpUInt(1), RlpUInt(2), RlpUInt(21000), RLP.EncodeElement(new byte[20]), RlpUInt(0),
+            RLP.EncodeElement([]), nested, RlpUInt(0), RlpUInt(1), RlpUInt(1))];
+        Assert.True(raw.Length < Eip1559Transaction.MaxRawSize);
+
+        Assert.Throws<RlpException>(() => Eip1559Transaction.DecodeSigned(raw));
+    }
+
+    [Fact]
+    public void DecodeSigned_RejectsLengthsPastTheirList()
+    {
+        byte[] raw = Convert.FromHexString(CastRaw);
+        byte[] inflated = (byte[])raw.Clone();
+        inflated[2]++; // the outer list claims one byte more than there is
+        Assert.Throws<RlpException>(() => Eip1559Transaction.DecodeSigned(inflated));
+
+        byte[] longLength = [Eip1559Transaction.TypeByte, 0xfd, 1, 2, 3, 4, 5];
+        Assert.Throws<RlpException>(() => Eip1559Transaction.DecodeSigned(longLength));
+
+        var random = new Random(11);
+        for (int i = 0; i < 500; i++)
+        {
+            byte[] candidate = new byte[random.Next(1, 300)];
+            random.NextBytes(candidate);
+            candidate[0] = Eip1559Transaction.TypeByte;
+            Assert.Equal(EthereumAddress.Zero, SenderOrZero(candidate));
+        }
+    }
+
+    private static byte[] RlpUInt(BigInteger value) =>
+        RLP.EncodeElement(value.IsZero ? [] : value.ToByteArray(isUnsigned: true, isBigEndian: true));
 
     private static EthereumAddress SenderOrZero(byte[] raw)
     {
