@@ -1,5 +1,4 @@
 using Kms.Client.Cluster.Azure;
-using Kms.Silo.Providers.Azure;
 using Kms.Silo.Providers.Postgres;
 
 namespace Kms.Silo;
