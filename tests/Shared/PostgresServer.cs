@@ -67,7 +67,10 @@ public sealed partial class PostgresServer : IAsyncLifetime
         for (int attempt = 1; ; attempt++)
         {
             Port = FindFreePort();
-            string serverOptions = $"-p {Port} -k {_directory.FullName} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off";
+            // Every test database gets connection pools of its own (silos, clients, the test itself) that stay open
+            // after the test: PostgreSQL's default of 100 connections is too few for one test run.
+            string serverOptions = $"-p {Port} -k {_directory.FullName} -c listen_addresses=127.0.0.1 -c fsync=off " +
+                "-c full_page_writes=off -c max_connections=1000";
             try
             {
                 await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-o", serverOptions, "start"], asServerUser: true, timeout.Token);
