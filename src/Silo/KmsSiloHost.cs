@@ -69,6 +69,8 @@ public static class KmsSiloHost
                 options.SiloPort = FreeTcpPort.Pick(options.AdvertisedAddress);
             }
 
+            ListenPorts.EnsureFree(options, ListenUrls(options));
+
             SiloRuntime.Add(builder, options, storageKey.Key, tls, configureSilo);
 
             // Registered by factory so that the container disposes them (releases the lock) with the silo.
@@ -114,6 +116,12 @@ public static class KmsSiloHost
         }
     }
 
+    private static string[] ListenUrls(KmsSiloOptions options)
+    {
+        string[] urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return options.Dashboard.Enabled ? [.. urls, SiloDashboard.ListenUrl(options.Dashboard.Port)] : urls;
+    }
+
     private static ClusterTlsMaterial? LoadTls(KmsSiloOptions options)
     {
         if (!options.Tls.IsConfigured)
@@ -133,13 +141,7 @@ public static class KmsSiloHost
 
     private static void ConfigureHost(WebApplicationBuilder builder, KmsSiloOptions options, string workingDirectory)
     {
-        string[] urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (options.Dashboard.Enabled)
-        {
-            urls = [.. urls, SiloDashboard.ListenUrl(options.Dashboard.Port)];
-        }
-
-        builder.WebHost.UseUrls(urls);
+        builder.WebHost.UseUrls(ListenUrls(options));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
