@@ -53,7 +53,8 @@ internal static class DatabaseCommand
                 $"kms-silo: PostgreSQL schema at version {migrator.LatestVersion} ({applied} version(s) applied now).");
             return KmsSiloProgram.ExitOk;
         }
-        catch (Exception exception) when (exception is PostgresSchemaException or Npgsql.NpgsqlException or TimeoutException)
+        catch (Exception exception) when (exception is PostgresSchemaException or Npgsql.NpgsqlException or TimeoutException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // Npgsql's messages name the host and the failure, never the password.
             await error.WriteLineAsync("kms-silo: db init failed: " + exception.Message);

@@ -79,6 +79,12 @@ public static class KmsSiloProgram
                 await error.WriteLineAsync("kms-silo: cannot start: " + conflict);
                 return ExitUsage;
             }
+            catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A start step gave up on its own time limit (e.g. the PostgreSQL schema step).
+                await error.WriteLineAsync("kms-silo: failed: a start step timed out: " + exception.Message);
+                return ExitFailure;
+            }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 await error.WriteLineAsync("kms-silo: failed: " + exception.Message);

@@ -33,14 +33,27 @@ internal sealed class TestClusterCertificates : IDisposable
     public string CaFile { get; }
 
     /// <summary>Issues a certificate for a silo or client named <paramref name="name"/>.</summary>
-    public (string CertificateFile, string KeyFile) Issue(string name)
+    public (string CertificateFile, string KeyFile) Issue(string name) => Issue(name, isCa: false, ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"]);
+
+    /// <summary>Issues a certificate with the given CA flag and extended key usages (none: no EKU extension).</summary>
+    public (string CertificateFile, string KeyFile) Issue(string name, bool isCa, string[] extendedKeyUsages)
     {
         using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(isCa, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(
+            isCa ? X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature : X509KeyUsageFlags.DigitalSignature, true));
+        if (extendedKeyUsages.Length > 0)
+        {
+            var usages = new OidCollection();
+            foreach (string usage in extendedKeyUsages)
+            {
+                usages.Add(new Oid(usage));
+            }
+
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
+        }
+
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(name);
         san.AddIpAddress(System.Net.IPAddress.Loopback);

@@ -39,7 +39,15 @@ public sealed class ClusterTlsMaterial : IDisposable
         {
             using X509Certificate2 fromPem = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
             // Round-trip through PKCS#12: on some platforms SslStream cannot use a key that only lives in memory.
-            certificate = X509CertificateLoader.LoadPkcs12(fromPem.Export(X509ContentType.Pkcs12), password: null);
+            byte[] pkcs12 = fromPem.Export(X509ContentType.Pkcs12);
+            try
+            {
+                certificate = X509CertificateLoader.LoadPkcs12(pkcs12, password: null);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(pkcs12);
+            }
         }
         catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException)
         {
@@ -81,10 +89,16 @@ public sealed class ClusterTlsMaterial : IDisposable
         options.RemoteCertificateValidation = (certificate, _, _) => IsIssuedByClusterCa(certificate);
     }
 
-    /// <summary>Whether <paramref name="certificate"/> chains to the cluster CA and is valid now.</summary>
+    /// <summary>Whether <paramref name="certificate"/> is a leaf (not a CA) for TLS clients and servers that chains to
+    /// the cluster CA and is valid now.</summary>
     public bool IsIssuedByClusterCa(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+        if (!IsTlsLeaf(certificate))
+        {
+            return false;
+        }
+
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ClusterCa);
@@ -104,6 +118,35 @@ public sealed class ClusterTlsMaterial : IDisposable
             }
         }
     }
+
+    // Every member both accepts and opens connections, so its certificate must allow both; a CA certificate issued
+    // under the cluster CA must not be usable as a member's identity.
+    private static bool IsTlsLeaf(X509Certificate2 certificate)
+    {
+        if (certificate.Extensions[BasicConstraintsOid] is X509BasicConstraintsExtension { CertificateAuthority: true })
+        {
+            return false;
+        }
+
+        if (certificate.Extensions[EnhancedKeyUsageOid] is not X509EnhancedKeyUsageExtension usages)
+        {
+            return true; // no EKU extension: any use (RFC 5280 §4.2.1.12)
+        }
+
+        bool server = false, client = false;
+        foreach (Oid usage in usages.EnhancedKeyUsages)
+        {
+            server |= usage.Value == ServerAuthOid;
+            client |= usage.Value == ClientAuthOid;
+        }
+
+        return server && client;
+    }
+
+    private const string BasicConstraintsOid = "2.5.29.19";
+    private const string EnhancedKeyUsageOid = "2.5.29.37";
+    private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
 
     /// <inheritdoc />
     public void Dispose()

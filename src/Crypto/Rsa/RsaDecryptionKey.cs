@@ -41,6 +41,14 @@ public sealed class RsaDecryptionKey : IDisposable
     public static RsaDecryptionKey ImportPem(string pem)
     {
         ArgumentNullException.ThrowIfNull(pem);
+        // RSA.ImportFromPem also takes public keys; a decryption key without its private half is a configuration
+        // error that must not surface later as "the ciphertext does not decrypt".
+        if (!PemEncoding.TryFind(pem, out PemFields fields)
+            || pem.AsSpan()[fields.Label] is not ("PRIVATE KEY" or "RSA PRIVATE KEY"))
+        {
+            throw new RsaKeyException("The PEM does not hold an RSA private key.");
+        }
+
         var rsa = RSA.Create();
         try
         {

@@ -44,6 +44,53 @@ internal static class RlpNesting
         }
     }
 
+    /// <summary>
+    /// Checks that <paramref name="data"/> is one list and that its item <paramref name="index"/> is itself a list.
+    /// </summary>
+    /// <remarks>Nethereum decodes the access list of a transaction by decoding that field's bytes again, recursively,
+    /// even when the field is a byte string: a string whose content nests deeply would bypass
+    /// <see cref="EnsureAtMost"/>, which treats strings as opaque. Requiring a list keeps the whole field walked.</remarks>
+    /// <exception cref="RlpException">The data is not one list, has fewer items, or the item is not a list.</exception>
+    public static void EnsureItemIsList(ReadOnlySpan<byte> data, int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        if (data.IsEmpty)
+        {
+            throw new RlpException("The RLP data is empty.");
+        }
+
+        (int headerLength, int payloadLength, bool isList) = ReadHeader(data, 0);
+        if (!isList || (long)headerLength + payloadLength != data.Length)
+        {
+            throw new RlpException("The RLP data is not exactly one list.");
+        }
+
+        int position = headerLength;
+        for (int item = 0; position < data.Length; item++)
+        {
+            (int itemHeader, int itemPayload, bool itemIsList) = ReadHeader(data, position);
+            if (item == index)
+            {
+                if (!itemIsList)
+                {
+                    throw new RlpException($"RLP item {index} must be a list.");
+                }
+
+                return;
+            }
+
+            long next = (long)position + itemHeader + itemPayload;
+            if (next > data.Length)
+            {
+                throw new RlpException("An RLP item runs past the end of its list.");
+            }
+
+            position = (int)next;
+        }
+
+        throw new RlpException($"The RLP list has no item {index}.");
+    }
+
     private static (int HeaderLength, int PayloadLength, bool IsList) ReadHeader(ReadOnlySpan<byte> data, int position)
     {
         byte prefix = data[position];

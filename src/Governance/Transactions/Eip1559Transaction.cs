@@ -19,6 +19,9 @@ public sealed record Eip1559Transaction
     /// <summary>The largest raw transaction <see cref="DecodeSigned"/> reads (go-ethereum's txMaxSize, 128 KiB).</summary>
     public const int MaxRawSize = 128 * 1024;
 
+    // chainId, nonce, maxPriorityFeePerGas, maxFeePerGas, gas, to, value, data, accessList, …
+    private const int AccessListIndex = 8;
+
     /// <summary>Chain id (EIP-155 replay protection), e.g. 1 for mainnet, 31337 for anvil.</summary>
     public required BigInteger ChainId { get; init; }
 
@@ -84,6 +87,7 @@ public sealed record Eip1559Transaction
 
         // The list, the access list, an entry, its storage keys: deeper nesting is never a transaction.
         RlpNesting.EnsureAtMost(raw[1..], maxDepth: 4);
+        RlpNesting.EnsureItemIsList(raw[1..], AccessListIndex);
         byte[] bytes = raw.ToArray();
         (Eip1559Transaction transaction, ISignature modelSignature) = FromModel(bytes);
         BigInteger yParity = UnsignedInteger(modelSignature.V);

@@ -24,7 +24,6 @@ public sealed class SealedGrainStorage(
     {
         var stored = new GrainState<SealedGrainState>(new SealedGrainState());
         await store.ReadStateAsync(stateName, grainId, stored, cancellationToken).ConfigureAwait(false);
-        grainState.ETag = stored.ETag;
         if (stored.RecordExists && stored.State is { Sealed.Length: > 0 } envelope)
         {
             byte[] plaintext = sealer.Open(envelope.Sealed, grainId, stateName);
@@ -37,6 +36,8 @@ public sealed class SealedGrainStorage(
                 CryptographicOperations.ZeroMemory(plaintext);
             }
 
+            // The ETag only once the state opened: a caller that catches a corrupt state must not overwrite it blindly.
+            grainState.ETag = stored.ETag;
             grainState.RecordExists = true;
         }
         else
@@ -45,6 +46,7 @@ public sealed class SealedGrainStorage(
             // record with a default (here: empty) envelope. The caller's copy is reset, as Orleans' providers do, so
             // that a re-read after a clear elsewhere does not keep, and later write back, the old state.
             grainState.State = activators.GetActivator<T>().Create();
+            grainState.ETag = stored.ETag;
             grainState.RecordExists = false;
         }
     }
@@ -80,7 +82,12 @@ public sealed class SealedGrainStorage(
     /// <inheritdoc />
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        var stored = new GrainState<SealedGrainState>(new SealedGrainState(), grainState.ETag) { RecordExists = grainState.RecordExists };
+        // A known ETag means "clear exactly that version": Orleans' ADO.NET storage rereads the row before clearing one
+        // that it is told does not exist, which would clear a newer write of another activation without a conflict.
+        var stored = new GrainState<SealedGrainState>(new SealedGrainState(), grainState.ETag)
+        {
+            RecordExists = grainState.RecordExists || grainState.ETag is not null,
+        };
         await store.ClearStateAsync(stateName, grainId, stored, cancellationToken).ConfigureAwait(false);
         grainState.ETag = stored.ETag;
         grainState.RecordExists = stored.RecordExists;

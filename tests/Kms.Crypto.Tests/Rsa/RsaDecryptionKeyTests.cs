@@ -103,5 +103,8 @@ public sealed class RsaDecryptionKeyTests
         using RSA weak = RSA.Create(1024);
         Assert.Throws<RsaKeyException>(() => RsaDecryptionKey.ImportPem(weak.ExportPkcs8PrivateKeyPem()));
         Assert.Throws<RsaKeyException>(() => RsaDecryptionKey.Generate(1024));
+        using RSA publicOnly = RSA.Create(3072);
+        Assert.Throws<RsaKeyException>(() => RsaDecryptionKey.ImportPem(publicOnly.ExportSubjectPublicKeyInfoPem()));
+        Assert.Throws<RsaKeyException>(() => RsaDecryptionKey.ImportPem(publicOnly.ExportRSAPublicKeyPem()));
     }
 }

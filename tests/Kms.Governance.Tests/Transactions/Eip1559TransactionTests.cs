@@ -170,6 +170,30 @@ public sealed class Eip1559TransactionTests
     }
 
     [Fact]
+    public void DecodeSigned_RejectsAnAccessListSentAsAStringOfNestedLists_WithoutRecursing()
+    {
+        // The depth walk treats strings as opaque, but Nethereum decodes the access-list field's bytes again: deep
+        // nesting wrapped in a string would reach its recursive decoder (10,000 levels crash a 1.5 MB stack).
+        byte[] nested = RLP.EncodeList();
+        for (int i = 0; i < 10_000; i++)
+        {
+            nested = RLP.EncodeList(nested);
+        }
+
+        byte[] raw = [Eip1559Transaction.TypeByte, .. RLP.EncodeList(
+            RlpUInt(1), RlpUInt(0), RlpUInt(1), RlpUInt(2), RlpUInt(21000), RLP.EncodeElement(new byte[20]), RlpUInt(0),
+            RLP.EncodeElement([]), RLP.EncodeElement(nested), RlpUInt(0), RlpUInt(1), RlpUInt(1))];
+        Assert.True(raw.Length < Eip1559Transaction.MaxRawSize);
+
+        Exception? failure = null;
+        var thread = new Thread(() => failure = Record.Exception(() => Eip1559Transaction.DecodeSigned(raw)), 1_536 * 1024);
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(10)), "refused at once");
+        RlpException error = Assert.IsType<RlpException>(failure);
+        Assert.Contains("must be a list", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DecodeSigned_RejectsLengthsPastTheirList()
     {
         byte[] raw = Convert.FromHexString(CastRaw);
