@@ -86,10 +86,18 @@ public sealed partial class AzureStoreOptionsValidator : IValidateOptions<AzureS
         // The SDK parses it; its exception text is dropped because a parser may quote the part it rejected (the key).
         try
         {
-            _ = new TableServiceClient(connectionString);
+            var endpoints = new List<Uri> { new TableServiceClient(connectionString).Uri };
             if (needsBlob)
             {
-                _ = new BlobServiceClient(connectionString);
+                endpoints.Add(new BlobServiceClient(connectionString).Uri);
+            }
+
+            // Plain http would carry the account's requests, and any SAS in them, in the clear; only a local
+            // emulator (Azurite on loopback) is exempt.
+            if (endpoints.Any(endpoint => endpoint.Scheme != Uri.UriSchemeHttps && !endpoint.IsLoopback))
+            {
+                failures.Add($"{Setting("ConnectionString")} names an http endpoint; only https is accepted " +
+                    "(plain http only for an emulator on loopback).");
             }
         }
         catch (Exception exception) when (exception is FormatException or ArgumentException or InvalidOperationException or UriFormatException)

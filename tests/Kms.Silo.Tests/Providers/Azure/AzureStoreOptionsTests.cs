@@ -157,6 +157,24 @@ public sealed class AzureStoreOptionsTests
             client => client.UseKmsAzureStorageClustering(new AzureStoreOptions { TableServiceUri = new Uri("http://insecure/") })));
     }
 
+    [Theory]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=kms;AccountKey=" + AccountKey + ";EndpointSuffix=core.windows.net")]
+    [InlineData("DefaultEndpointsProtocol=https;AccountName=kms;AccountKey=" + AccountKey +
+        ";TableEndpoint=http://kms.table.core.windows.net/;BlobEndpoint=https://kms.blob.core.windows.net/")]
+    public void PlainHttpEndpointsOffLoopbackAreRefused(string connectionString)
+    {
+        string failure = Assert.Single(Failures(new AzureStoreOptions { ConnectionString = connectionString }));
+
+        Assert.Contains("only https is accepted", failure);
+        Assert.DoesNotContain(AccountKey[..16], failure);
+    }
+
+    [Fact]
+    public void HttpsEndpointsAreAccepted() => Assert.Empty(Failures(new AzureStoreOptions
+    {
+        ConnectionString = "DefaultEndpointsProtocol=https;AccountName=kms;AccountKey=" + AccountKey + ";EndpointSuffix=core.windows.net",
+    }));
+
     [Fact]
     public void MalformedConnectionStringsAreRefusedWithoutEchoingThem()
     {
