@@ -33,6 +33,16 @@ public static class KmsClusterClientExtensions
                 "silos in development mode and must be allowed explicitly.");
         }
 
+        string? postgres;
+        try
+        {
+            postgres = options.PostgresConnectionString is { } configured ? PostgresConnectionString.ForProviders(configured) : null;
+        }
+        catch (ArgumentException exception)
+        {
+            throw new ClusterConfigurationException(exception.Message.Split(" (Parameter", 2)[0], exception);
+        }
+
         ClusterTlsMaterial? tls = options.Tls.IsConfigured ? ClusterTlsMaterial.Load(options.Tls) : null;
         if (tls is not null)
         {
@@ -50,7 +60,7 @@ public static class KmsClusterClientExtensions
             {
                 client.UseKmsAzureStorageClustering(azure);
             }
-            else if (options.PostgresConnectionString is { } postgres)
+            else if (postgres is not null)
             {
                 client.UseAdoNetClustering(clustering =>
                 {

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Kms.Silo.Providers.Postgres;
 
 /// <summary>
@@ -64,20 +62,13 @@ public sealed class PostgresStoreOptions
     /// <exception cref="ArgumentException">The connection string cannot be parsed.</exception>
     internal string ToProviderConnectionString()
     {
-        NpgsqlConnectionStringBuilder builder;
         try
         {
-            builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+            return Kms.Client.Cluster.PostgresConnectionString.ForProviders(ConnectionString);
         }
-        catch (Exception exception) when (exception is ArgumentException or FormatException or KeyNotFoundException)
+        catch (ArgumentException)
         {
-            // Npgsql's message can quote the offending part, which may be the password.
             throw new ArgumentException("The PostgreSQL connection string is malformed.", nameof(ConnectionString));
         }
-
-        // timestamptz columns store instants; a UTC session keeps any timestamp the providers send without a
-        // kind from being shifted by the server's local time zone.
-        builder.Timezone = "UTC";
-        return builder.ConnectionString;
     }
 }
