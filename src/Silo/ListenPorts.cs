@@ -19,7 +19,10 @@ internal static class ListenPorts
             BindingAddress address = BindingAddress.Parse(url);
             if (!address.IsUnixPipe && address.Port > 0)
             {
-                EnsureFree(ApiAddress(address.Host), address.Port, $"the API URL {url} (--urls)");
+                foreach (IPAddress ip in ApiAddresses(address.Host))
+                {
+                    EnsureFree(ip, address.Port, $"the API URL {url} (--urls)");
+                }
             }
         }
 
@@ -35,11 +38,13 @@ internal static class ListenPorts
         }
     }
 
-    private static IPAddress ApiAddress(string host) => host switch
+    // Kestrel binds "localhost" on both loopback addresses when the machine has IPv6.
+    private static IPAddress[] ApiAddresses(string host) => host switch
     {
-        "localhost" => IPAddress.Loopback,
-        "*" or "+" => IPAddress.Any,
-        _ => IPAddress.TryParse(host, out IPAddress? ip) ? ip : IPAddress.Any,
+        "localhost" when Socket.OSSupportsIPv6 => [IPAddress.Loopback, IPAddress.IPv6Loopback],
+        "localhost" => [IPAddress.Loopback],
+        "*" or "+" => [IPAddress.Any],
+        _ => [IPAddress.TryParse(host, out IPAddress? ip) ? ip : IPAddress.Any],
     };
 
     private static void EnsureFree(IPAddress address, int port, string what)

@@ -40,7 +40,7 @@ public static class KmsClusterClientExtensions
         }
         catch (ArgumentException exception)
         {
-            throw new ClusterConfigurationException(exception.Message.Split(" (Parameter", 2)[0], exception);
+            throw new ClusterConfigurationException(exception.Message, exception);
         }
 
         ClusterTlsMaterial? tls = options.Tls.IsConfigured ? ClusterTlsMaterial.Load(options.Tls) : null;

@@ -17,7 +17,7 @@ public static class PostgresConnectionString
         catch (Exception exception) when (exception is ArgumentException or FormatException or KeyNotFoundException)
         {
             // Npgsql's message can quote the offending part, which may be the password.
-            throw new ArgumentException("The PostgreSQL connection string is malformed.", nameof(connectionString));
+            throw new ArgumentException("The PostgreSQL connection string is malformed.");
         }
 
         // timestamptz columns store instants; a UTC session keeps any timestamp the providers send without a
