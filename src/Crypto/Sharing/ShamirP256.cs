@@ -15,7 +15,7 @@ public static class ShamirP256
 {
     /// <summary>Splits a 32-byte big-endian scalar secret in [1, n) into <paramref name="shareCount"/> shares.</summary>
     /// <exception cref="CryptographicFormatException">The secret is not a valid non-zero scalar.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">Not 2 ≤ t ≤ n ≤ 255.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Not 2 ≤ t ≤ n ≤ 255 (or t = n = 1).</exception>
     public static ShamirSplit Split(ReadOnlySpan<byte> secret, int threshold, int shareCount)
     {
         ValidateParameters(threshold, shareCount);
@@ -136,9 +136,11 @@ public static class ShamirP256
 
     internal static void ValidateParameters(int threshold, int shareCount)
     {
-        if (threshold < 2)
+        // 1-of-1 is the single-silo development cluster, where the one share is the secret; t = 1 with more holders
+        // would hand every holder the secret and is refused.
+        if (threshold < 2 && !(threshold == 1 && shareCount == 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(threshold), "The threshold must be at least 2.");
+            throw new ArgumentOutOfRangeException(nameof(threshold), "The threshold must be at least 2 (or 1 of exactly 1 share).");
         }
 
         if (shareCount < threshold || shareCount > ScalarShare.MaxIndex)

@@ -1,6 +1,10 @@
+using Kms.Attestation;
+using Kms.Grains.KeyShares;
 using Kms.Grains.Placement;
+using Kms.Grains.Release;
 using Kms.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
@@ -36,6 +40,37 @@ public static class KmsSiloBuilderExtensions
             services.GetRequiredService<Serializer>(),
             services.GetRequiredService<IActivatorProvider>()));
         silo.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<EvidenceVerifierSet>();
+        silo.Services.AddOptions<KmsGrainOptions>().Validate(
+            static options =>
+            {
+                options.Validate();
+                return true;
+            });
+        return silo;
+    }
+
+    /// <summary>
+    /// Registers this silo's own sealing key, under which its key shares are sealed at rest (distinct from the cluster
+    /// storage key, which every silo holds).
+    /// </summary>
+    /// <param name="silo">The silo.</param>
+    /// <param name="key">32 bytes; copied (wipe yours).</param>
+    public static ISiloBuilder AddKmsSiloSealingKey(this ISiloBuilder silo, ReadOnlySpan<byte> key)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var sealingKey = new SiloSealingKey(key);
+        silo.Services.AddSingleton(_ => sealingKey);
+        return silo;
+    }
+
+    /// <summary>Accepts evidence of <paramref name="verifier"/>'s type on this silo.</summary>
+    public static ISiloBuilder AddKmsEvidenceVerifier(this ISiloBuilder silo, IEvidenceVerifier verifier)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(verifier);
+        silo.Services.AddSingleton(verifier);
         return silo;
     }
 

@@ -23,16 +23,24 @@ public sealed class GrainStateSealer : IDisposable
     private const int SaltSize = 32;
     private const int TagSize = 16;
     private const int Overhead = 1 + SaltSize + TagSize;
-    private static ReadOnlySpan<byte> KeyLabel => "Orleans.Kms grain state v1"u8;
+    private static readonly byte[] s_grainStateLabel = "Orleans.Kms grain state v1"u8.ToArray();
     private static readonly byte[] s_zeroNonce = new byte[12];
 
     private readonly byte[] _key;
+    private readonly byte[] _label;
     private bool _disposed;
 
     /// <summary>Creates a sealer; the key bytes are copied (wipe yours).</summary>
     /// <exception cref="ArgumentException">The key is not 32 bytes.</exception>
     public GrainStateSealer(ReadOnlySpan<byte> storageKey)
+        : this(storageKey, s_grainStateLabel)
     {
+    }
+
+    /// <summary>A sealer for another purpose: <paramref name="label"/> separates its subkeys and associated data.</summary>
+    internal GrainStateSealer(ReadOnlySpan<byte> storageKey, byte[] label)
+    {
+        _label = label;
         if (storageKey.Length != KeySize)
         {
             throw new ArgumentException($"The storage key must be {KeySize} bytes.", nameof(storageKey));
@@ -52,7 +60,7 @@ public sealed class GrainStateSealer : IDisposable
         RandomNumberGenerator.Fill(salt);
         using AesGcm aes = CreateCipher(salt);
         aes.Encrypt(s_zeroNonce, plaintext, output[(1 + SaltSize)..^TagSize], output[^TagSize..],
-            AssociatedData(grainId, stateName));
+            AssociatedData(_label, grainId, stateName));
         return sealedState;
     }
 
@@ -73,7 +81,7 @@ public sealed class GrainStateSealer : IDisposable
         {
             using AesGcm aes = CreateCipher(sealedState.Slice(1, SaltSize));
             aes.Decrypt(s_zeroNonce, sealedState[(1 + SaltSize)..^TagSize], sealedState[^TagSize..], plaintext,
-                AssociatedData(grainId, stateName));
+                AssociatedData(_label, grainId, stateName));
             return plaintext;
         }
         catch (AuthenticationTagMismatchException exception)
@@ -101,7 +109,7 @@ public sealed class GrainStateSealer : IDisposable
         {
             Span<byte> pseudoRandomKey = stackalloc byte[KeySize];
             HKDF.Extract(HashAlgorithmName.SHA256, _key, salt, pseudoRandomKey);
-            HKDF.Expand(HashAlgorithmName.SHA256, pseudoRandomKey, key, KeyLabel);
+            HKDF.Expand(HashAlgorithmName.SHA256, pseudoRandomKey, key, _label);
             CryptographicOperations.ZeroMemory(pseudoRandomKey);
             return new AesGcm(key, TagSize);
         }
@@ -111,12 +119,12 @@ public sealed class GrainStateSealer : IDisposable
         }
     }
 
-    private static byte[] AssociatedData(GrainId grainId, string stateName)
+    private static byte[] AssociatedData(byte[] label, GrainId grainId, string stateName)
     {
         // GrainId.ToString() is "type/key"; the parts are prefixed separately so no two triples share an encoding.
         byte[][] parts =
         [
-            KeyLabel.ToArray(),
+            label,
             grainId.Type.AsSpan().ToArray(),
             grainId.Key.AsSpan().ToArray(),
             Encoding.UTF8.GetBytes(stateName),

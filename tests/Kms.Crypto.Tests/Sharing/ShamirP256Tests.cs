@@ -76,6 +76,15 @@ public class ShamirP256Tests
         Assert.Throws<ArgumentOutOfRangeException>(() => ShamirP256.Split(s_secret, t, n));
 
     [Fact]
+    public void OneOfOneIsTheSecretItself()
+    {
+        ShamirSplit split = ShamirP256.Split(s_secret, 1, 1);
+        Assert.Equal(s_secret, split.Shares[0].ExportValue());
+        Assert.True(ShamirP256.VerifyShare(split.Shares[0], split.Commitments));
+        Assert.Equal(s_secret, ShamirP256.Combine(split.Shares, split.Commitments));
+    }
+
+    [Fact]
     public void InvalidSecretsAreRejected()
     {
         Assert.Throws<CryptographicFormatException>(() => ShamirP256.Split(new byte[32], 2, 3));

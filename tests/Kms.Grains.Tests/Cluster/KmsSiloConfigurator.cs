@@ -1,3 +1,9 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Kms.Attestation.Dev;
+using Kms.Grains.KeyShares;
+using Microsoft.Extensions.DependencyInjection;
 using Kms.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
@@ -19,6 +25,9 @@ public sealed class KmsSiloConfigurator : ISiloConfigurator
     internal const string StateDirectoryProperty = "KmsTests:StateDirectory";
     internal const string StorageKeyProperty = "KmsTests:StorageKey";
     internal const string FastFailureDetectionProperty = "KmsTests:FastFailureDetection";
+    internal const string SiloKeySecretProperty = "KmsTests:SiloKeySecret";
+    internal const string DevEvidenceKeyProperty = "KmsTests:DevEvidenceKey";
+    internal const string ChallengeLifetimeProperty = "KmsTests:ChallengeLifetime";
 
     /// <inheritdoc />
     public void Configure(ISiloBuilder siloBuilder)
@@ -36,6 +45,30 @@ public sealed class KmsSiloConfigurator : ISiloConfigurator
         finally
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+        }
+
+        // Each silo's own sealing key, derived from the cluster's test secret and the silo's name so that a restarted
+        // silo of the same name opens its shares again.
+        byte[] siloSecret = Convert.FromHexString(configuration[SiloKeySecretProperty]
+            ?? throw new InvalidOperationException($"{SiloKeySecretProperty} is not set."));
+        siloBuilder.Services.AddSingleton(services =>
+        {
+            byte[] siloKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, siloSecret, 32, salt: [], info: Encoding.UTF8.GetBytes(services.GetRequiredService<ILocalSiloDetails>().Name));
+            try
+            {
+                return new SiloSealingKey(siloKey);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(siloKey);
+            }
+        });
+        siloBuilder.AddKmsEvidenceVerifier(DevEvidenceVerifier.Create(
+            DevModeAcknowledgement.FromDevFlag(true),
+            Convert.FromHexString(configuration[DevEvidenceKeyProperty] ?? throw new InvalidOperationException($"{DevEvidenceKeyProperty} is not set."))));
+        if (configuration[ChallengeLifetimeProperty] is { } lifetime)
+        {
+            siloBuilder.Services.Configure<KmsGrainOptions>(options => options.ChallengeLifetime = TimeSpan.Parse(lifetime, CultureInfo.InvariantCulture));
         }
 
         if (string.Equals(configuration[FastFailureDetectionProperty], "true", StringComparison.Ordinal))

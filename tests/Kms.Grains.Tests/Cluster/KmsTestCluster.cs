@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -15,6 +16,9 @@ public sealed class KmsTestCluster : IAsyncDisposable
         StateDirectory = stateDirectory;
     }
 
+    /// <summary>The key every silo of every test cluster accepts dev evidence from.</summary>
+    public static ECDsa DevEvidenceKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
     /// <summary>The running cluster.</summary>
     public TestCluster Cluster { get; }
 
@@ -26,7 +30,7 @@ public sealed class KmsTestCluster : IAsyncDisposable
 
     /// <summary>Starts a cluster of three silos.</summary>
     /// <param name="fastFailureDetection">Whether to declare a killed silo dead within seconds.</param>
-    public static async Task<KmsTestCluster> StartAsync(bool fastFailureDetection = false)
+    public static async Task<KmsTestCluster> StartAsync(bool fastFailureDetection = false, TimeSpan? challengeLifetime = null)
     {
         string directory = Path.Combine(Path.GetTempPath(), "kms-grains-tests-" + Guid.NewGuid().ToString("N"));
         var builder = new TestClusterBuilder(initialSilosCount: 3);
@@ -34,6 +38,13 @@ public sealed class KmsTestCluster : IAsyncDisposable
         builder.Properties[KmsSiloConfigurator.StateDirectoryProperty] = directory;
         builder.Properties[KmsSiloConfigurator.StorageKeyProperty] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         builder.Properties[KmsSiloConfigurator.FastFailureDetectionProperty] = fastFailureDetection ? "true" : "false";
+        builder.Properties[KmsSiloConfigurator.SiloKeySecretProperty] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        builder.Properties[KmsSiloConfigurator.DevEvidenceKeyProperty] = Convert.ToHexString(DevEvidenceKey.ExportSubjectPublicKeyInfo());
+        if (challengeLifetime is { } lifetime)
+        {
+            builder.Properties[KmsSiloConfigurator.ChallengeLifetimeProperty] = lifetime.ToString("c", CultureInfo.InvariantCulture);
+        }
+
         builder.AddSiloBuilderConfigurator<KmsSiloConfigurator>();
         TestCluster cluster = builder.Build();
         try

@@ -1,0 +1,52 @@
+namespace Kms.Grains.Namespaces;
+
+/// <summary>
+/// A namespace (key: its id — a name, or a <c>0x…</c> contract address): its governance and policy, measurement
+/// registry, CA, and the cached namespace key per epoch (evaluated by threshold over the key-share grains).
+/// </summary>
+[Alias("Kms.Grains.Namespaces.INamespaceGrain")]
+public interface INamespaceGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the namespace; refused when it exists.</summary>
+    [Alias("Create")]
+    Task<NamespaceInfo> CreateAsync(NamespaceCreateRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The namespace.</summary>
+    /// <exception cref="KmsException">It does not exist (<see cref="KmsErrorKind.NotFound"/>).</exception>
+    [Alias("Get")]
+    Task<NamespaceInfo> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the evidence policy.</summary>
+    [Alias("SetPolicy")]
+    Task<NamespaceInfo> SetPolicyAsync(NamespacePolicy policy, string admin, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds (or re-admits) a measurement identity to the registry.</summary>
+    [Alias("AddMeasurement")]
+    Task<MeasurementRecord> AddMeasurementAsync(string identity, string description, string admin, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a measurement identity; in force for the next request.</summary>
+    [Alias("RevokeMeasurement")]
+    Task<MeasurementRecord> RevokeMeasurementAsync(string identity, string admin, CancellationToken cancellationToken = default);
+
+    /// <summary>The measurement registry.</summary>
+    [Alias("ListMeasurements")]
+    Task<IReadOnlyList<MeasurementRecord>> ListMeasurementsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the workload is admitted, and why.</summary>
+    [Alias("Authorize")]
+    Task<AuthorizationDecision> AuthorizeAsync(VerifiedWorkload workload, CancellationToken cancellationToken = default);
+
+    /// <summary>Authorizes the workload and hands the namespace key of the epoch in force to the release worker.</summary>
+    /// <exception cref="KmsException">Refused (<see cref="KmsErrorKind.PolicyDenied"/>) or the key cannot be
+    /// evaluated (<see cref="KmsErrorKind.Unavailable"/>).</exception>
+    [Alias("GrantRelease")]
+    Task<ReleaseGrant> GrantReleaseAsync(VerifiedWorkload workload, CancellationToken cancellationToken = default);
+
+    /// <summary>Authorizes the workload and issues a certificate for the CSR (DER) from the namespace CA.</summary>
+    [Alias("IssueCertificate")]
+    Task<IssuedCertificateRecord> IssueCertificateAsync(VerifiedWorkload workload, byte[] certificateRequest, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a new key epoch: keys derived afterwards differ from those before.</summary>
+    [Alias("RotateKey")]
+    Task<NamespaceInfo> RotateKeyAsync(string admin, CancellationToken cancellationToken = default);
+}

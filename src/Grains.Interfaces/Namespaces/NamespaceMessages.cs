@@ -1,0 +1,96 @@
+namespace Kms.Grains.Namespaces;
+
+/// <summary>Who decides which workloads a namespace admits.</summary>
+public enum NamespaceGovernance
+{
+    /// <summary>The namespace's own measurement registry, kept by admins through signed requests.</summary>
+    Registry = 0,
+
+    /// <summary>Policy documents signed by a threshold of policy signers (serial numbers only go up).</summary>
+    PolicyDocuments = 1,
+
+    /// <summary>An Ethereum governance contract (the namespace id is its address).</summary>
+    Onchain = 2,
+}
+
+/// <summary>What a namespace requires of evidence, whoever governs which measurements it admits.</summary>
+/// <param name="TeeTypes">Accepted TEE types ("tdx", "sev-snp", "azure-sev-snp", "azure-tdx", "dev").</param>
+/// <param name="AllowDebug">Whether debug TEEs (memory readable by the host) are admitted.</param>
+/// <param name="TcbStatuses">Accepted TCB statuses ("UpToDate", "SWHardeningNeeded", …).</param>
+[GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.NamespacePolicy")]
+public sealed record NamespacePolicy(
+    [property: Id(0)] IReadOnlyList<string> TeeTypes,
+    [property: Id(1)] bool AllowDebug,
+    [property: Id(2)] IReadOnlyList<string> TcbStatuses);
+
+/// <summary>Creates a namespace.</summary>
+[GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.NamespaceCreateRequest")]
+public sealed record NamespaceCreateRequest(
+    [property: Id(0)] NamespaceGovernance Governance,
+    [property: Id(1)] NamespacePolicy Policy,
+    [property: Id(2)] string Admin);
+
+/// <summary>A namespace as anyone may read it.</summary>
+/// <param name="KeyEpoch">The epoch of the namespace key in force; rotation starts a new one.</param>
+/// <param name="CaCertificatePem">The namespace CA: the same key and certificate on every silo and across restarts.</param>
+[GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.NamespaceInfo")]
+public sealed record NamespaceInfo(
+    [property: Id(0)] string Name,
+    [property: Id(1)] NamespaceGovernance Governance,
+    [property: Id(2)] NamespacePolicy Policy,
+    [property: Id(3)] long KeyEpoch,
+    [property: Id(4)] string CaCertificatePem,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] int Measurements);
+
+/// <summary>An entry of a namespace's measurement registry.</summary>
+/// <param name="Identity">The measurement identity, 64 lowercase hex characters.</param>
+[GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.MeasurementRecord")]
+public sealed record MeasurementRecord(
+    [property: Id(0)] string Identity,
+    [property: Id(1)] string Description,
+    [property: Id(2)] DateTimeOffset AddedAt,
+    [property: Id(3)] string AddedBy,
+    [property: Id(4)] DateTimeOffset? RevokedAt,
+    [property: Id(5)] string? RevokedBy);
+
+/// <summary>Evidence a verifier accepted, as the grains see it (no raw evidence, no signatures).</summary>
+/// <param name="EvidenceType">The verifier that accepted it ("tdx-dcap", "sev-snp", "azure-cvm", "dev", …).</param>
+/// <param name="Tee">The TEE type ("tdx", "sev-snp", "azure-sev-snp", "azure-tdx", "dev").</param>
+/// <param name="Measurements">Measurement registers by name ("mrtd", "rtmr0".."rtmr3", "measurement", "host_data",
+/// "pcr4", …), lowercase hex.</param>
+/// <param name="ReportData">The report data the evidence binds (already checked against the request).</param>
+[GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.VerifiedWorkload")]
+public sealed record VerifiedWorkload(
+    [property: Id(0)] string EvidenceType,
+    [property: Id(1)] string Tee,
+    [property: Id(2)] bool Debug,
+    [property: Id(3)] string TcbStatus,
+    [property: Id(4)] IReadOnlyList<string> AdvisoryIds,
+    [property: Id(5)] IReadOnlyDictionary<string, string> Measurements,
+    [property: Id(6)] byte[] ReportData);
+
+/// <summary>A namespace's answer for one workload.</summary>
+/// <param name="Identity">The workload's measurement identity in this namespace (64 lowercase hex).</param>
+/// <param name="Reason">Why it was admitted or refused.</param>
+[GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.AuthorizationDecision")]
+public sealed record AuthorizationDecision([property: Id(0)] bool Allowed, [property: Id(1)] string Identity, [property: Id(2)] string Reason);
+
+/// <summary>
+/// An admitted workload's grant: the namespace key of the epoch in force, for the local release worker that derives
+/// from it. Never leaves the cluster; the worker wipes the key after use.
+/// </summary>
+[GenerateSerializer, Alias("Kms.Grains.Namespaces.ReleaseGrant")]
+public sealed record ReleaseGrant(
+    [property: Id(0)] string Identity,
+    [property: Id(1)] long KeyEpoch,
+    [property: Id(2)] byte[] NamespaceKey);
+
+/// <summary>A certificate the namespace CA issued.</summary>
+[GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.IssuedCertificateRecord")]
+public sealed record IssuedCertificateRecord(
+    [property: Id(0)] string Identity,
+    [property: Id(1)] string CertificatePem,
+    [property: Id(2)] string CaCertificatePem,
+    [property: Id(3)] string Serial,
+    [property: Id(4)] DateTimeOffset NotAfter);

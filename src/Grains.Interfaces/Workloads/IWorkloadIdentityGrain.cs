@@ -1,0 +1,26 @@
+namespace Kms.Grains.Workloads;
+
+/// <summary>
+/// One workload identity in one namespace (key <c>"&lt;namespace&gt;/&lt;identity hex&gt;"</c>): its challenges, its live
+/// instances (clone detection), its release record and its revocation.
+/// </summary>
+[Alias("Kms.Grains.Workloads.IWorkloadIdentityGrain")]
+public interface IWorkloadIdentityGrain : IGrainWithStringKey
+{
+    /// <summary>Issues a single-use challenge for <paramref name="instanceId"/> (32 bytes).</summary>
+    [Alias("IssueChallenge")]
+    Task<IssuedChallenge> IssueChallengeAsync(byte[] instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Consumes the challenge and records the release; refused when the challenge is unknown, expired or
+    /// used, the identity is revoked, or the instance id is live under another key (a clone; both are flagged).</summary>
+    [Alias("Admit")]
+    Task AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes the identity: nothing is released to it again.</summary>
+    [Alias("Revoke")]
+    Task<WorkloadIdentityStatus> RevokeAsync(string admin, CancellationToken cancellationToken = default);
+
+    /// <summary>The identity's record.</summary>
+    [Alias("GetStatus")]
+    Task<WorkloadIdentityStatus> GetStatusAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,53 @@
+namespace Kms.Grains.Hosting;
+
+/// <summary>How the KMS grains behave; bound from <c>Kms:Grains</c> by the silo.</summary>
+public sealed class KmsGrainOptions
+{
+    /// <summary>
+    /// How often the root-key shares are refreshed (new shares of the same key, new epoch) by an Orleans reminder.
+    /// Default: <see langword="null"/>, no scheduled refresh (refresh on demand with <c>POST /v1/cluster/refresh</c>).
+    /// At least one minute (the reminder service's floor).
+    /// </summary>
+    public TimeSpan? ShareRefreshInterval { get; set; }
+
+    /// <summary>How long a call to one key-share grain may take before that holder counts as unavailable. Default: 5 s.</summary>
+    public TimeSpan ShareCallTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an attestation challenge stays valid. Default: 60 s (as tee-guardian).</summary>
+    public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The most challenges one identity may have outstanding; more are refused until some expire. Default: 1024.</summary>
+    public int MaxPendingChallenges { get; set; } = 1024;
+
+    /// <summary>
+    /// How long an instance id stays bound to the recipient key it last used: another key under the same instance
+    /// id within this window is a clone. Default: 15 minutes.
+    /// </summary>
+    public TimeSpan CloneWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How many of its latest releases an identity's record keeps (the count of all is kept). Default: 100.</summary>
+    public int ReleaseRecordsKept { get; set; } = 100;
+
+    /// <summary>How many instances an identity's record keeps (least recently seen dropped first). Default: 1000.</summary>
+    public int InstancesKept { get; set; } = 1000;
+
+    /// <summary>Validity of certificates issued to workloads. Default: 30 days.</summary>
+    public TimeSpan CertificateValidity { get; set; } = TimeSpan.FromDays(30);
+
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public void Validate()
+    {
+        if (ShareRefreshInterval is { } interval && interval < TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ShareRefreshInterval), "The share refresh interval must be at least one minute.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ShareCallTimeout, TimeSpan.Zero, nameof(ShareCallTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ChallengeLifetime, TimeSpan.Zero, nameof(ChallengeLifetime));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingChallenges, 1, nameof(MaxPendingChallenges));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CloneWindow, TimeSpan.Zero, nameof(CloneWindow));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReleaseRecordsKept, 0, nameof(ReleaseRecordsKept));
+        ArgumentOutOfRangeException.ThrowIfLessThan(InstancesKept, 1, nameof(InstancesKept));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CertificateValidity, TimeSpan.Zero, nameof(CertificateValidity));
+    }
+}

@@ -1,0 +1,328 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Kms.Crypto.Certificates;
+using Kms.Crypto.KeyTree;
+using Kms.Grains.Cluster;
+using Kms.Grains.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kms.Grains.Namespaces;
+
+/// <summary>
+/// Implements <see cref="INamespaceGrain"/>. The namespace key of each epoch is evaluated by threshold once and then
+/// kept in the (sealed) state; the CA is derived from the key of epoch 0, so it is the same on every silo and across
+/// restarts and key rotations. Calls go down only: to the cluster grain and the key-share grains.
+/// </summary>
+internal sealed partial class NamespaceGrain(
+    [PersistentState("namespace", GrainStorageNames.Kms)] IPersistentState<NamespaceGrainState> state,
+    IClusterMembershipService membership,
+    IOptions<KmsGrainOptions> options,
+    TimeProvider time,
+    ILogger<NamespaceGrain> logger) : Grain, INamespaceGrain
+{
+    private const long CaEpoch = 0;
+    private static readonly TimeSpan s_committeeCacheTime = TimeSpan.FromSeconds(30);
+    private NamespaceCertificateAuthority? _ca;
+    private Committee? _committee;
+    private DateTimeOffset _committeeReadAt;
+
+    private NamespaceGrainState S => state.State;
+
+    private string Name => this.GetPrimaryKeyString();
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _ca?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task<NamespaceInfo> CreateAsync(NamespaceCreateRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!NamespaceNames.IsValidNamespace(Name))
+        {
+            throw new KmsException(KmsErrorKind.MalformedInput, "A namespace id is 1 to 128 of A-Z, a-z, 0-9, '.', '_', ':' and '-', starting with a letter or digit.");
+        }
+
+        if (S.Exists)
+        {
+            throw new KmsException(KmsErrorKind.Conflict, $"Namespace '{Name}' already exists.");
+        }
+
+        if (request.Governance != NamespaceGovernance.Registry)
+        {
+            throw new KmsException(
+                KmsErrorKind.MalformedInput,
+                $"{request.Governance} governance is not supported by the /v1 namespaces yet; use Registry.");
+        }
+
+        NamespaceNames.ValidatePolicy(request.Policy);
+        DateTimeOffset now = TruncateToSeconds(time.GetUtcNow());
+        byte[] caKey = await EvaluateKeyAsync(CaEpoch, cancellationToken);
+        S.NamespaceKeys[CaEpoch] = caKey;
+        S.CreatedAt = now;
+        _ca = CreateCa();
+        S.CaCertificate = _ca.CertificateDer.ToArray();
+        S.Governance = request.Governance;
+        S.Policy = request.Policy;
+        S.KeyEpoch = CaEpoch;
+        S.Exists = true;
+        await state.WriteStateAsync(cancellationToken);
+        LogCreated(logger, Name, request.Admin);
+        return Info();
+    }
+
+    public Task<NamespaceInfo> GetAsync(CancellationToken cancellationToken)
+    {
+        RequireExists();
+        return Task.FromResult(Info());
+    }
+
+    public async Task<NamespaceInfo> SetPolicyAsync(NamespacePolicy policy, string admin, CancellationToken cancellationToken)
+    {
+        RequireExists();
+        NamespaceNames.ValidatePolicy(policy);
+        S.Policy = policy;
+        await state.WriteStateAsync(cancellationToken);
+        LogPolicySet(logger, Name, admin);
+        return Info();
+    }
+
+    public async Task<MeasurementRecord> AddMeasurementAsync(string identity, string description, string admin, CancellationToken cancellationToken)
+    {
+        RequireExists();
+        RequireIdentity(identity);
+        if (description is null || description.Length > 256)
+        {
+            throw new KmsException(KmsErrorKind.MalformedInput, "A measurement description is at most 256 characters.");
+        }
+
+        var record = new MeasurementRecord(identity, description, time.GetUtcNow(), admin, null, null);
+        S.Measurements[identity] = record;
+        await state.WriteStateAsync(cancellationToken);
+        LogMeasurementAdded(logger, Name, identity, admin);
+        return record;
+    }
+
+    public async Task<MeasurementRecord> RevokeMeasurementAsync(string identity, string admin, CancellationToken cancellationToken)
+    {
+        RequireExists();
+        RequireIdentity(identity);
+        if (!S.Measurements.TryGetValue(identity, out MeasurementRecord? record))
+        {
+            throw new KmsException(KmsErrorKind.NotFound, $"Measurement {identity} is not in the registry of '{Name}'.");
+        }
+
+        if (record.RevokedAt is null)
+        {
+            record = record with { RevokedAt = time.GetUtcNow(), RevokedBy = admin };
+            S.Measurements[identity] = record;
+            await state.WriteStateAsync(cancellationToken);
+            LogMeasurementRevoked(logger, Name, identity, admin);
+        }
+
+        return record;
+    }
+
+    public Task<IReadOnlyList<MeasurementRecord>> ListMeasurementsAsync(CancellationToken cancellationToken)
+    {
+        RequireExists();
+        return Task.FromResult<IReadOnlyList<MeasurementRecord>>(S.Measurements.Values.OrderBy(m => m.AddedAt).ToArray());
+    }
+
+    public Task<AuthorizationDecision> AuthorizeAsync(VerifiedWorkload workload, CancellationToken cancellationToken)
+    {
+        RequireExists();
+        return Task.FromResult(NamespaceAuthorizer.Decide(S, workload));
+    }
+
+    public async Task<ReleaseGrant> GrantReleaseAsync(VerifiedWorkload workload, CancellationToken cancellationToken)
+    {
+        AuthorizationDecision decision = Admit(workload);
+        await RequireQuorumAsync(cancellationToken);
+        byte[] key = await KeyOfEpochAsync(S.KeyEpoch, cancellationToken);
+        return new ReleaseGrant(decision.Identity, S.KeyEpoch, (byte[])key.Clone());
+    }
+
+    public async Task<IssuedCertificateRecord> IssueCertificateAsync(VerifiedWorkload workload, byte[] certificateRequest, CancellationToken cancellationToken)
+    {
+        AuthorizationDecision decision = Admit(workload);
+        await RequireQuorumAsync(cancellationToken);
+        ParsedCertificateRequest request;
+        try
+        {
+            request = CertificateRequestParser.ParseDer(certificateRequest);
+        }
+        catch (Exception exception) when (exception is CryptographicException or ArgumentException or FormatException)
+        {
+            throw new KmsException(KmsErrorKind.MalformedInput, $"The certificate request is malformed: {exception.Message}");
+        }
+
+        NamespaceCertificateAuthority ca = _ca ??= CreateCa();
+        IssuedCertificate issued;
+        try
+        {
+            issued = ca.IssueLeaf(request, LeafPolicy(), time.GetUtcNow());
+        }
+        catch (CertificatePolicyException exception)
+        {
+            throw new KmsException(KmsErrorKind.PolicyDenied, exception.Message);
+        }
+
+        LogCertificateIssued(logger, Name, decision.Identity, Convert.ToHexStringLower(issued.SerialNumber));
+        return new IssuedCertificateRecord(
+            decision.Identity, issued.ToPem(), ca.CertificatePem, Convert.ToHexStringLower(issued.SerialNumber), issued.NotAfter);
+    }
+
+    public async Task<NamespaceInfo> RotateKeyAsync(string admin, CancellationToken cancellationToken)
+    {
+        RequireExists();
+        long next = S.KeyEpoch + 1;
+        byte[] key = await EvaluateKeyAsync(next, cancellationToken);
+        foreach (long old in S.NamespaceKeys.Keys.Where(e => e != CaEpoch).ToArray())
+        {
+            CryptographicOperations.ZeroMemory(S.NamespaceKeys[old]);
+            S.NamespaceKeys.Remove(old);
+        }
+
+        S.NamespaceKeys[next] = key;
+        S.KeyEpoch = next;
+        await state.WriteStateAsync(cancellationToken);
+        LogRotated(logger, Name, next, admin);
+        return Info();
+    }
+
+    private AuthorizationDecision Admit(VerifiedWorkload workload)
+    {
+        RequireExists();
+        AuthorizationDecision decision = NamespaceAuthorizer.Decide(S, workload);
+        if (!decision.Allowed)
+        {
+            LogDenied(logger, Name, decision.Reason);
+            throw new KmsException(KmsErrorKind.PolicyDenied, decision.Reason);
+        }
+
+        return decision;
+    }
+
+    /// <summary>
+    /// Fails closed when fewer than t key-share holders are live silos, although the namespace key is cached: a
+    /// minority of the cluster (a partition, or most silos lost) must not go on releasing keys.
+    /// </summary>
+    private async Task RequireQuorumAsync(CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        if (_committee is null || now - _committeeReadAt > s_committeeCacheTime)
+        {
+            _committee = await GrainFactory.GetGrain<IClusterGrain>(IClusterGrain.Key).GetCommitteeAsync(cancellationToken);
+            _committeeReadAt = now;
+        }
+
+        var live = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active)
+            .Select(m => m.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        int holders = _committee.Members.Count(m => live.Contains(m.SiloName));
+        if (holders < _committee.Threshold)
+        {
+            throw new KmsException(
+                KmsErrorKind.Unavailable,
+                $"Only {holders} of the {_committee.Threshold} key-share holders needed are live; nothing is released.");
+        }
+    }
+
+    private async Task<byte[]> KeyOfEpochAsync(long epoch, CancellationToken cancellationToken)
+    {
+        if (S.NamespaceKeys.TryGetValue(epoch, out byte[]? key))
+        {
+            return key;
+        }
+
+        // Only a state written before the key was stored gets here (it is stored with its epoch); evaluate it again.
+        key = await EvaluateKeyAsync(epoch, cancellationToken);
+        S.NamespaceKeys[epoch] = key;
+        await state.WriteStateAsync(cancellationToken);
+        return key;
+    }
+
+    private async Task<byte[]> EvaluateKeyAsync(long epoch, CancellationToken cancellationToken)
+    {
+        Committee committee = await GrainFactory.GetGrain<IClusterGrain>(IClusterGrain.Key).GetCommitteeAsync(cancellationToken);
+        return await new NamespaceKeyEvaluator(GrainFactory, options.Value.ShareCallTimeout).EvaluateAsync(committee, Name, epoch, cancellationToken);
+    }
+
+    private NamespaceCertificateAuthority CreateCa()
+    {
+        byte[] material = KeyTreeDerivation.DeriveKey(S.NamespaceKeys[CaEpoch], new DerivedKeyLabel("namespace-ca", Name, string.Empty, "ca", 1));
+        try
+        {
+            var ca = NamespaceCertificateAuthority.Create(material, new NamespaceCaOptions
+            {
+                Subject = new X500DistinguishedName($"CN={Name} namespace CA, O=Orleans.Kms"),
+                NotBefore = S.CreatedAt,
+            });
+            if (S.CaCertificate.Length != 0 && !ca.CertificateDer.Span.SequenceEqual(S.CaCertificate))
+            {
+                ca.Dispose();
+                throw new KmsException(KmsErrorKind.Unavailable, $"The CA of '{Name}' does not rebuild from its key; its state is inconsistent.");
+            }
+
+            return ca;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(material);
+        }
+    }
+
+    private LeafCertificatePolicy LeafPolicy() => new()
+    {
+        CommonNamePattern = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
+        Validity = options.Value.CertificateValidity,
+    };
+
+    private NamespaceInfo Info() => new(
+        Name, S.Governance, S.Policy, S.KeyEpoch,
+        new string(PemEncoding.Write("CERTIFICATE", S.CaCertificate)) + "\n",
+        S.CreatedAt, S.Measurements.Count);
+
+    private void RequireExists()
+    {
+        if (!S.Exists)
+        {
+            throw new KmsException(KmsErrorKind.NotFound, $"Namespace '{Name}' does not exist.");
+        }
+    }
+
+    private static void RequireIdentity(string identity)
+    {
+        if (!NamespaceNames.IsValidIdentity(identity))
+        {
+            throw new KmsException(KmsErrorKind.MalformedInput, "A measurement identity is 64 lowercase hex characters.");
+        }
+    }
+
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset value) => DateTimeOffset.FromUnixTimeSeconds(value.ToUnixTimeSeconds());
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Namespace {Namespace} created by admin {Admin}.")]
+    private static partial void LogCreated(ILogger logger, string @namespace, string admin);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Namespace {Namespace}: policy set by admin {Admin}.")]
+    private static partial void LogPolicySet(ILogger logger, string @namespace, string admin);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Namespace {Namespace}: measurement {Identity} added by admin {Admin}.")]
+    private static partial void LogMeasurementAdded(ILogger logger, string @namespace, string identity, string admin);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Namespace {Namespace}: measurement {Identity} revoked by admin {Admin}.")]
+    private static partial void LogMeasurementRevoked(ILogger logger, string @namespace, string identity, string admin);
+
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Information, Message = "Namespace {Namespace}: certificate {Serial} issued to {Identity}.")]
+    private static partial void LogCertificateIssued(ILogger logger, string @namespace, string identity, string serial);
+
+    [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Namespace {Namespace}: key rotated to epoch {Epoch} by admin {Admin}.")]
+    private static partial void LogRotated(ILogger logger, string @namespace, long epoch, string admin);
+
+    [LoggerMessage(EventId = 3207, Level = LogLevel.Information, Message = "Namespace {Namespace}: release refused: {Reason}")]
+    private static partial void LogDenied(ILogger logger, string @namespace, string reason);
+}

@@ -1,0 +1,210 @@
+using System.Security.Cryptography;
+using Kms.Grains.Hosting;
+using Kms.Grains.Namespaces;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kms.Grains.Workloads;
+
+/// <summary>
+/// Implements <see cref="IWorkloadIdentityGrain"/>. Challenges live in memory only (they expire within a minute; if
+/// the activation moves, the workload asks again); instances, releases and revocation are stored, one write per change.
+/// </summary>
+internal sealed partial class WorkloadIdentityGrain(
+    [PersistentState("identity", GrainStorageNames.Kms)] IPersistentState<WorkloadIdentityState> state,
+    IOptions<KmsGrainOptions> options,
+    TimeProvider time,
+    ILogger<WorkloadIdentityGrain> logger) : Grain, IWorkloadIdentityGrain
+{
+    private readonly Dictionary<string, PendingChallenge> _challenges = new(StringComparer.Ordinal);
+
+    private WorkloadIdentityState S => state.State;
+
+    private KmsGrainOptions Options => options.Value;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        WorkloadIdentityKey.Parse(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    public Task<IssuedChallenge> IssueChallengeAsync(byte[] instanceId, CancellationToken cancellationToken)
+    {
+        RequireNonce(instanceId, "instance id");
+        RequireNotRevoked();
+        DateTimeOffset now = time.GetUtcNow();
+        foreach (string expired in _challenges.Where(c => c.Value.ExpiresAt <= now).Select(c => c.Key).ToArray())
+        {
+            _challenges.Remove(expired);
+        }
+
+        if (_challenges.Count >= Options.MaxPendingChallenges)
+        {
+            throw new KmsException(KmsErrorKind.Unavailable, "Too many challenges are outstanding for this identity; retry when some have expired.");
+        }
+
+        byte[] challenge = RandomNumberGenerator.GetBytes(32);
+        DateTimeOffset expiresAt = now + Options.ChallengeLifetime;
+        _challenges[Convert.ToHexStringLower(challenge)] = new PendingChallenge(Convert.ToHexStringLower(instanceId), expiresAt);
+        return Task.FromResult(new IssuedChallenge(challenge, expiresAt));
+    }
+
+    public async Task AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequireNonce(request.Challenge, "challenge");
+        RequireNonce(request.InstanceId, "instance id");
+        RequireNotRevoked();
+        DateTimeOffset now = time.GetUtcNow();
+        string instanceId = Convert.ToHexStringLower(request.InstanceId);
+        ConsumeChallenge(Convert.ToHexStringLower(request.Challenge), instanceId, now);
+
+        if (S.Instances.TryGetValue(instanceId, out InstanceState? instance))
+        {
+            if (instance.CloneSuspected)
+            {
+                throw new KmsException(KmsErrorKind.PolicyDenied, $"Instance {instanceId} is flagged as a suspected clone; nothing is released to it.");
+            }
+
+            bool live = now - instance.LastSeen <= Options.CloneWindow;
+            if (live && !CryptographicOperations.FixedTimeEquals(instance.RecipientKeyHash, request.RecipientKeyHash))
+            {
+                instance.CloneSuspected = true;
+                await state.WriteStateAsync(cancellationToken);
+                LogCloneSuspected(logger, this.GetPrimaryKeyString(), instanceId);
+                throw new KmsException(
+                    KmsErrorKind.PolicyDenied,
+                    $"Instance {instanceId} is live under another key: a second instance presents its id (a clone); both are flagged.");
+            }
+        }
+        else
+        {
+            instance = new InstanceState { FirstSeen = now };
+            S.Instances[instanceId] = instance;
+            DropLeastRecentInstances();
+        }
+
+        instance.LastSeen = now;
+        instance.RecipientKeyHash = request.RecipientKeyHash;
+        S.Releases++;
+        S.RecentReleases.Add(new ReleaseRecord(now, instanceId, request.Kind, request.Detail));
+        if (S.RecentReleases.Count > Options.ReleaseRecordsKept)
+        {
+            S.RecentReleases.RemoveRange(0, S.RecentReleases.Count - Options.ReleaseRecordsKept);
+        }
+
+        await state.WriteStateAsync(cancellationToken);
+    }
+
+    public async Task<WorkloadIdentityStatus> RevokeAsync(string admin, CancellationToken cancellationToken)
+    {
+        if (S.RevokedAt is null)
+        {
+            S.RevokedAt = time.GetUtcNow();
+            S.RevokedBy = admin;
+            await state.WriteStateAsync(cancellationToken);
+            _challenges.Clear();
+            LogRevoked(logger, this.GetPrimaryKeyString(), admin);
+        }
+
+        return Status();
+    }
+
+    public Task<WorkloadIdentityStatus> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult(Status());
+
+    private void ConsumeChallenge(string challenge, string instanceId, DateTimeOffset now)
+    {
+        if (!_challenges.Remove(challenge, out PendingChallenge? pending))
+        {
+            throw new KmsException(KmsErrorKind.Unauthenticated, "The challenge is unknown or was already used; ask for a new one.");
+        }
+
+        if (pending.ExpiresAt <= now)
+        {
+            throw new KmsException(KmsErrorKind.Unauthenticated, "The challenge has expired; ask for a new one.");
+        }
+
+        if (!string.Equals(pending.InstanceId, instanceId, StringComparison.Ordinal))
+        {
+            throw new KmsException(KmsErrorKind.Unauthenticated, "The challenge was issued to another instance id.");
+        }
+    }
+
+    private void DropLeastRecentInstances()
+    {
+        int excess = S.Instances.Count - Options.InstancesKept;
+        if (excess > 0)
+        {
+            // A flagged clone is kept: forgetting it would let the clone in again.
+            foreach (string id in S.Instances.Where(i => !i.Value.CloneSuspected).OrderBy(i => i.Value.LastSeen).Take(excess).Select(i => i.Key).ToArray())
+            {
+                S.Instances.Remove(id);
+            }
+        }
+    }
+
+    private void RequireNotRevoked()
+    {
+        if (S.RevokedAt is { } revokedAt)
+        {
+            throw new KmsException(KmsErrorKind.PolicyDenied, $"The workload identity was revoked at {revokedAt:O}.");
+        }
+    }
+
+    private static void RequireNonce(byte[]? value, string what)
+    {
+        if (value is not { Length: 32 })
+        {
+            throw new KmsException(KmsErrorKind.MalformedInput, $"The {what} must be 32 bytes.");
+        }
+    }
+
+    private WorkloadIdentityStatus Status()
+    {
+        WorkloadIdentityKey key = WorkloadIdentityKey.Parse(this.GetPrimaryKeyString());
+        return new WorkloadIdentityStatus(
+            key.Namespace,
+            key.Identity,
+            S.RevokedAt,
+            S.Instances.Select(i => new InstanceRecord(i.Key, i.Value.FirstSeen, i.Value.LastSeen, i.Value.CloneSuspected)).ToArray(),
+            S.RecentReleases.ToArray(),
+            S.Releases);
+    }
+
+    private sealed record PendingChallenge(string InstanceId, DateTimeOffset ExpiresAt);
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Workload {Identity}: instance {InstanceId} presented by two live instances; flagged as a clone.")]
+    private static partial void LogCloneSuspected(ILogger logger, string identity, string instanceId);
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "Workload {Identity} revoked by admin {Admin}.")]
+    private static partial void LogRevoked(ILogger logger, string identity, string admin);
+}
+
+/// <summary>The key of a workload-identity grain: <c>"&lt;namespace&gt;/&lt;identity hex&gt;"</c>.</summary>
+public readonly record struct WorkloadIdentityKey(string Namespace, string Identity)
+{
+    /// <summary>Builds the key.</summary>
+    /// <exception cref="KmsException">The namespace or identity is malformed.</exception>
+    public static string Create(string @namespace, string identity)
+    {
+        if (!NamespaceNames.IsValidNamespace(@namespace) || !NamespaceNames.IsValidIdentity(identity))
+        {
+            throw new KmsException(KmsErrorKind.MalformedInput, "A workload identity is named by a namespace id and 64 lowercase hex characters.");
+        }
+
+        return @namespace + "/" + identity;
+    }
+
+    /// <summary>Parses the key.</summary>
+    /// <exception cref="InvalidOperationException">It is not a workload-identity key.</exception>
+    public static WorkloadIdentityKey Parse(string key)
+    {
+        int slash = key.LastIndexOf('/');
+        if (slash <= 0 || !NamespaceNames.IsValidNamespace(key[..slash]) || !NamespaceNames.IsValidIdentity(key[(slash + 1)..]))
+        {
+            throw new InvalidOperationException($"'{key}' is not a workload-identity key ('<namespace>/<identity hex>').");
+        }
+
+        return new WorkloadIdentityKey(key[..slash], key[(slash + 1)..]);
+    }
+}
