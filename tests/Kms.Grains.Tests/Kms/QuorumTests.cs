@@ -1,0 +1,52 @@
+using Kms.Grains.Cluster;
+using Kms.Grains.Namespaces;
+using Kms.Grains.Tests.Cluster;
+
+namespace Kms.Grains.Tests.Kms;
+
+/// <summary>Two of three: one silo down is absorbed by the threshold, two down release nothing.</summary>
+public sealed class QuorumTests
+{
+    [Fact]
+    public async Task OneSiloDownIsServedAndTwoDownReleaseNothing()
+    {
+        await using KmsTestCluster cluster = await KmsTestCluster.StartAsync(fastFailureDetection: true);
+        using var admins = new TestAdmins(1);
+        IClusterGrain clusterGrain = cluster.GrainFactory.GetGrain<IClusterGrain>(IClusterGrain.Key);
+        await clusterGrain.InitializeAsync(new ClusterInitRequest(2, [], admins.Keys, 0));
+        using var cached = new TestWorkload("cached");
+        await CreateAsync(cluster, cached);
+        (byte[] cachedKey, _) = await cached.DeriveAsync(cluster.GrainFactory);
+
+        // Stop silos other than the primary (the test client's gateway).
+        string[] victims = cluster.Cluster.Silos.Where(s => s != cluster.Cluster.Primary).Select(s => s.Name).ToArray();
+        await cluster.Cluster.StopSiloAsync(cluster.Silo(victims[0]));
+        Assert.Equal(ClusterState.Degraded, (await Poll.UntilSucceedsAsync(
+            async () => await clusterGrain.GetStatusAsync() is { State: ClusterState.Degraded } status ? status : throw new InvalidOperationException(),
+            TimeSpan.FromSeconds(20))).State);
+
+        // A namespace key is evaluated by the two live holders; the cached one is still served.
+        using var fresh = new TestWorkload("created-with-one-down");
+        await CreateAsync(cluster, fresh);
+        await fresh.DeriveAsync(cluster.GrainFactory);
+        Assert.Equal(cachedKey, (await cached.DeriveAsync(cluster.GrainFactory)).Key);
+
+        await cluster.Cluster.StopSiloAsync(cluster.Silo(victims[1]));
+        KmsException refused = await Poll.UntilSucceedsAsync(
+            async () => await Assert.ThrowsAsync<KmsException>(() => cached.DeriveAsync(cluster.GrainFactory)),
+            TimeSpan.FromSeconds(20));
+        Assert.Equal(KmsErrorKind.Unavailable, refused.Kind);
+        Assert.Contains("nothing is released", refused.Message, StringComparison.Ordinal);
+
+        using var late = new TestWorkload("created-with-two-down");
+        KmsException notCreated = await Assert.ThrowsAsync<KmsException>(() => CreateAsync(cluster, late));
+        Assert.Equal(KmsErrorKind.Unavailable, notCreated.Kind);
+    }
+
+    private static async Task CreateAsync(KmsTestCluster cluster, TestWorkload workload)
+    {
+        INamespaceGrain ns = cluster.GrainFactory.GetGrain<INamespaceGrain>(workload.Namespace);
+        await ns.CreateAsync(new NamespaceCreateRequest(NamespaceGovernance.Registry, InitializedClusterFixture.DevPolicy, "admin-0"));
+        await ns.AddMeasurementAsync(workload.Identity, "test", "admin-0");
+    }
+}
