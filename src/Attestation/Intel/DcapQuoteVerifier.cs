@@ -16,27 +16,52 @@ internal sealed record VerifiedPlatform(PckCertificateExtensions Pck, Certificat
 /// </summary>
 /// <typeparam name="TQuote">The TEE's quote type.</typeparam>
 /// <typeparam name="TPolicy">The TEE's policy type.</typeparam>
-public abstract class DcapQuoteVerifier<TQuote, TPolicy>
+public abstract class DcapQuoteVerifier<TQuote, TPolicy> : IEvidenceVerifier
     where TQuote : DcapQuote
     where TPolicy : DcapVerificationPolicy<TPolicy>, new()
 {
     private readonly VerificationCache _cache;
     private readonly TPolicy _policy;
     private readonly TimeProvider _timeProvider;
+    private readonly TeeType _tee;
     private readonly string _teeName;
 
+    /// <param name="collateralSource">Where TCB info, QE identity and CRLs come from.</param>
+    /// <param name="policy">Accepted TCB statuses and debug; default <see cref="DcapVerificationPolicy{TSelf}.Default"/>.</param>
+    /// <param name="timeProvider">The clock for validity checks; default <see cref="TimeProvider.System"/>.</param>
+    /// <param name="cache">Cache of verified collateral; default a private cache of 1024 entries.</param>
+    /// <param name="trustAnchor">The Intel SGX Root CA (a synthetic root in tests).</param>
+    /// <param name="evidenceType">The evidence type name, e.g. "tdx-dcap".</param>
+    /// <param name="tee">The TEE type raw evidence is reported as.</param>
+    /// <param name="teeName">What runs in a quote's body, for messages ("TD", "enclave").</param>
     private protected DcapQuoteVerifier(
-        ICollateralSource collateralSource, TPolicy? policy, TimeProvider? timeProvider, VerificationCache? cache, X509Certificate2 trustAnchor, string teeName)
+        ICollateralSource collateralSource,
+        TPolicy? policy,
+        TimeProvider? timeProvider,
+        VerificationCache? cache,
+        X509Certificate2 trustAnchor,
+        string evidenceType,
+        TeeType tee,
+        string teeName)
     {
         ArgumentNullException.ThrowIfNull(collateralSource);
         _cache = cache ?? new VerificationCache();
         Collateral = new IntelCollateralVerifier(collateralSource, _cache, trustAnchor);
         _policy = policy ?? DcapVerificationPolicy<TPolicy>.Default;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        EvidenceType = evidenceType;
+        _tee = tee;
         _teeName = teeName;
     }
 
+    /// <inheritdoc />
+    public string EvidenceType { get; }
+
     private protected IntelCollateralVerifier Collateral { get; }
+
+    /// <inheritdoc />
+    public ValueTask<VerifiedEvidence> VerifyAsync(ReadOnlyMemory<byte> evidence, ReadOnlyMemory<byte> expectedReportData, CancellationToken cancellationToken = default) =>
+        VerifyParsedAsync(Parse(evidence), expectedReportData, _tee, cancellationToken);
 
     /// <summary>Verifies a parsed quote and reports it as <paramref name="tee"/>.</summary>
     private protected async ValueTask<VerifiedEvidence> VerifyParsedAsync(TQuote quote, ReadOnlyMemory<byte> expectedReportData, TeeType tee, CancellationToken cancellationToken)
@@ -73,6 +98,9 @@ public abstract class DcapQuoteVerifier<TQuote, TPolicy>
             throw new AttestationException(AttestationFailureKind.Malformed, "A key or certificate in the evidence or its collateral cannot be decoded.", ex);
         }
     }
+
+    /// <summary>Parses the evidence as the TEE's quote.</summary>
+    private protected abstract TQuote Parse(ReadOnlyMemory<byte> evidence);
 
     /// <summary>The TCB status and advisory ids of the platform and its quoting enclave, from the TEE's signed collateral.</summary>
     private protected abstract ValueTask<(TcbStatus Status, IReadOnlyList<string> AdvisoryIds)> EvaluateTcbAsync(

@@ -10,11 +10,12 @@ namespace Kms.Attestation.Sgx;
 /// signatures and validity, the TCB status by Intel's SGX rules, debug and report data. The result carries the
 /// enclave's <see cref="SgxMeasurements"/> for the caller's enclave policy.
 /// </summary>
-public sealed class SgxQuoteVerifier : DcapQuoteVerifier<SgxQuote, SgxVerificationPolicy>, IEvidenceVerifier
+public sealed class SgxQuoteVerifier : DcapQuoteVerifier<SgxQuote, SgxVerificationPolicy>
 {
     /// <summary>The evidence type name of raw SGX DCAP quotes.</summary>
     public const string TypeName = "sgx-dcap";
 
+    /// <summary>A verifier anchored at the pinned Intel SGX Root CA.</summary>
     /// <param name="collateralSource">Where SGX TCB info, the QE identity and CRLs come from.</param>
     /// <param name="policy">Accepted TCB statuses and debug; default <see cref="DcapVerificationPolicy{TSelf}.Default"/>.</param>
     /// <param name="timeProvider">The clock for validity checks; default <see cref="TimeProvider.System"/>.</param>
@@ -26,20 +27,15 @@ public sealed class SgxQuoteVerifier : DcapQuoteVerifier<SgxQuote, SgxVerificati
 
     /// <summary>Tests only: a verifier anchored at another root, to exercise revocation with a synthetic PKI.</summary>
     internal SgxQuoteVerifier(ICollateralSource collateralSource, SgxVerificationPolicy? policy, TimeProvider? timeProvider, VerificationCache? cache, X509Certificate2 trustAnchor)
-        : base(collateralSource, policy, timeProvider, cache, trustAnchor, "enclave")
+        : base(collateralSource, policy, timeProvider, cache, trustAnchor, TypeName, TeeType.Sgx, "enclave")
     {
     }
-
-    /// <inheritdoc />
-    public string EvidenceType => TypeName;
-
-    /// <inheritdoc />
-    public ValueTask<VerifiedEvidence> VerifyAsync(ReadOnlyMemory<byte> evidence, ReadOnlyMemory<byte> expectedReportData, CancellationToken cancellationToken = default) =>
-        VerifyQuoteAsync(SgxQuote.Parse(evidence), expectedReportData, cancellationToken);
 
     /// <summary>Verifies an already parsed quote.</summary>
     public ValueTask<VerifiedEvidence> VerifyQuoteAsync(SgxQuote quote, ReadOnlyMemory<byte> expectedReportData, CancellationToken cancellationToken = default) =>
         VerifyParsedAsync(quote, expectedReportData, TeeType.Sgx, cancellationToken);
+
+    private protected override SgxQuote Parse(ReadOnlyMemory<byte> evidence) => SgxQuote.Parse(evidence);
 
     private protected override async ValueTask<(TcbStatus Status, IReadOnlyList<string> AdvisoryIds)> EvaluateTcbAsync(
         SgxQuote quote, VerifiedPlatform platform, DateTimeOffset now, CancellationToken cancellationToken)

@@ -9,11 +9,12 @@ namespace Kms.Attestation.Tdx;
 /// with CRLs, TCB info and QE identity signatures and validity, the TCB status (Intel QVL rules), debug mode and report
 /// data. Collateral comes from an <see cref="ICollateralSource"/>; time from a <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class TdxQuoteVerifier : DcapQuoteVerifier<TdxQuote, TdxVerificationPolicy>, IEvidenceVerifier
+public sealed class TdxQuoteVerifier : DcapQuoteVerifier<TdxQuote, TdxVerificationPolicy>
 {
     /// <summary>The evidence type name of raw TDX DCAP quotes.</summary>
     public const string TypeName = "tdx-dcap";
 
+    /// <summary>A verifier anchored at the pinned Intel SGX Root CA.</summary>
     /// <param name="collateralSource">Where TCB info, QE identity and CRLs come from.</param>
     /// <param name="policy">Accepted TCB statuses and debug; default <see cref="DcapVerificationPolicy{TSelf}.Default"/>.</param>
     /// <param name="timeProvider">The clock for validity checks; default <see cref="TimeProvider.System"/>.</param>
@@ -25,16 +26,9 @@ public sealed class TdxQuoteVerifier : DcapQuoteVerifier<TdxQuote, TdxVerificati
 
     /// <summary>Tests only: a verifier anchored at another root, to exercise revocation with a synthetic PKI.</summary>
     internal TdxQuoteVerifier(ICollateralSource collateralSource, TdxVerificationPolicy? policy, TimeProvider? timeProvider, VerificationCache? cache, X509Certificate2 trustAnchor)
-        : base(collateralSource, policy, timeProvider, cache, trustAnchor, "TD")
+        : base(collateralSource, policy, timeProvider, cache, trustAnchor, TypeName, TeeType.Tdx, "TD")
     {
     }
-
-    /// <inheritdoc />
-    public string EvidenceType => TypeName;
-
-    /// <inheritdoc />
-    public ValueTask<VerifiedEvidence> VerifyAsync(ReadOnlyMemory<byte> evidence, ReadOnlyMemory<byte> expectedReportData, CancellationToken cancellationToken = default) =>
-        VerifyQuoteAsync(TdxQuote.Parse(evidence), expectedReportData, TeeType.Tdx, cancellationToken);
 
     /// <summary>
     /// Verifies an already parsed quote. <paramref name="tee"/> is the TEE type reported in the result (for example
@@ -43,6 +37,8 @@ public sealed class TdxQuoteVerifier : DcapQuoteVerifier<TdxQuote, TdxVerificati
     /// </summary>
     public ValueTask<VerifiedEvidence> VerifyQuoteAsync(TdxQuote quote, ReadOnlyMemory<byte> expectedReportData, TeeType tee = TeeType.Tdx, CancellationToken cancellationToken = default) =>
         VerifyParsedAsync(quote, expectedReportData, tee, cancellationToken);
+
+    private protected override TdxQuote Parse(ReadOnlyMemory<byte> evidence) => TdxQuote.Parse(evidence);
 
     private protected override async ValueTask<(TcbStatus Status, IReadOnlyList<string> AdvisoryIds)> EvaluateTcbAsync(
         TdxQuote quote, VerifiedPlatform platform, DateTimeOffset now, CancellationToken cancellationToken)

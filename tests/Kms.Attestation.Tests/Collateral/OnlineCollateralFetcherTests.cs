@@ -60,36 +60,10 @@ public sealed class OnlineCollateralFetcherTests : IAsyncLifetime
 
             await next(context);
         });
-        _app.MapGet("/tdx/certification/v4/tcb", (HttpContext c) =>
-        {
-            if (c.Request.Query["fmspc"] != "B0C06F000000")
-            {
-                return Results.NotFound();
-            }
-
-            c.Response.Headers["TCB-Info-Issuer-Chain"] = Uri.EscapeDataString(tcbChain);
-            return Results.Bytes(tcbBody, "application/json");
-        });
-        _app.MapGet("/tdx/certification/v4/qe/identity", (HttpContext c) =>
-        {
-            c.Response.Headers["SGX-Enclave-Identity-Issuer-Chain"] = Uri.EscapeDataString(qeChain);
-            return Results.Bytes(qeBody, "application/json");
-        });
-        _app.MapGet("/sgx/certification/v4/tcb", (HttpContext c) =>
-        {
-            if (c.Request.Query["fmspc"] != "00A067110000")
-            {
-                return Results.NotFound();
-            }
-
-            c.Response.Headers["TCB-Info-Issuer-Chain"] = Uri.EscapeDataString(sgxTcbChain);
-            return Results.Bytes(sgxTcbBody, "application/json");
-        });
-        _app.MapGet("/sgx/certification/v4/qe/identity", (HttpContext c) =>
-        {
-            c.Response.Headers["SGX-Enclave-Identity-Issuer-Chain"] = Uri.EscapeDataString(sgxQeChain);
-            return Results.Bytes(sgxQeBody, "application/json");
-        });
+        MapSigned(_app, "/tdx/certification/v4/tcb", "B0C06F000000", "TCB-Info-Issuer-Chain", tcbChain, tcbBody);
+        MapSigned(_app, "/tdx/certification/v4/qe/identity", null, "SGX-Enclave-Identity-Issuer-Chain", qeChain, qeBody);
+        MapSigned(_app, "/sgx/certification/v4/tcb", "00A067110000", "TCB-Info-Issuer-Chain", sgxTcbChain, sgxTcbBody);
+        MapSigned(_app, "/sgx/certification/v4/qe/identity", null, "SGX-Enclave-Identity-Issuer-Chain", sgxQeChain, sgxQeBody);
         _app.MapGet("/sgx/certification/v4/pckcrl", (HttpContext c) =>
         {
             string? ca = c.Request.Query["ca"];
@@ -115,6 +89,19 @@ public sealed class OnlineCollateralFetcherTests : IAsyncLifetime
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _base = new Uri(address.TrimEnd('/') + "/");
     }
+
+    // A PCS response: the body, and its issuer chain URL-encoded in a header; for TCB info only the given FMSPC exists.
+    private static void MapSigned(WebApplication app, string path, string? fmspc, string chainHeader, string chain, byte[] body) =>
+        app.MapGet(path, (HttpContext c) =>
+        {
+            if (fmspc is not null && c.Request.Query["fmspc"] != fmspc)
+            {
+                return Results.NotFound();
+            }
+
+            c.Response.Headers[chainHeader] = Uri.EscapeDataString(chain);
+            return Results.Bytes(body, "application/json");
+        });
 
     public async Task DisposeAsync()
     {

@@ -96,31 +96,25 @@ public sealed class SgxQuoteVerifierTests
         Assert.Equal(AttestationFailureKind.MissingCollateral, (await FailureAsync(source, SgxFixtures.DcapQvlTime, quote, AcceptAll, SgxFixtures.ReportData(quote))).Kind);
     }
 
-    [TestDataFact]
-    public async Task TdxTcbInfoOrTdQeIdentityInTheSgxPlaceIsRefused()
+    [TestDataTheory]
+    [InlineData("tcbinfo/b0c06f000000", "tcbinfo/00a067110000", AttestationFailureKind.UnsupportedVersion, "'TDX'")]
+    [InlineData("qe-identity", "qe-identity", AttestationFailureKind.MissingCollateral, "'TD_QE', not QE")]
+    public async Task TdxTcbInfoOrTdQeIdentityInTheSgxPlaceIsRefused(string tdxStem, string sgxStem, AttestationFailureKind kind, string message)
     {
+        // Intel-signed and current, but TDX collateral: its signature verifies, its contents are refused.
         using TempDirectory tdxDir = new();
         await TdxFixtures.FromDcapQvlAsync(tdxDir.Path, "dcapqvl_tdx_quote_collateral.json");
-        byte[] quote = SgxFixtures.Quote(SgxFixtures.DcapQvl);
-        string tdx = Path.Combine(tdxDir.Path, "intel", "tdx");
-
         using TempDirectory dir = new();
         DirectoryCollateralSource source = await SgxFixtures.FromDcapQvlAsync(dir.Path);
-        string sgx = Path.Combine(dir.Path, "intel", "sgx");
-        File.Copy(Path.Combine(tdx, "tcbinfo", "b0c06f000000.json"), Path.Combine(sgx, "tcbinfo", "00a067110000.json"), overwrite: true);
-        File.Copy(Path.Combine(tdx, "tcbinfo", "b0c06f000000.issuer-chain.pem"), Path.Combine(sgx, "tcbinfo", "00a067110000.issuer-chain.pem"), overwrite: true);
-        AttestationException tcb = await FailureAsync(source, SgxFixtures.DcapQvlTime, quote, AcceptAll, SgxFixtures.ReportData(quote));
-        Assert.Equal(AttestationFailureKind.UnsupportedVersion, tcb.Kind);
-        Assert.Contains("'TDX'", tcb.Message, StringComparison.Ordinal);
+        foreach (string suffix in new[] { ".json", ".issuer-chain.pem" })
+        {
+            File.Copy(Path.Combine(tdxDir.Path, "intel", "tdx", tdxStem + suffix), Path.Combine(dir.Path, "intel", "sgx", sgxStem + suffix), overwrite: true);
+        }
 
-        using TempDirectory dir2 = new();
-        source = await SgxFixtures.FromDcapQvlAsync(dir2.Path);
-        sgx = Path.Combine(dir2.Path, "intel", "sgx");
-        File.Copy(Path.Combine(tdx, "qe-identity.json"), Path.Combine(sgx, "qe-identity.json"), overwrite: true);
-        File.Copy(Path.Combine(tdx, "qe-identity.issuer-chain.pem"), Path.Combine(sgx, "qe-identity.issuer-chain.pem"), overwrite: true);
-        AttestationException qe = await FailureAsync(source, SgxFixtures.DcapQvlTime, quote, AcceptAll, SgxFixtures.ReportData(quote));
-        Assert.Equal(AttestationFailureKind.MissingCollateral, qe.Kind);
-        Assert.Contains("'TD_QE', not QE", qe.Message, StringComparison.Ordinal);
+        byte[] quote = SgxFixtures.Quote(SgxFixtures.DcapQvl);
+        AttestationException ex = await FailureAsync(source, SgxFixtures.DcapQvlTime, quote, AcceptAll, SgxFixtures.ReportData(quote));
+        Assert.Equal(kind, ex.Kind);
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }
 
     [TestDataFact]

@@ -120,6 +120,33 @@ public sealed class SgxSyntheticPkiTests
     }
 
     [TestDataFact]
+    public async Task FlippingAnySignedByteOfTheVersion4QuoteIsBadSignature()
+    {
+        using SyntheticIntelPki pki = Pki();
+        using TempDirectory dir = new();
+        DirectoryCollateralSource source = await pki.WriteCollateralAsync(dir.Path, [], []);
+        SgxQuoteVerifier verifier = new(source, SgxQuoteVerifierTests.AcceptAll, new FixedTimeProvider(SgxFixtures.DcapQvlTime), null, pki.Root);
+        byte[] quote = pki.Quote;
+        byte[] expected = SgxFixtures.ReportData(quote);
+        SgxQuote parsed = SgxQuote.Parse(quote);
+        int authStart = 436 + 128 + 6 + 384 + 64 + 2;
+        Assert.Equal(parsed.QeAuthData.ToArray(), quote[authStart..(authStart + parsed.QeAuthData.Length)]);
+
+        // QE/PCE SVN, user data, body; signature and attestation key; QE report and its signature; QE auth data.
+        IEnumerable<int> signed = Enumerable.Range(8, 4).Concat(Enumerable.Range(28, 432 - 28)).Concat(Enumerable.Range(436, 128))
+            .Concat(Enumerable.Range(436 + 128 + 6, 384 + 64)).Concat(Enumerable.Range(authStart, parsed.QeAuthData.Length));
+        foreach (int position in signed)
+        {
+            byte[] flipped = (byte[])quote.Clone();
+            flipped[position] ^= 0x01;
+            AttestationException ex = await Assert.ThrowsAsync<AttestationException>(async () => await verifier.VerifyAsync(flipped, expected));
+            Assert.True(ex.Kind == AttestationFailureKind.BadSignature, $"flip at {position} gave {ex.Kind}");
+        }
+
+        Assert.Equal(TcbStatus.ConfigurationAndSWHardeningNeeded, (await verifier.VerifyAsync(quote, expected)).TcbStatus);
+    }
+
+    [TestDataFact]
     public async Task RevokedPckCertificatesCasAndTcbSignersAreRefused()
     {
         using SyntheticIntelPki pki = Pki();
