@@ -109,7 +109,7 @@ public sealed class SgxMutationTests : IAsyncLifetime
     {
         byte[] quote = SgxFixtures.Quote(SgxFixtures.DcapQvl);
         byte[] expected = SgxFixtures.ReportData(quote);
-        for (int length = 0; length < quote.Length; length += 7)
+        for (int length = 0; length < quote.Length; length++)
         {
             Assert.Equal(AttestationFailureKind.Malformed, await FailureAsync(_verifier!, quote[..length], expected));
         }
