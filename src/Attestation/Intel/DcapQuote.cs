@@ -78,7 +78,7 @@ public abstract class DcapQuote
             }
         }
 
-        ReadQeReportCertificationData(quote[qeStart..sigEnd], name);
+        (QeReport, QeReportSignature, QeAuthData, PckCertChainPem) = ReadQeReportCertificationData(quote[qeStart..sigEnd], name);
         TrailingByteCount = q.Length - sigEnd;
     }
 
@@ -117,15 +117,15 @@ public abstract class DcapQuote
     public ReadOnlyMemory<byte> AttestationKey { get; }
 
     /// <summary>The 384-byte QE report.</summary>
-    public ReadOnlyMemory<byte> QeReport { get; private set; }
+    public ReadOnlyMemory<byte> QeReport { get; }
 
     /// <summary>ECDSA signature by the PCK key over <see cref="QeReport"/>, raw r‖s.</summary>
-    public ReadOnlyMemory<byte> QeReportSignature { get; private set; }
+    public ReadOnlyMemory<byte> QeReportSignature { get; }
 
-    public ReadOnlyMemory<byte> QeAuthData { get; private set; }
+    public ReadOnlyMemory<byte> QeAuthData { get; }
 
     /// <summary>The PCK certificate chain, PEM (leaf, intermediate CA, root CA) as the QE embedded it.</summary>
-    public ReadOnlyMemory<byte> PckCertChainPem { get; private set; }
+    public ReadOnlyMemory<byte> PckCertChainPem { get; }
 
     /// <summary>Number of bytes after the quote's signature data (not signed, not interpreted).</summary>
     public int TrailingByteCount { get; }
@@ -165,7 +165,8 @@ public abstract class DcapQuote
     }
 
     // QE report (384), its signature (64), QE authentication data (2 + n), certification data type 5 (2 + 4 + chain).
-    private void ReadQeReportCertificationData(ReadOnlyMemory<byte> data, string name)
+    private static (ReadOnlyMemory<byte> QeReport, ReadOnlyMemory<byte> Signature, ReadOnlyMemory<byte> AuthData, ReadOnlyMemory<byte> ChainPem) ReadQeReportCertificationData(
+        ReadOnlyMemory<byte> data, string name)
     {
         ReadOnlySpan<byte> qe = data.Span;
         Require(qe, 0, QeReportSize + SignatureSize + 2, name, "QE report certification data");
@@ -186,9 +187,6 @@ public abstract class DcapQuote
             throw AttestationException.Malformed($"The PCK certificate chain declares {chainSize} bytes but {qe.Length - chainHeader - 6} remain in the certification data.");
         }
 
-        QeReport = data[..QeReportSize];
-        QeReportSignature = data.Slice(QeReportSize, SignatureSize);
-        QeAuthData = data.Slice(authStart, authLength);
-        PckCertChainPem = data.Slice(chainHeader + 6, (int)chainSize);
+        return (data[..QeReportSize], data.Slice(QeReportSize, SignatureSize), data.Slice(authStart, authLength), data.Slice(chainHeader + 6, (int)chainSize));
     }
 }
