@@ -17,4 +17,9 @@ public enum TeeType
 
     /// <summary>Development evidence signed by a local dev key. Never accepted unless the silo runs with <c>--dev</c>.</summary>
     Dev,
+
+    // Added last so that the numeric values of the others stay as they were.
+
+    /// <summary>An Intel SGX enclave, verified from a DCAP quote.</summary>
+    Sgx,
 }

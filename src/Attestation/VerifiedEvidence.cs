@@ -8,7 +8,7 @@ public sealed record VerifiedEvidence
 {
     public required TeeType Tee { get; init; }
 
-    /// <summary>The report data the TEE bound into its evidence (64 bytes for TDX and SNP).</summary>
+    /// <summary>The report data the TEE bound into its evidence (64 bytes for TDX, SGX and SNP).</summary>
     public required ReadOnlyMemory<byte> ReportData { get; init; }
 
     public required TcbStatus TcbStatus { get; init; }
@@ -16,7 +16,7 @@ public sealed record VerifiedEvidence
     /// <summary>Intel SA / AMD advisory ids that apply to the platform's TCB level.</summary>
     public IReadOnlyList<string> AdvisoryIds { get; init; } = [];
 
-    /// <summary>True when the TD / guest runs in debug mode (its memory is readable by the host).</summary>
+    /// <summary>True when the TD / enclave / guest runs in debug mode (its memory is readable by the host).</summary>
     public required bool Debug { get; init; }
 
     /// <summary>Platform identifiers, e.g. "fmspc", "pceid", "chip_id", "processor_family".</summary>
@@ -24,6 +24,9 @@ public sealed record VerifiedEvidence
 
     /// <summary>TDX registers; set for <see cref="TeeType.Tdx"/> and <see cref="TeeType.AzureTdx"/> raw evidence.</summary>
     public TdxMeasurements? Tdx { get; init; }
+
+    /// <summary>SGX enclave identity and attributes; set for <see cref="TeeType.Sgx"/> evidence.</summary>
+    public SgxMeasurements? Sgx { get; init; }
 
     /// <summary>SNP report fields; set for <see cref="TeeType.SevSnp"/> and <see cref="TeeType.AzureSevSnp"/> raw evidence.</summary>
     public SnpMeasurements? Snp { get; init; }

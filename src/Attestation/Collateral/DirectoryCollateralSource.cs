@@ -10,6 +10,8 @@ namespace Kms.Attestation.Collateral;
 /// intel/tdx/tcbinfo/{fmspc}.issuer-chain.pem     its TCB-Info-Issuer-Chain header, URL-decoded (signer, root)
 /// intel/tdx/qe-identity.json                     /tdx/certification/v4/qe/identity body (signed "enclaveIdentity")
 /// intel/tdx/qe-identity.issuer-chain.pem         its SGX-Enclave-Identity-Issuer-Chain header, URL-decoded
+/// intel/sgx/tcbinfo/{fmspc}.json, intel/sgx/qe-identity.json (and their .issuer-chain.pem): the same for SGX
+///                                                (/sgx/certification/v4/tcb, /sgx/certification/v4/qe/identity)
 /// intel/crl/root.der                             Intel SGX Root CA CRL (DER)
 /// intel/crl/platform.der, intel/crl/processor.der  PCK CRLs (DER) from /sgx/certification/v4/pckcrl?ca=...
 /// amd/vcek/{Family}/{chipId hex}/{reportedTcb as 16 hex digits}.der   AMD KDS VCEK (DER)
@@ -72,11 +74,11 @@ public sealed class DirectoryCollateralSource : ICollateralSource
 
     /// <summary>Stores a TCB info response body and its issuer chain.</summary>
     public Task PutTcbInfoAsync(TeeType tee, string fmspc, SignedCollateral collateral, CancellationToken cancellationToken) =>
-        WriteSignedAsync(TcbInfoStem(tee, fmspc) ?? throw new ArgumentException("Not a TDX TEE type or not a 6-byte hex FMSPC.", nameof(fmspc)), collateral, cancellationToken);
+        WriteSignedAsync(TcbInfoStem(tee, fmspc) ?? throw new ArgumentException("Not an SGX or TDX TEE type, or not a 6-byte hex FMSPC.", nameof(fmspc)), collateral, cancellationToken);
 
     /// <summary>Stores a QE identity response body and its issuer chain.</summary>
     public Task PutQeIdentityAsync(TeeType tee, SignedCollateral collateral, CancellationToken cancellationToken) =>
-        WriteSignedAsync(QeIdentityStem(tee) ?? throw new ArgumentException("Not a TDX TEE type.", nameof(tee)), collateral, cancellationToken);
+        WriteSignedAsync(QeIdentityStem(tee) ?? throw new ArgumentException("Not an SGX or TDX TEE type.", nameof(tee)), collateral, cancellationToken);
 
     /// <summary>Stores a DER CRL ("root", "platform" or "processor").</summary>
     public Task PutCrlAsync(string name, ReadOnlyMemory<byte> der, CancellationToken cancellationToken) =>
@@ -92,15 +94,15 @@ public sealed class DirectoryCollateralSource : ICollateralSource
 
     private string? TcbInfoStem(TeeType tee, string fmspc)
     {
-        if (!IsTdx(tee) || fmspc is not { Length: 12 } || !IsHex(fmspc))
+        if (IntelDirectory(tee) is not { } teeDirectory || fmspc is not { Length: 12 } || !IsHex(fmspc))
         {
             return null;
         }
 
-        return Path.Combine(RootDirectory, "intel", "tdx", "tcbinfo", fmspc.ToLowerInvariant());
+        return Path.Combine(RootDirectory, "intel", teeDirectory, "tcbinfo", fmspc.ToLowerInvariant());
     }
 
-    private string? QeIdentityStem(TeeType tee) => IsTdx(tee) ? Path.Combine(RootDirectory, "intel", "tdx", "qe-identity") : null;
+    private string? QeIdentityStem(TeeType tee) => IntelDirectory(tee) is { } teeDirectory ? Path.Combine(RootDirectory, "intel", teeDirectory, "qe-identity") : null;
 
     private string? CrlPath(string name) =>
         Array.IndexOf(s_crlNames, name) >= 0 ? Path.Combine(RootDirectory, "intel", "crl", name + ".der") : null;
@@ -131,7 +133,13 @@ public sealed class DirectoryCollateralSource : ICollateralSource
         return new ReadOnlyMemory<byte>(bytes);
     }
 
-    private static bool IsTdx(TeeType tee) => tee is TeeType.Tdx or TeeType.AzureTdx;
+    // Intel serves SGX and TDX TCB info and QE identities separately; an Azure TDX quote uses the TDX ones.
+    internal static string? IntelDirectory(TeeType tee) => tee switch
+    {
+        TeeType.Tdx or TeeType.AzureTdx => "tdx",
+        TeeType.Sgx => "sgx",
+        _ => null,
+    };
 
     private static bool IsHex(string text)
     {

@@ -30,29 +30,20 @@ public sealed class OnlineCollateralFetcher : ICollateralSource
     }
 
     /// <summary>Fetches the TDX TCB info for a FMSPC (<c>GET /tdx/certification/v4/tcb?fmspc=</c>) into the cache.</summary>
-    public async Task<SignedCollateral> FetchTdxTcbInfoAsync(string fmspc, CancellationToken cancellationToken)
-    {
-        if (fmspc is not { Length: 12 } || !fmspc.All(char.IsAsciiHexDigit))
-        {
-            throw new ArgumentException("FMSPC must be 12 hex digits.", nameof(fmspc));
-        }
+    public Task<SignedCollateral> FetchTdxTcbInfoAsync(string fmspc, CancellationToken cancellationToken) =>
+        FetchTcbInfoAsync(TeeType.Tdx, fmspc, cancellationToken);
 
-        Uri uri = new(_options.IntelPcsBaseUri, $"tdx/certification/v4/tcb?fmspc={fmspc.ToUpperInvariant()}");
-        (byte[] body, HttpResponseHeaders headers) = await GetAsync(uri, cancellationToken).ConfigureAwait(false);
-        SignedCollateral collateral = new(body, IssuerChain(headers, s_tcbInfoChainHeaders, uri));
-        await _cache.PutTcbInfoAsync(TeeType.Tdx, fmspc, collateral, cancellationToken).ConfigureAwait(false);
-        return collateral;
-    }
+    /// <summary>Fetches the SGX TCB info for a FMSPC (<c>GET /sgx/certification/v4/tcb?fmspc=</c>) into the cache.</summary>
+    public Task<SignedCollateral> FetchSgxTcbInfoAsync(string fmspc, CancellationToken cancellationToken) =>
+        FetchTcbInfoAsync(TeeType.Sgx, fmspc, cancellationToken);
 
     /// <summary>Fetches the TD_QE identity (<c>GET /tdx/certification/v4/qe/identity</c>) into the cache.</summary>
-    public async Task<SignedCollateral> FetchTdxQeIdentityAsync(CancellationToken cancellationToken)
-    {
-        Uri uri = new(_options.IntelPcsBaseUri, "tdx/certification/v4/qe/identity");
-        (byte[] body, HttpResponseHeaders headers) = await GetAsync(uri, cancellationToken).ConfigureAwait(false);
-        SignedCollateral collateral = new(body, IssuerChain(headers, s_qeIdentityChainHeaders, uri));
-        await _cache.PutQeIdentityAsync(TeeType.Tdx, collateral, cancellationToken).ConfigureAwait(false);
-        return collateral;
-    }
+    public Task<SignedCollateral> FetchTdxQeIdentityAsync(CancellationToken cancellationToken) =>
+        FetchQeIdentityAsync(TeeType.Tdx, cancellationToken);
+
+    /// <summary>Fetches the SGX QE identity (<c>GET /sgx/certification/v4/qe/identity</c>) into the cache.</summary>
+    public Task<SignedCollateral> FetchSgxQeIdentityAsync(CancellationToken cancellationToken) =>
+        FetchQeIdentityAsync(TeeType.Sgx, cancellationToken);
 
     /// <summary>Fetches a CRL into the cache: "root" from the root CA's distribution point, "platform"/"processor" from PCS.</summary>
     public async Task<byte[]> FetchCrlAsync(string name, CancellationToken cancellationToken)
@@ -69,13 +60,12 @@ public sealed class OnlineCollateralFetcher : ICollateralSource
     }
 
     /// <summary>Fetches everything a TDX quote of this FMSPC needs: TCB info, TD_QE identity, root and PCK CRLs.</summary>
-    public async Task FetchTdxCollateralAsync(string fmspc, string pckCa, CancellationToken cancellationToken)
-    {
-        await FetchTdxTcbInfoAsync(fmspc, cancellationToken).ConfigureAwait(false);
-        await FetchTdxQeIdentityAsync(cancellationToken).ConfigureAwait(false);
-        await FetchCrlAsync("root", cancellationToken).ConfigureAwait(false);
-        await FetchCrlAsync(pckCa, cancellationToken).ConfigureAwait(false);
-    }
+    public Task FetchTdxCollateralAsync(string fmspc, string pckCa, CancellationToken cancellationToken) =>
+        FetchCollateralAsync(TeeType.Tdx, fmspc, pckCa, cancellationToken);
+
+    /// <summary>Fetches everything an SGX quote of this FMSPC needs: TCB info, QE identity, root and PCK CRLs.</summary>
+    public Task FetchSgxCollateralAsync(string fmspc, string pckCa, CancellationToken cancellationToken) =>
+        FetchCollateralAsync(TeeType.Sgx, fmspc, pckCa, cancellationToken);
 
     /// <summary>
     /// Fetches a VCEK from AMD KDS (<c>GET /vcek/v1/{family}/{hwid}?blSPL=&amp;teeSPL=&amp;snpSPL=&amp;ucodeSPL=</c>) into the cache.
@@ -132,12 +122,12 @@ public sealed class OnlineCollateralFetcher : ICollateralSource
     /// <inheritdoc />
     public async ValueTask<SignedCollateral?> GetTcbInfoAsync(TeeType tee, string fmspc, CancellationToken cancellationToken) =>
         await _cache.GetTcbInfoAsync(tee, fmspc, cancellationToken).ConfigureAwait(false)
-        ?? (tee is TeeType.Tdx or TeeType.AzureTdx ? await FetchTdxTcbInfoAsync(fmspc, cancellationToken).ConfigureAwait(false) : null);
+        ?? (PcsPath(tee) is not null ? await FetchTcbInfoAsync(tee, fmspc, cancellationToken).ConfigureAwait(false) : null);
 
     /// <inheritdoc />
     public async ValueTask<SignedCollateral?> GetQeIdentityAsync(TeeType tee, CancellationToken cancellationToken) =>
         await _cache.GetQeIdentityAsync(tee, cancellationToken).ConfigureAwait(false)
-        ?? (tee is TeeType.Tdx or TeeType.AzureTdx ? await FetchTdxQeIdentityAsync(cancellationToken).ConfigureAwait(false) : null);
+        ?? (PcsPath(tee) is not null ? await FetchQeIdentityAsync(tee, cancellationToken).ConfigureAwait(false) : null);
 
     /// <inheritdoc />
     public async ValueTask<ReadOnlyMemory<byte>?> GetCrlAsync(string name, CancellationToken cancellationToken)
@@ -167,6 +157,40 @@ public sealed class OnlineCollateralFetcher : ICollateralSource
     public async ValueTask<string?> GetJwksAsync(string issuer, CancellationToken cancellationToken) =>
         await _cache.GetJwksAsync(issuer, cancellationToken).ConfigureAwait(false)
         ?? await FetchJwksAsync(issuer, cancellationToken).ConfigureAwait(false);
+
+    // Intel PCS v4 serves SGX and TDX collateral under /sgx/ and /tdx/, the names of the cache's folders.
+    private static string? PcsPath(TeeType tee) => DirectoryCollateralSource.IntelDirectory(tee);
+
+    private async Task<SignedCollateral> FetchTcbInfoAsync(TeeType tee, string fmspc, CancellationToken cancellationToken)
+    {
+        if (fmspc is not { Length: 12 } || !fmspc.All(char.IsAsciiHexDigit))
+        {
+            throw new ArgumentException("FMSPC must be 12 hex digits.", nameof(fmspc));
+        }
+
+        Uri uri = new(_options.IntelPcsBaseUri, $"{PcsPath(tee)}/certification/v4/tcb?fmspc={fmspc.ToUpperInvariant()}");
+        (byte[] body, HttpResponseHeaders headers) = await GetAsync(uri, cancellationToken).ConfigureAwait(false);
+        SignedCollateral collateral = new(body, IssuerChain(headers, s_tcbInfoChainHeaders, uri));
+        await _cache.PutTcbInfoAsync(tee, fmspc, collateral, cancellationToken).ConfigureAwait(false);
+        return collateral;
+    }
+
+    private async Task<SignedCollateral> FetchQeIdentityAsync(TeeType tee, CancellationToken cancellationToken)
+    {
+        Uri uri = new(_options.IntelPcsBaseUri, $"{PcsPath(tee)}/certification/v4/qe/identity");
+        (byte[] body, HttpResponseHeaders headers) = await GetAsync(uri, cancellationToken).ConfigureAwait(false);
+        SignedCollateral collateral = new(body, IssuerChain(headers, s_qeIdentityChainHeaders, uri));
+        await _cache.PutQeIdentityAsync(tee, collateral, cancellationToken).ConfigureAwait(false);
+        return collateral;
+    }
+
+    private async Task FetchCollateralAsync(TeeType tee, string fmspc, string pckCa, CancellationToken cancellationToken)
+    {
+        await FetchTcbInfoAsync(tee, fmspc, cancellationToken).ConfigureAwait(false);
+        await FetchQeIdentityAsync(tee, cancellationToken).ConfigureAwait(false);
+        await FetchCrlAsync("root", cancellationToken).ConfigureAwait(false);
+        await FetchCrlAsync(pckCa, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<(byte[] Body, HttpResponseHeaders Headers)> GetAsync(Uri uri, CancellationToken cancellationToken)
     {

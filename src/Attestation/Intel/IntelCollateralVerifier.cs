@@ -111,38 +111,50 @@ internal sealed class IntelCollateralVerifier
         }
     }
 
-    public async ValueTask<TdxTcbInfo> GetTdxTcbInfoAsync(ReadOnlyMemory<byte> fmspc, CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The signed TCB info for the PCK certificate's FMSPC (<paramref name="tee"/> selects SGX or TDX collateral),
+    /// current at <paramref name="now"/>, signed by a current, unrevoked Intel TCB signing certificate, and stating the
+    /// PCK certificate's FMSPC and PCE id.
+    /// </summary>
+    public async ValueTask<T> GetTcbInfoAsync<T>(TeeType tee, PckCertificateExtensions pck, Func<ReadOnlyMemory<byte>, T> parse, CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
+        where T : IntelTcbInfo
     {
-        string fmspcHex = Convert.ToHexStringLower(fmspc.Span);
-        SignedCollateral collateral = await _source.GetTcbInfoAsync(TeeType.Tdx, fmspcHex, cancellationToken).ConfigureAwait(false)
-            ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"The TDX TCB info for FMSPC {fmspcHex} is not available.");
-        VerifiedSigned<TdxTcbInfo> verified = VerifySigned(collateral, "tcbInfo", TdxTcbInfo.Parse);
-        if (now < verified.Value.IssueDate || now > verified.Value.NextUpdate)
+        string fmspcHex = Convert.ToHexStringLower(pck.Fmspc.Span);
+        SignedCollateral collateral = await _source.GetTcbInfoAsync(tee, fmspcHex, cancellationToken).ConfigureAwait(false)
+            ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"The {(tee == TeeType.Sgx ? "SGX" : "TDX")} TCB info for FMSPC {fmspcHex} is not available.");
+        VerifiedSigned<T> verified = VerifySigned(collateral, "tcbInfo", parse);
+        RequireCurrent("TCB info", verified.Value.IssueDate, verified.Value.NextUpdate, now);
+        RequireSignerCurrent(verified.Signer, rootCrl, now);
+        if (!verified.Value.Fmspc.AsSpan().SequenceEqual(pck.Fmspc.Span) || !verified.Value.PceId.AsSpan().SequenceEqual(pck.PceId.Span))
         {
-            throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"The TCB info is valid from {verified.Value.IssueDate:O} to {verified.Value.NextUpdate:O}, not at {now:O}.");
+            throw new AttestationException(AttestationFailureKind.MissingCollateral, "The TCB info is for another FMSPC or PCE id than the PCK certificate.");
         }
 
+        return verified.Value;
+    }
+
+    /// <summary>The signed QE identity of <paramref name="tee"/> ("QE" for SGX, "TD_QE" for TDX), current and properly signed.</summary>
+    public async ValueTask<EnclaveIdentity> GetQeIdentityAsync(TeeType tee, string id, CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        SignedCollateral collateral = await _source.GetQeIdentityAsync(tee, cancellationToken).ConfigureAwait(false)
+            ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"The {id} identity is not available.");
+        VerifiedSigned<EnclaveIdentity> verified = VerifySigned(collateral, "enclaveIdentity", EnclaveIdentity.Parse);
+        if (verified.Value.Id != id)
+        {
+            throw new AttestationException(AttestationFailureKind.MissingCollateral, $"The QE identity is '{AttestationException.Printable(verified.Value.Id)}', not {id}.");
+        }
+
+        RequireCurrent("QE identity", verified.Value.IssueDate, verified.Value.NextUpdate, now);
         RequireSignerCurrent(verified.Signer, rootCrl, now);
         return verified.Value;
     }
 
-    public async ValueTask<EnclaveIdentity> GetTdQeIdentityAsync(CertificateRevocationList rootCrl, DateTimeOffset now, CancellationToken cancellationToken)
+    private static void RequireCurrent(string what, DateTimeOffset issueDate, DateTimeOffset nextUpdate, DateTimeOffset now)
     {
-        SignedCollateral collateral = await _source.GetQeIdentityAsync(TeeType.Tdx, cancellationToken).ConfigureAwait(false)
-            ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, "The TD_QE identity is not available.");
-        VerifiedSigned<EnclaveIdentity> verified = VerifySigned(collateral, "enclaveIdentity", EnclaveIdentity.Parse);
-        if (verified.Value.Id != "TD_QE")
+        if (now < issueDate || now > nextUpdate)
         {
-            throw new AttestationException(AttestationFailureKind.MissingCollateral, $"The QE identity is '{verified.Value.Id}', not TD_QE.");
+            throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"The {what} is valid from {issueDate:O} to {nextUpdate:O}, not at {now:O}.");
         }
-
-        if (now < verified.Value.IssueDate || now > verified.Value.NextUpdate)
-        {
-            throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"The QE identity is valid from {verified.Value.IssueDate:O} to {verified.Value.NextUpdate:O}, not at {now:O}.");
-        }
-
-        RequireSignerCurrent(verified.Signer, rootCrl, now);
-        return verified.Value;
     }
 
     private static void RequireSignerCurrent(X509Certificate2 signer, CertificateRevocationList rootCrl, DateTimeOffset now)
@@ -155,7 +167,8 @@ internal sealed class IntelCollateralVerifier
     }
 
     private VerifiedSigned<T> VerifySigned<T>(SignedCollateral collateral, string member, Func<ReadOnlyMemory<byte>, T> parse) =>
-        _cache.GetOrAdd(_anchorTag + member, collateral.Body.Span, System.Text.Encoding.UTF8.GetBytes(collateral.IssuerChainPem), () =>
+        // The parsed type is part of the kind: the same bytes parsed as SGX and as TDX TCB info are different entries.
+        _cache.GetOrAdd(_anchorTag + member + ":" + typeof(T).Name, collateral.Body.Span, System.Text.Encoding.UTF8.GetBytes(collateral.IssuerChainPem), () =>
         {
             X509Certificate2[] chain = PemCertificates.Parse(collateral.IssuerChainPem);
             if (chain.Length != 2)

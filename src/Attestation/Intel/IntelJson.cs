@@ -108,6 +108,24 @@ internal static class IntelJson
         return result;
     }
 
+    /// <summary>The 16 component SVNs of a TCB info v3 level ("sgxtcbcomponents", "tdxtcbcomponents": arrays of {"svn": n}).</summary>
+    public static byte[] Components(JsonElement tcb, string name)
+    {
+        byte[] svns = new byte[16];
+        int count = 0;
+        foreach (JsonElement component in Array(tcb, name))
+        {
+            if (count == 16)
+            {
+                throw AttestationException.Malformed($"'{name}' has more than 16 components.");
+            }
+
+            svns[count++] = (byte)Int(component, "svn", byte.MaxValue);
+        }
+
+        return count == 16 ? svns : throw AttestationException.Malformed($"'{name}' has {count} components, not 16.");
+    }
+
     public static JsonDocument ParseDocument(ReadOnlyMemory<byte> json, string what)
     {
         try

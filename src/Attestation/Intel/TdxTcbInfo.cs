@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace Kms.Attestation.Intel;
@@ -12,19 +13,20 @@ public sealed record TdxModuleTcbLevel(byte IsvSvn, TcbStatus Status, IReadOnlyL
 public sealed record TdxModuleIdentity(string Id, byte[] MrSigner, byte[] Attributes, byte[] AttributesMask, IReadOnlyList<TdxModuleTcbLevel> TcbLevels);
 
 /// <summary>The "tcbInfo" object of an Intel PCS v4 TDX TCB info response (tcbInfo version 3, id "TDX").</summary>
-public sealed record TdxTcbInfo
+public sealed record TdxTcbInfo : IntelTcbInfo
 {
-    public required int Version { get; init; }
+    public TdxTcbInfo()
+    {
+    }
 
-    public required DateTimeOffset IssueDate { get; init; }
-
-    public required DateTimeOffset NextUpdate { get; init; }
-
-    public required byte[] Fmspc { get; init; }
-
-    public required byte[] PceId { get; init; }
-
-    public required int TcbEvaluationDataNumber { get; init; }
+    [SetsRequiredMembers]
+    private TdxTcbInfo(JsonElement root, int version, TdxModuleIdentity tdxModule, IReadOnlyList<TdxModuleIdentity> tdxModuleIdentities, IReadOnlyList<TdxTcbLevel> tcbLevels)
+        : base(root, version)
+    {
+        TdxModule = tdxModule;
+        TdxModuleIdentities = tdxModuleIdentities;
+        TcbLevels = tcbLevels;
+    }
 
     /// <summary>The "tdxModule" object: the identity of TDX modules with major version 0.</summary>
     public required TdxModuleIdentity TdxModule { get; init; }
@@ -68,44 +70,16 @@ public sealed record TdxTcbInfo
         {
             JsonElement tcb = IntelJson.Get(level, "tcb");
             tcbLevels.Add(new TdxTcbLevel(
-                ReadComponents(tcb, "sgxtcbcomponents"),
+                IntelJson.Components(tcb, "sgxtcbcomponents"),
                 (ushort)IntelJson.Int(tcb, "pcesvn", ushort.MaxValue),
-                ReadComponents(tcb, "tdxtcbcomponents"),
+                IntelJson.Components(tcb, "tdxtcbcomponents"),
                 IntelJson.Status(level),
                 IntelJson.Advisories(level)));
         }
 
-        return new TdxTcbInfo
-        {
-            Version = version,
-            IssueDate = IntelJson.Date(root, "issueDate"),
-            NextUpdate = IntelJson.Date(root, "nextUpdate"),
-            Fmspc = IntelJson.Hex(root, "fmspc", 6),
-            PceId = IntelJson.Hex(root, "pceId", 2),
-            TcbEvaluationDataNumber = IntelJson.Int(root, "tcbEvaluationDataNumber"),
-            TdxModule = ReadModule(IntelJson.Get(root, "tdxModule"), "TDX_00", []),
-            TdxModuleIdentities = identities,
-            TcbLevels = tcbLevels,
-        };
+        return new TdxTcbInfo(root, version, ReadModule(IntelJson.Get(root, "tdxModule"), "TDX_00", []), identities, tcbLevels);
     }
 
     private static TdxModuleIdentity ReadModule(JsonElement module, string id, IReadOnlyList<TdxModuleTcbLevel> levels) =>
         new(id, IntelJson.Hex(module, "mrsigner", 48), IntelJson.Hex(module, "attributes", 8), IntelJson.Hex(module, "attributesMask", 8), levels);
-
-    private static byte[] ReadComponents(JsonElement tcb, string name)
-    {
-        byte[] svns = new byte[16];
-        int count = 0;
-        foreach (JsonElement component in IntelJson.Array(tcb, name))
-        {
-            if (count == 16)
-            {
-                throw AttestationException.Malformed($"'{name}' has more than 16 components.");
-            }
-
-            svns[count++] = (byte)IntelJson.Int(component, "svn", byte.MaxValue);
-        }
-
-        return count == 16 ? svns : throw AttestationException.Malformed($"'{name}' has {count} components, not 16.");
-    }
 }

@@ -35,6 +35,24 @@ public sealed class DirectoryCollateralSourceTests
     }
 
     [Fact]
+    public async Task SgxAndTdxCollateralLiveApart()
+    {
+        using TempDirectory dir = new();
+        DirectoryCollateralSource source = new(dir.Path);
+        await source.PutTcbInfoAsync(TeeType.Sgx, "00A067110000", new SignedCollateral(new byte[] { 1 }, "sgx-tcb-chain"), default);
+        await source.PutQeIdentityAsync(TeeType.Sgx, new SignedCollateral(new byte[] { 2 }, "sgx-qe-chain"), default);
+
+        Assert.True(File.Exists(Path.Combine(dir.Path, "intel", "sgx", "tcbinfo", "00a067110000.json")));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "intel", "sgx", "qe-identity.issuer-chain.pem")));
+        Assert.Equal("sgx-tcb-chain", (await source.GetTcbInfoAsync(TeeType.Sgx, "00a067110000", default))!.IssuerChainPem);
+        Assert.Equal(new byte[] { 2 }, (await source.GetQeIdentityAsync(TeeType.Sgx, default))!.Body.ToArray());
+        Assert.Null(await source.GetTcbInfoAsync(TeeType.Tdx, "00a067110000", default));
+        Assert.Null(await source.GetQeIdentityAsync(TeeType.Tdx, default));
+        Assert.Null(await source.GetQeIdentityAsync(TeeType.SevSnp, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => source.PutQeIdentityAsync(TeeType.SevSnp, new SignedCollateral(new byte[] { 2 }, "x"), default));
+    }
+
+    [Fact]
     public async Task AbsentItemsAreNullNotEmpty()
     {
         using TempDirectory dir = new();

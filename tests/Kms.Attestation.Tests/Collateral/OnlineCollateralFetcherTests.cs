@@ -29,6 +29,14 @@ public sealed class OnlineCollateralFetcherTests : IAsyncLifetime
             return;
         }
 
+        using JsonDocument sgxBundle = JsonDocument.Parse(TestData.Text(TdxFixtures.CollateralDir + "dcapqvl_sgx_quote_collateral.json"));
+        JsonElement sgx = sgxBundle.RootElement;
+        byte[] sgxTcbBody = TdxFixtures.SignedBody("tcbInfo", sgx.GetProperty("tcb_info").GetString()!, sgx.GetProperty("tcb_info_signature").GetString()!);
+        byte[] sgxQeBody = TdxFixtures.SignedBody("enclaveIdentity", sgx.GetProperty("qe_identity").GetString()!, sgx.GetProperty("qe_identity_signature").GetString()!);
+        byte[] processorCrl = Convert.FromHexString(sgx.GetProperty("pck_crl").GetString()!);
+        string sgxTcbChain = sgx.GetProperty("tcb_info_issuer_chain").GetString()!;
+        string sgxQeChain = sgx.GetProperty("qe_identity_issuer_chain").GetString()!;
+
         using JsonDocument bundle = JsonDocument.Parse(TestData.Text(TdxFixtures.CollateralDir + "dcapqvl_tdx_quote_collateral.json"));
         JsonElement b = bundle.RootElement;
         byte[] tcbBody = TdxFixtures.SignedBody("tcbInfo", b.GetProperty("tcb_info").GetString()!, b.GetProperty("tcb_info_signature").GetString()!);
@@ -52,30 +60,20 @@ public sealed class OnlineCollateralFetcherTests : IAsyncLifetime
 
             await next(context);
         });
-        _app.MapGet("/tdx/certification/v4/tcb", (HttpContext c) =>
-        {
-            if (c.Request.Query["fmspc"] != "B0C06F000000")
-            {
-                return Results.NotFound();
-            }
-
-            c.Response.Headers["TCB-Info-Issuer-Chain"] = Uri.EscapeDataString(tcbChain);
-            return Results.Bytes(tcbBody, "application/json");
-        });
-        _app.MapGet("/tdx/certification/v4/qe/identity", (HttpContext c) =>
-        {
-            c.Response.Headers["SGX-Enclave-Identity-Issuer-Chain"] = Uri.EscapeDataString(qeChain);
-            return Results.Bytes(qeBody, "application/json");
-        });
+        MapSigned(_app, "/tdx/certification/v4/tcb", "B0C06F000000", "TCB-Info-Issuer-Chain", tcbChain, tcbBody);
+        MapSigned(_app, "/tdx/certification/v4/qe/identity", null, "SGX-Enclave-Identity-Issuer-Chain", qeChain, qeBody);
+        MapSigned(_app, "/sgx/certification/v4/tcb", "00A067110000", "TCB-Info-Issuer-Chain", sgxTcbChain, sgxTcbBody);
+        MapSigned(_app, "/sgx/certification/v4/qe/identity", null, "SGX-Enclave-Identity-Issuer-Chain", sgxQeChain, sgxQeBody);
         _app.MapGet("/sgx/certification/v4/pckcrl", (HttpContext c) =>
         {
-            if (c.Request.Query["ca"] != "platform" || c.Request.Query["encoding"] != "der")
+            string? ca = c.Request.Query["ca"];
+            if (c.Request.Query["encoding"] != "der" || ca is not ("platform" or "processor"))
             {
                 return Results.NotFound();
             }
 
             c.Response.Headers["SGX-PCK-CRL-Issuer-Chain"] = Uri.EscapeDataString(crlChain);
-            return Results.Bytes(pckCrl, "application/pkix-crl");
+            return Results.Bytes(ca == "platform" ? pckCrl : processorCrl, "application/pkix-crl");
         });
         _app.MapGet("/IntelSGXRootCA.der", () => Results.Bytes(rootCrl, "application/pkix-crl"));
         _app.MapGet("/vcek/v1/Genoa/{hwid}", (string hwid, HttpContext c) =>
@@ -91,6 +89,19 @@ public sealed class OnlineCollateralFetcherTests : IAsyncLifetime
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _base = new Uri(address.TrimEnd('/') + "/");
     }
+
+    // A PCS response: the body, and its issuer chain URL-encoded in a header; for TCB info only the given FMSPC exists.
+    private static void MapSigned(WebApplication app, string path, string? fmspc, string chainHeader, string chain, byte[] body) =>
+        app.MapGet(path, (HttpContext c) =>
+        {
+            if (fmspc is not null && c.Request.Query["fmspc"] != fmspc)
+            {
+                return Results.NotFound();
+            }
+
+            c.Response.Headers[chainHeader] = Uri.EscapeDataString(chain);
+            return Results.Bytes(body, "application/json");
+        });
 
     public async Task DisposeAsync()
     {
@@ -130,6 +141,30 @@ public sealed class OnlineCollateralFetcherTests : IAsyncLifetime
         await verifier.VerifyAsync(quote, TdxFixtures.ReportData(quote));
         Assert.Equal(before, _requests.Count);
         Assert.StartsWith("-----BEGIN CERTIFICATE-----", File.ReadAllText(Path.Combine(dir.Path, "intel", "tdx", "tcbinfo", "b0c06f000000.issuer-chain.pem")), StringComparison.Ordinal);
+    }
+
+    [TestDataFact]
+    public async Task SgxCollateralIsFetchedFromTheSgxPathsAndTheQuoteVerifies()
+    {
+        using TempDirectory dir = new();
+        using HttpClient http = new();
+        OnlineCollateralFetcher fetcher = Fetcher(dir.Path, http);
+        byte[] quote = Kms.Attestation.Tests.Sgx.SgxFixtures.Quote(Kms.Attestation.Tests.Sgx.SgxFixtures.DcapQvl);
+
+        Kms.Attestation.Sgx.SgxQuoteVerifier verifier = new(
+            fetcher, Kms.Attestation.Sgx.SgxVerificationPolicy.Default.Accepting(TcbStatus.ConfigurationAndSWHardeningNeeded), new FixedTimeProvider(Kms.Attestation.Tests.Sgx.SgxFixtures.DcapQvlTime));
+        VerifiedEvidence evidence = await verifier.VerifyAsync(quote, Kms.Attestation.Tests.Sgx.SgxFixtures.ReportData(quote));
+        Assert.Equal(TcbStatus.ConfigurationAndSWHardeningNeeded, evidence.TcbStatus);
+        Assert.Contains("/sgx/certification/v4/tcb?fmspc=00A067110000", _requests);
+        Assert.Contains("/sgx/certification/v4/qe/identity", _requests);
+        Assert.Contains("/sgx/certification/v4/pckcrl?ca=processor&encoding=der", _requests);
+        Assert.DoesNotContain(_requests, r => r.StartsWith("/tdx/", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "intel", "sgx", "tcbinfo", "00a067110000.json")));
+
+        // FetchSgxCollateralAsync fetches the same four items again, explicitly.
+        int before = _requests.Count;
+        await fetcher.FetchSgxCollateralAsync("00a067110000", "processor", default);
+        Assert.Equal(before + 4, _requests.Count);
     }
 
     [TestDataFact]

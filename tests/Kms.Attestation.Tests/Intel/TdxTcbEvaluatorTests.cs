@@ -140,7 +140,7 @@ public sealed class TdxTcbEvaluatorTests
     {
         byte[] report = QeReport();
         report[offset] ^= 0x01;
-        Assert.Equal(AttestationFailureKind.PolicyViolation, Assert.Throws<AttestationException>(() => TdxTcbEvaluator.EvaluateQe(QeIdentity(), report)).Kind);
+        Assert.Equal(AttestationFailureKind.PolicyViolation, Assert.Throws<AttestationException>(() => IntelTcbRules.EvaluateQe(QeIdentity(), report)).Kind);
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class TdxTcbEvaluatorTests
         byte[] report = QeReport();
         report[48 + 8] ^= 0xFF; // attributes mask is zero in the upper half
         report[48] ^= 0x04; // and bit 2 of byte 0 is masked out (FB)
-        Assert.Equal(TcbStatus.UpToDate, TdxTcbEvaluator.EvaluateQe(QeIdentity(), report));
+        Assert.Equal(TcbStatus.UpToDate, IntelTcbRules.EvaluateQe(QeIdentity(), report));
     }
 
     [Theory]
@@ -160,6 +160,6 @@ public sealed class TdxTcbEvaluatorTests
     [InlineData(TcbStatus.OutOfDate, TcbStatus.UpToDate, TcbStatus.OutOfDate)]
     public void StatusesConvergeAsIntelsQvlDoes(TcbStatus platform, TcbStatus other, TcbStatus expected)
     {
-        Assert.Equal(expected, TdxTcbEvaluator.Converge(platform, other));
+        Assert.Equal(expected, IntelTcbRules.Converge(platform, other));
     }
 }

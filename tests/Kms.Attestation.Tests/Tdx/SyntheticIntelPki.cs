@@ -5,15 +5,18 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Kms.Attestation.Collateral;
+using Kms.Attestation.Intel;
 using Kms.Attestation.Tdx;
+using Kms.Attestation.Tests.Intel;
 
 namespace Kms.Attestation.Tests.Tdx;
 
 /// <summary>
-/// A stand-in for Intel's PKI (root, PCK Platform CA, TCB signing certificate) so that revocation can be exercised end
-/// to end: the real dcap-qvl quote keeps its attestation key and quote signature, its QE report is re-signed by a
-/// synthetic PCK key whose certificate carries the real PCK's SGX extension, and the real TCB info / QE identity are
-/// re-signed by a synthetic TCB signing key. CRLs are built with <see cref="CertificateRevocationListBuilder"/>.
+/// A stand-in for Intel's PKI (root, PCK Platform CA, TCB signing certificate) so that revocation and TCB statuses can be
+/// exercised end to end. A real quote (TDX v4, or SGX v3) is rebuilt as a v4 quote of the same TEE: its header and body
+/// are kept (with version 4) and signed by a fresh attestation key, its QE report is kept but binds that key and is
+/// signed by a synthetic PCK key whose certificate carries the real PCK's SGX extension. The real dcap-qvl TCB info and
+/// QE identity are re-signed by a synthetic TCB signing key; CRLs are built with <see cref="CertificateRevocationListBuilder"/>.
 /// </summary>
 internal sealed class SyntheticIntelPki : IDisposable
 {
@@ -22,9 +25,24 @@ internal sealed class SyntheticIntelPki : IDisposable
     private readonly ECDsa _caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ECDsa _tcbKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ECDsa _leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ECDsa _attestationKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly TeeType _tee;
+    private readonly string _bundleName;
+    private readonly string _fmspc;
 
-    public SyntheticIntelPki(byte[] realQuote)
+    /// <summary>A PKI for dcap-qvl's TDX v4 quote and collateral.</summary>
+    public SyntheticIntelPki(byte[] realTdxQuote)
+        : this(TdxQuote.Parse(realTdxQuote), TeeType.Tdx, "dcapqvl_tdx_quote_collateral.json")
     {
+    }
+
+    /// <param name="quote">The real quote to rebuild.</param>
+    /// <param name="tee">Whose collateral the bundle holds.</param>
+    /// <param name="bundleName">The dcap-qvl collateral bundle of the quote's platform.</param>
+    public SyntheticIntelPki(DcapQuote quote, TeeType tee, string bundleName)
+    {
+        _tee = tee;
+        _bundleName = bundleName;
         DateTimeOffset from = TdxFixtures.DcapQvlTime.AddYears(-1);
         DateTimeOffset to = TdxFixtures.DcapQvlTime.AddYears(1);
 
@@ -41,8 +59,8 @@ internal sealed class SyntheticIntelPki : IDisposable
         CertificateRequest tcbRequest = new("CN=Intel SGX TCB Signing" + Dn, _tcbKey, HashAlgorithmName.SHA256);
         TcbSigner = tcbRequest.Create(Root, from, to, [0x7C, 0xB0]);
 
-        TdxQuote quote = TdxQuote.Parse(realQuote);
         X509Certificate2 realLeaf = Kms.Attestation.X509.PemCertificates.Parse(quote.PckCertChainPem.Span)[0];
+        _fmspc = Convert.ToHexStringLower(PckCertificateExtensions.Read(realLeaf).Fmspc.Span);
         CertificateRequest leafRequest = new("CN=Intel SGX PCK Certificate" + Dn, _leafKey, HashAlgorithmName.SHA256);
         leafRequest.CertificateExtensions.Add(realLeaf.Extensions["1.2.840.113741.1.13.1"]!);
         Leaf = leafRequest.Create(Ca, from, to, [0x1E, 0xAF]);
@@ -58,18 +76,19 @@ internal sealed class SyntheticIntelPki : IDisposable
 
     public X509Certificate2 Leaf { get; }
 
-    /// <summary>The real quote with its QE report re-signed by the synthetic PCK key and the synthetic chain embedded.</summary>
+    /// <summary>The rebuilt v4 quote, signed by the synthetic keys, with the synthetic chain embedded.</summary>
     public byte[] Quote { get; }
 
     /// <summary>Writes re-signed dcap-qvl collateral and CRLs revoking the given certificates into a cache directory.</summary>
-    public async Task<DirectoryCollateralSource> WriteCollateralAsync(string directory, X509Certificate2[] revokedByRoot, X509Certificate2[] revokedByCa, Func<string, string>? editTcbInfo = null)
+    public async Task<DirectoryCollateralSource> WriteCollateralAsync(
+        string directory, X509Certificate2[] revokedByRoot, X509Certificate2[] revokedByCa, Func<string, string>? editTcbInfo = null, Func<string, string>? editQeIdentity = null)
     {
-        using JsonDocument bundle = JsonDocument.Parse(TestData.Text(TdxFixtures.CollateralDir + "dcapqvl_tdx_quote_collateral.json"));
+        using JsonDocument bundle = JsonDocument.Parse(TestData.Text(TdxFixtures.CollateralDir + _bundleName));
         JsonElement b = bundle.RootElement;
         string chain = Pem(TcbSigner) + Pem(Root);
         DirectoryCollateralSource source = new(directory);
-        await source.PutTcbInfoAsync(TeeType.Tdx, "b0c06f000000", new SignedCollateral(Sign("tcbInfo", (editTcbInfo ?? (t => t))(b.GetProperty("tcb_info").GetString()!)), chain), default);
-        await source.PutQeIdentityAsync(TeeType.Tdx, new SignedCollateral(Sign("enclaveIdentity", b.GetProperty("qe_identity").GetString()!), chain), default);
+        await source.PutTcbInfoAsync(_tee, _fmspc, new SignedCollateral(Sign("tcbInfo", (editTcbInfo ?? (t => t))(b.GetProperty("tcb_info").GetString()!)), chain), default);
+        await source.PutQeIdentityAsync(_tee, new SignedCollateral(Sign("enclaveIdentity", (editQeIdentity ?? (t => t))(b.GetProperty("qe_identity").GetString()!)), chain), default);
         await source.PutCrlAsync("root", Crl(Root, revokedByRoot), default);
         await source.PutCrlAsync("platform", Crl(Ca, revokedByCa), default);
         return source;
@@ -81,6 +100,7 @@ internal sealed class SyntheticIntelPki : IDisposable
         _caKey.Dispose();
         _tcbKey.Dispose();
         _leafKey.Dispose();
+        _attestationKey.Dispose();
     }
 
     private byte[] Sign(string member, string json)
@@ -102,33 +122,28 @@ internal sealed class SyntheticIntelPki : IDisposable
 
     private static string Pem(X509Certificate2 certificate) => new string(PemEncoding.Write("CERTIFICATE", certificate.RawData)) + "\n";
 
-    private byte[] Rebuild(TdxQuote quote)
+    private byte[] Rebuild(DcapQuote quote)
     {
+        byte[] signedRegion = quote.SignedRegion.ToArray();
+        BinaryPrimitives.WriteUInt16LittleEndian(signedRegion, 4);
+        ECParameters key = _attestationKey.ExportParameters(false);
+        byte[] rawKey = [.. key.Q.X!, .. key.Q.Y!];
+        byte[] signatureAndKey = [.. _attestationKey.SignData(signedRegion, HashAlgorithmName.SHA256), .. rawKey];
+
+        // QE REPORTDATA = SHA-256(attestation key ‖ QE authentication data) ‖ 32 zero bytes.
+        byte[] qeReport = quote.QeReport.ToArray();
+        qeReport.AsSpan(320, 64).Clear();
+        SHA256.HashData([.. rawKey, .. quote.QeAuthData.Span], qeReport.AsSpan(320, 32));
         byte[] pem = Encoding.ASCII.GetBytes(Pem(Leaf) + Pem(Ca) + Pem(Root));
-        byte[] qeSignature = _leafKey.SignData(quote.QeReport.Span, HashAlgorithmName.SHA256);
         using MemoryStream qe = new();
-        qe.Write(quote.QeReport.Span);
-        qe.Write(qeSignature);
+        qe.Write(qeReport);
+        qe.Write(_leafKey.SignData(qeReport, HashAlgorithmName.SHA256));
         WriteUInt16(qe, (ushort)quote.QeAuthData.Length);
         qe.Write(quote.QeAuthData.Span);
         WriteUInt16(qe, 5);
         WriteUInt32(qe, (uint)pem.Length);
         qe.Write(pem);
-        byte[] certificationData = qe.ToArray();
-
-        using MemoryStream signatureData = new();
-        signatureData.Write(quote.Signature.Span);
-        signatureData.Write(quote.AttestationKey.Span);
-        WriteUInt16(signatureData, 6);
-        WriteUInt32(signatureData, (uint)certificationData.Length);
-        signatureData.Write(certificationData);
-
-        using MemoryStream result = new();
-        result.Write(quote.SignedRegion.Span);
-        WriteUInt32(result, (uint)signatureData.Length);
-        signatureData.Position = 0;
-        signatureData.CopyTo(result);
-        return result.ToArray();
+        return DcapQuoteFrames.V4(signedRegion, signatureAndKey, qe.ToArray());
     }
 
     private static void WriteUInt16(Stream stream, ushort value)

@@ -54,8 +54,11 @@ internal static class TdxFixtures
     /// <summary>Inside Trustee's TCB info for FMSPC 00A06D080000 (2025-10-27..11-26).</summary>
     public static readonly DateTimeOffset TrusteeTime = new(2025, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Fills <paramref name="directory"/> from a dcap-qvl QuoteCollateralV3 JSON bundle.</summary>
-    public static async Task<DirectoryCollateralSource> FromDcapQvlAsync(string directory, string bundleName)
+    /// <summary>
+    /// Fills <paramref name="directory"/> from a dcap-qvl QuoteCollateralV3 JSON bundle: TDX collateral with the PCK
+    /// Platform CA CRL by default, or the collateral of another TEE whose PCK CRL comes from <paramref name="pckCa"/>.
+    /// </summary>
+    public static async Task<DirectoryCollateralSource> FromDcapQvlAsync(string directory, string bundleName, TeeType tee = TeeType.Tdx, string pckCa = "platform")
     {
         using JsonDocument bundle = JsonDocument.Parse(TestData.Text(CollateralDir + bundleName));
         JsonElement b = bundle.RootElement;
@@ -63,14 +66,14 @@ internal static class TdxFixtures
         string tcbInfo = b.GetProperty("tcb_info").GetString()!;
         using JsonDocument tcbDoc = JsonDocument.Parse(tcbInfo);
         string fmspc = tcbDoc.RootElement.GetProperty("fmspc").GetString()!;
-        await source.PutTcbInfoAsync(TeeType.Tdx, fmspc, new SignedCollateral(
+        await source.PutTcbInfoAsync(tee, fmspc, new SignedCollateral(
             SignedBody("tcbInfo", tcbInfo, b.GetProperty("tcb_info_signature").GetString()!),
             b.GetProperty("tcb_info_issuer_chain").GetString()!), default);
-        await source.PutQeIdentityAsync(TeeType.Tdx, new SignedCollateral(
+        await source.PutQeIdentityAsync(tee, new SignedCollateral(
             SignedBody("enclaveIdentity", b.GetProperty("qe_identity").GetString()!, b.GetProperty("qe_identity_signature").GetString()!),
             b.GetProperty("qe_identity_issuer_chain").GetString()!), default);
         await source.PutCrlAsync("root", Convert.FromHexString(b.GetProperty("root_ca_crl").GetString()!), default);
-        await source.PutCrlAsync("platform", Convert.FromHexString(b.GetProperty("pck_crl").GetString()!), default);
+        await source.PutCrlAsync(pckCa, Convert.FromHexString(b.GetProperty("pck_crl").GetString()!), default);
         return source;
     }
 
