@@ -75,3 +75,21 @@ internal sealed class OpenSslCli : IDisposable
         }
     }
 }
+
+/// <summary>A fact that needs the openssl CLI: skipped when it is not on PATH, except with CI=true, where it runs and fails.</summary>
+public sealed class RequiresOpenSslFactAttribute : FactAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when openssl is missing outside CI.</summary>
+    public RequiresOpenSslFactAttribute()
+    {
+        if (!Kms.Tests.Shared.FoundryTools.IsCi && !IsOnPath("openssl"))
+        {
+            Skip = "openssl not found on PATH (apt-get install openssl). With CI=true this test fails instead.";
+        }
+    }
+
+    private static bool IsOnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(directory => File.Exists(Path.Combine(directory, tool)));
+}
