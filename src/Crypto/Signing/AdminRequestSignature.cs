@@ -225,6 +225,9 @@ public static class AdminRequestSignature
         }
     }
 
+    /// <summary>Whether <paramref name="keyId"/> is 1–64 characters of <c>[A-Za-z0-9._-]</c>.</summary>
+    public static bool IsValidKeyId(string? keyId) => ParseKeyId(keyId).IsValid;
+
     /// <summary>Whether <paramref name="key"/> is on the P-256 curve.</summary>
     public static bool IsP256(ECDsa key)
     {
