@@ -63,10 +63,12 @@ public static class KmsApiExtensions
         // HEAD too: load balancers and uptime checkers probe with it.
         string[] methods = [HttpMethods.Get, HttpMethods.Head];
         endpoints.MapMethods("/livez", methods, HealthEndpoints.Live)
+            .WithTags("Health")
             .WithSummary("Liveness: the process is up")
             .WithDescription("Always 200 {\"status\":\"alive\"} while the process serves HTTP; it does not depend on readiness.")
             .Produces<HealthStatus>(StatusCodes.Status200OK);
         endpoints.MapMethods("/readyz", methods, HealthEndpoints.ReadyAsync)
+            .WithTags("Health")
             .WithSummary("Readiness: the silo serves requests")
             .WithDescription("200 {\"status\":\"ready\"}, or 503 {\"status\":\"not ready\",\"reason\":...} while the silo starts, stops or its runtime is down.")
             .Produces<HealthStatus>(StatusCodes.Status200OK)

@@ -43,6 +43,8 @@ public static class KmsOpenApi
                 Version = Version,
                 Description = "Key management for confidential computing. Errors are RFC 9457 problem details.",
             };
+            // The generator fills servers from the request's Host header; relative URLs are right behind any proxy.
+            document.Servers = [];
             AddAdminSecurityScheme(document);
             return Task.CompletedTask;
         });

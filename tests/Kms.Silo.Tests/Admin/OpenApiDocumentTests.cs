@@ -33,6 +33,8 @@ public sealed class OpenApiDocumentTests
         Assert.Equal(KmsOpenApi.Version, root.GetProperty("info").GetProperty("version").GetString());
         Assert.Matches(@"^\d+\.\d+\.\d+", KmsOpenApi.Version);
 
+        Assert.False(root.TryGetProperty("servers", out _), "the document must not echo the Host header");
+
         JsonElement paths = root.GetProperty("paths");
         Assert.Equal("Liveness: the process is up", paths.GetProperty("/livez").GetProperty("get").GetProperty("summary").GetString());
         JsonElement ready = paths.GetProperty("/readyz").GetProperty("get");
