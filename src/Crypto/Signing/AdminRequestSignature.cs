@@ -56,6 +56,7 @@ public static class AdminRequestSignature
 
     private const string EcPublicKeyOid = "1.2.840.10045.2.1";
     private const string P256CurveOid = "1.2.840.10045.3.1.7";
+    private const int UncompressedPointBytes = 65;
     private const string HttpTokenSymbols = "!#$%&'*+-.^_`|~";
 
     /// <summary>
@@ -304,7 +305,7 @@ public static class AdminRequestSignature
     {
         key = null;
         AdminSignatureCheck malformed = AdminSignatureCheck.Fail(AdminSignatureFailure.MalformedPublicKey,
-            "The registered admin key is not a DER SubjectPublicKeyInfo.");
+            "The registered admin key is not a DER SubjectPublicKeyInfo with an uncompressed point on its curve.");
         AdminSignatureCheck unsupported = AdminSignatureCheck.Fail(AdminSignatureFailure.UnsupportedPublicKey,
             "The registered admin key is not an ECDSA P-256 key.");
 
@@ -327,8 +328,14 @@ public static class AdminRequestSignature
             }
 
             algorithm.ThrowIfNotEmpty();
-            info.ReadBitString(out _);
+            // Only the uncompressed point (what .NET and openssl write): hybrid 0x06/0x07 forms would give one key
+            // several encodings.
+            byte[] point = info.ReadBitString(out int unusedBits);
             info.ThrowIfNotEmpty();
+            if (unusedBits != 0 || point.Length != UncompressedPointBytes || point[0] != 0x04)
+            {
+                return malformed;
+            }
         }
         catch (AsnContentException)
         {

@@ -82,14 +82,9 @@ public sealed class RequiresOpenSslFactAttribute : FactAttribute
     /// <summary>Sets <see cref="FactAttribute.Skip"/> when openssl is missing outside CI.</summary>
     public RequiresOpenSslFactAttribute()
     {
-        if (!Kms.Tests.Shared.FoundryTools.IsCi && !IsOnPath("openssl"))
+        if (!Kms.Tests.Shared.FoundryTools.IsCi && !Kms.Tests.Shared.FoundryTools.IsOnPath("openssl"))
         {
             Skip = "openssl not found on PATH (apt-get install openssl). With CI=true this test fails instead.";
         }
     }
-
-    private static bool IsOnPath(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Any(directory => File.Exists(Path.Combine(directory, tool)));
 }

@@ -170,6 +170,37 @@ public sealed class AdminRequestSignatureTests
             AdminRequestSignature.Verify(headers, "GET", "/", [], spki).Failure);
     }
 
+    [Theory]
+    [InlineData(0x06)] // hybrid, y even
+    [InlineData(0x07)] // hybrid, y odd
+    [InlineData(0x05)]
+    public void Verify_RejectsPointEncodingsOtherThanUncompressed(byte prefix)
+    {
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        AdminRequestHeaders headers = AdminRequestSignature.Sign(key, KeyId, "GET", "/", [], s_now);
+        byte[] spki = key.ExportSubjectPublicKeyInfo();
+        Assert.Equal(0x04, spki[^65]);
+        spki[^65] = prefix;
+
+        Assert.Equal(AdminSignatureFailure.MalformedPublicKey,
+            AdminRequestSignature.Verify(headers, "GET", "/", [], spki).Failure);
+    }
+
+    [Fact]
+    public void Verify_RejectsACompressedPoint()
+    {
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        AdminRequestHeaders headers = AdminRequestSignature.Sign(key, KeyId, "GET", "/", [], s_now);
+        byte[] spki = key.ExportSubjectPublicKeyInfo();
+        ECParameters parameters = key.ExportParameters(false);
+        byte[] compressed = [.. spki[..^65], (byte)(0x02 | (parameters.Q.Y![31] & 1)), .. parameters.Q.X!];
+        compressed[1] -= 32; // outer SEQUENCE length
+        compressed[^35] -= 32; // BIT STRING length
+
+        Assert.Equal(AdminSignatureFailure.MalformedPublicKey,
+            AdminRequestSignature.Verify(headers, "GET", "/", [], compressed).Failure);
+    }
+
     public static TheoryData<string?, string?, string?, string?, AdminSignatureFailure> MalformedHeaders()
     {
         const string k = KeyId, t = "1700000000", n = "AAAAAAAAAAAAAAAAAAAAAA";

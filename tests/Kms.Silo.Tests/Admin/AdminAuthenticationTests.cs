@@ -410,9 +410,4 @@ public sealed class AdminAuthenticationTests : IAsyncLifetime, IDisposable
     public sealed record EchoBody(string Name, int Count);
 
     public sealed record EchoReply(string? Admin, string Name, int Count, string Method);
-
-    private sealed class ReadyProbe : IReadinessProbe
-    {
-        public ValueTask<ReadinessReport> CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(ReadinessReport.Ready);
-    }
 }

@@ -90,11 +90,6 @@ public sealed class AdminCurlExampleTests
         Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error.Result}");
         return output.Result;
     }
-
-    private sealed class ReadyProbe : IReadinessProbe
-    {
-        public ValueTask<ReadinessReport> CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(ReadinessReport.Ready);
-    }
 }
 
 /// <summary>A fact that needs bash, openssl, curl and basenc: skipped when one is missing, except with CI=true.</summary>
@@ -105,15 +100,10 @@ public sealed class RequiresShellToolsFactAttribute : FactAttribute
     /// <summary>Sets <see cref="FactAttribute.Skip"/> when a tool is missing outside CI.</summary>
     public RequiresShellToolsFactAttribute()
     {
-        string[] missing = s_tools.Where(tool => !IsOnPath(tool)).ToArray();
+        string[] missing = s_tools.Where(tool => !FoundryTools.IsOnPath(tool)).ToArray();
         if (!FoundryTools.IsCi && missing.Length > 0)
         {
             Skip = $"{string.Join(", ", missing)} not found on PATH (apt-get install openssl curl coreutils). With CI=true this test fails instead.";
         }
     }
-
-    private static bool IsOnPath(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Any(directory => File.Exists(Path.Combine(directory, tool)));
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Kms.Api;
 using Kms.Api.Admin;
 
 namespace Kms.Silo.Tests.Admin;
@@ -38,4 +39,10 @@ internal sealed class TamperingHandler(Func<HttpRequestMessage, Task> tamper) : 
         await tamper(request);
         return await base.SendAsync(request, cancellationToken);
     }
+}
+
+/// <summary>A readiness probe that is always ready.</summary>
+internal sealed class ReadyProbe : IReadinessProbe
+{
+    public ValueTask<ReadinessReport> CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(ReadinessReport.Ready);
 }

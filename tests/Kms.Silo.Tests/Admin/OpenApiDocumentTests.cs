@@ -70,9 +70,4 @@ public sealed class OpenApiDocumentTests
         using JsonDocument document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.True(document.RootElement.GetProperty("paths").TryGetProperty("/readyz", out _));
     }
-
-    private sealed class ReadyProbe : IReadinessProbe
-    {
-        public ValueTask<ReadinessReport> CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(ReadinessReport.Ready);
-    }
 }
