@@ -18,6 +18,8 @@ internal sealed partial class AdminRequestAuthenticator
     /// <summary>The authentication scheme named in <c>WWW-Authenticate</c>.</summary>
     public const string Scheme = "KMS-Admin-Signature";
 
+    private const int InitialBodyBufferBytes = 64 * 1024;
+
     private static readonly string[] s_headers =
     [
         AdminRequestSignature.KeyIdHeader, AdminRequestSignature.TimestampHeader,
@@ -121,7 +123,8 @@ internal sealed partial class AdminRequestAuthenticator
             return null;
         }
 
-        using var buffer = new MemoryStream(request.ContentLength is long length ? (int)length : 0);
+        // A declared length is only a hint: the client has not proven anything yet, so it does not size our buffer.
+        using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 0, InitialBodyBufferBytes));
         byte[] chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
