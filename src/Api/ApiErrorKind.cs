@@ -18,6 +18,9 @@ public enum ApiErrorKind
     /// <summary>The request conflicts with the current state (version/ETag mismatch, already exists): 409.</summary>
     Conflict,
 
+    /// <summary>The request body is larger than the endpoint accepts: 413.</summary>
+    ContentTooLarge,
+
     /// <summary>A dependency (chain, database, not enough key shares) is unavailable; nothing was released: 503.</summary>
     DependencyUnavailable,
 }

@@ -6,8 +6,8 @@ namespace Kms.Api;
 
 /// <summary>
 /// The one place that decides how failures look to clients: 400 malformed input, 401 unauthenticated, 403 policy
-/// denied, 404 not found, 409 conflict, 503 dependency unavailable (with a reason), and 500 with a generic detail for
-/// everything unexpected. Only messages written for clients (<see cref="ApiProblemException"/>, framework request
+/// denied, 404 not found, 409 conflict, 413 content too large, 503 dependency unavailable (with a reason), and 500
+/// with a generic detail for everything unexpected. Only messages written for clients (<see cref="ApiProblemException"/>, framework request
 /// errors) reach the response; any other exception's message stays in the server log.
 /// </summary>
 public static class ApiErrorMapper
@@ -50,6 +50,7 @@ public static class ApiErrorMapper
             ApiErrorKind.PolicyDenied => new(403, TypePrefix + "policy-denied", "Denied by policy", detail),
             ApiErrorKind.NotFound => new(404, TypePrefix + "not-found", "Not found", detail),
             ApiErrorKind.Conflict => new(409, TypePrefix + "conflict", "Conflict", detail),
+            ApiErrorKind.ContentTooLarge => new(413, TypePrefix + "content-too-large", "Content too large", detail),
             ApiErrorKind.DependencyUnavailable =>
                 new(503, TypePrefix + "dependency-unavailable", "Dependency unavailable", detail, reason ?? "unknown"),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown API error kind."),

@@ -47,6 +47,9 @@ public sealed class ApiProblemException : Exception
     /// <summary>409: the request conflicts with the current state.</summary>
     public static ApiProblemException Conflict(string detail) => new(ApiErrorKind.Conflict, detail);
 
+    /// <summary>413: the request body is larger than the endpoint accepts.</summary>
+    public static ApiProblemException ContentTooLarge(string detail) => new(ApiErrorKind.ContentTooLarge, detail);
+
     /// <summary>503: a dependency is unavailable.</summary>
     public static ApiProblemException DependencyUnavailable(string reason, string detail, Exception? innerException = null)
     {

@@ -1,3 +1,4 @@
+using Kms.Api.Admin;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,9 +10,12 @@ namespace Kms.Api;
 public static class KmsApiExtensions
 {
     /// <summary>
-    /// Registers the API's services: source-generated JSON metadata and strict request binding (a body that does not
-    /// bind is an exception the error middleware turns into a 400 problem that says what is wrong).
-    /// The host must also register an <see cref="IReadinessProbe"/>.
+    /// Registers the API's services: source-generated JSON metadata, strict request binding (a body that does not
+    /// bind is an exception the error middleware turns into a 400 problem that says what is wrong), the OpenAPI
+    /// document (<see cref="KmsOpenApi"/>) and admin request authentication with default options
+    /// (<see cref="KmsAdminEndpointExtensions.AddKmsAdminAuthentication"/>).
+    /// The host must also register an <see cref="IReadinessProbe"/>, and an <see cref="IAdminKeyStore"/> when it maps
+    /// admin endpoints.
     /// </summary>
     public static IServiceCollection AddKmsApi(this IServiceCollection services)
     {
@@ -19,6 +23,8 @@ public static class KmsApiExtensions
         services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, KmsApiJsonContext.Default));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddOpenApi(KmsOpenApi.DocumentName, KmsOpenApi.Configure);
+        services.AddKmsAdminAuthentication();
         return services;
     }
 
@@ -40,7 +46,10 @@ public static class KmsApiExtensions
         return app;
     }
 
-    /// <summary>Maps the KMS endpoints: <c>GET|HEAD /livez</c> and <c>GET|HEAD /readyz</c>.</summary>
+    /// <summary>
+    /// Maps the KMS endpoints: <c>GET|HEAD /livez</c>, <c>GET|HEAD /readyz</c> and the OpenAPI document at
+    /// <c>GET /openapi/v1.json</c>.
+    /// </summary>
     /// <exception cref="InvalidOperationException">No <see cref="IReadinessProbe"/> is registered.</exception>
     public static IEndpointRouteBuilder MapKmsApi(this IEndpointRouteBuilder endpoints)
     {
@@ -53,8 +62,18 @@ public static class KmsApiExtensions
 
         // HEAD too: load balancers and uptime checkers probe with it.
         string[] methods = [HttpMethods.Get, HttpMethods.Head];
-        endpoints.MapMethods("/livez", methods, HealthEndpoints.Live);
-        endpoints.MapMethods("/readyz", methods, HealthEndpoints.ReadyAsync);
+        endpoints.MapMethods("/livez", methods, HealthEndpoints.Live)
+            .WithTags("Health")
+            .WithSummary("Liveness: the process is up")
+            .WithDescription("Always 200 {\"status\":\"alive\"} while the process serves HTTP; it does not depend on readiness.")
+            .Produces<HealthStatus>(StatusCodes.Status200OK);
+        endpoints.MapMethods("/readyz", methods, HealthEndpoints.ReadyAsync)
+            .WithTags("Health")
+            .WithSummary("Readiness: the silo serves requests")
+            .WithDescription("200 {\"status\":\"ready\"}, or 503 {\"status\":\"not ready\",\"reason\":...} while the silo starts, stops or its runtime is down.")
+            .Produces<HealthStatus>(StatusCodes.Status200OK)
+            .Produces<HealthStatus>(StatusCodes.Status503ServiceUnavailable);
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
         return endpoints;
     }
 }

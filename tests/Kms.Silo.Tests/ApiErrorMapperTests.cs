@@ -12,6 +12,7 @@ public sealed class ApiErrorMapperTests
     [InlineData(ApiErrorKind.PolicyDenied, 403, "urn:kms:problem:policy-denied")]
     [InlineData(ApiErrorKind.NotFound, 404, "urn:kms:problem:not-found")]
     [InlineData(ApiErrorKind.Conflict, 409, "urn:kms:problem:conflict")]
+    [InlineData(ApiErrorKind.ContentTooLarge, 413, "urn:kms:problem:content-too-large")]
     [InlineData(ApiErrorKind.DependencyUnavailable, 503, "urn:kms:problem:dependency-unavailable")]
     public void Kinds_MapToStatusAndType(ApiErrorKind kind, int status, string type)
     {

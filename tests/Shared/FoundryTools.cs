@@ -16,6 +16,12 @@ internal static class FoundryTools
     /// <summary>Whether CI=true: tests that need the tools then fail instead of being skipped.</summary>
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Whether an executable named <paramref name="tool"/> is in a folder on PATH (openssl, curl...).</summary>
+    public static bool IsOnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(directory => File.Exists(Path.Combine(directory, tool)));
+
     /// <summary>The path of <paramref name="tool"/> ("cast", "anvil"), or null when it is not installed.</summary>
     public static string? Find(string tool)
     {

@@ -75,3 +75,16 @@ internal sealed class OpenSslCli : IDisposable
         }
     }
 }
+
+/// <summary>A fact that needs the openssl CLI: skipped when it is not on PATH, except with CI=true, where it runs and fails.</summary>
+public sealed class RequiresOpenSslFactAttribute : FactAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when openssl is missing outside CI.</summary>
+    public RequiresOpenSslFactAttribute()
+    {
+        if (!Kms.Tests.Shared.FoundryTools.IsCi && !Kms.Tests.Shared.FoundryTools.IsOnPath("openssl"))
+        {
+            Skip = "openssl not found on PATH (apt-get install openssl). With CI=true this test fails instead.";
+        }
+    }
+}
