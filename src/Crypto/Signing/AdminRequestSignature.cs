@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
@@ -58,6 +59,18 @@ public static class AdminRequestSignature
     private const string P256CurveOid = "1.2.840.10045.3.1.7";
     private const int UncompressedPointBytes = 65;
     private const string HttpTokenSymbols = "!#$%&'*+-.^_`|~";
+
+    private static readonly SearchValues<char> s_digits =
+        SearchValues.Create("0123456789");
+
+    private static readonly SearchValues<char> s_keyIdCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+
+    private static readonly SearchValues<char> s_methodCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" + HttpTokenSymbols);
+
+    private static readonly SearchValues<char> s_targetCharacters =
+        SearchValues.Create(Enumerable.Range(0x21, 0x7E - 0x21 + 1).Select(c => (char)c).ToArray());
 
     /// <summary>
     /// The bytes that are signed. Components must already be valid (see the headers' rules); the method is upper-cased.
@@ -372,16 +385,4 @@ public static class AdminRequestSignature
             throw new ArgumentException(check.Message, parameterName);
         }
     }
-
-    private static readonly System.Buffers.SearchValues<char> s_digits =
-        System.Buffers.SearchValues.Create("0123456789");
-
-    private static readonly System.Buffers.SearchValues<char> s_keyIdCharacters =
-        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
-
-    private static readonly System.Buffers.SearchValues<char> s_methodCharacters =
-        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" + HttpTokenSymbols);
-
-    private static readonly System.Buffers.SearchValues<char> s_targetCharacters =
-        System.Buffers.SearchValues.Create(Enumerable.Range(0x21, 0x7E - 0x21 + 1).Select(c => (char)c).ToArray());
 }
