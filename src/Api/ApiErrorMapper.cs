@@ -1,3 +1,4 @@
+using Kms.Grains;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -30,6 +31,12 @@ public static class ApiErrorMapper
         return exception switch
         {
             ApiProblemException problem => FromKind(problem.Kind, problem.Message, problem.Reason),
+            KmsException kms => FromKms(kms),
+
+            // The grain runtime itself: a silo or the store did not answer in time, or a concurrent write won.
+            TimeoutException => FromKind(ApiErrorKind.DependencyUnavailable, "The cluster did not answer in time; nothing was released.", "timeout"),
+            Orleans.Storage.InconsistentStateException => FromKind(ApiErrorKind.Conflict, "A concurrent change won; retry the request."),
+            Orleans.Runtime.OrleansException => FromKind(ApiErrorKind.DependencyUnavailable, "The cluster cannot serve the request now; nothing was released.", "cluster"),
             BadHttpRequestException { InnerException: JsonException json } => MalformedJson(json),
             BadHttpRequestException badRequest => FromBadRequest(badRequest),
 
@@ -38,6 +45,16 @@ public static class ApiErrorMapper
             _ => s_internalError,
         };
     }
+
+    private static ApiError FromKms(KmsException exception) => exception.Kind switch
+    {
+        KmsErrorKind.MalformedInput => FromKind(ApiErrorKind.MalformedInput, exception.Message),
+        KmsErrorKind.Unauthenticated => FromKind(ApiErrorKind.Unauthenticated, exception.Message),
+        KmsErrorKind.PolicyDenied => FromKind(ApiErrorKind.PolicyDenied, exception.Message),
+        KmsErrorKind.NotFound => FromKind(ApiErrorKind.NotFound, exception.Message),
+        KmsErrorKind.Conflict => FromKind(ApiErrorKind.Conflict, exception.Message),
+        _ => FromKind(ApiErrorKind.DependencyUnavailable, exception.Message, "kms"),
+    };
 
     /// <summary>The error for a kind of failure, with a client-safe detail.</summary>
     public static ApiError FromKind(ApiErrorKind kind, string detail, string? reason = null)

@@ -74,6 +74,7 @@ public static class KmsApiExtensions
             .Produces<HealthStatus>(StatusCodes.Status200OK)
             .Produces<HealthStatus>(StatusCodes.Status503ServiceUnavailable);
         endpoints.MapOpenApi("/openapi/{documentName}.json");
+        V1.V1Endpoints.Map(endpoints);
         return endpoints;
     }
 }

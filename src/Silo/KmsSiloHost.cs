@@ -64,6 +64,7 @@ public static class KmsSiloHost
             tls = LoadTls(options);
             // The silo keeps its own copy of the key; ours is zeroed when this scope ends.
             using SiloStorageKey storageKey = SiloStorageKey.Load(options.StorageKeyFile!, createIfMissing: options.Dev);
+            using SiloStorageKey sealingKey = SiloStorageKey.Load(options.SealingKeyFile!, createIfMissing: true);
             if (options.SiloPort == 0)
             {
                 options.SiloPort = FreeTcpPort.Pick(options.AdvertisedAddress);
@@ -71,7 +72,7 @@ public static class KmsSiloHost
 
             ListenPorts.EnsureFree(options, ListenUrls(options));
 
-            SiloRuntime.Add(builder, options, storageKey.Key, tls, configureSilo);
+            SiloRuntime.Add(builder, options, new SiloRuntimeKeys(storageKey.Key, sealingKey.Key), tls, configureSilo);
 
             // Registered by factory so that the container disposes them (releases the lock) with the silo.
             builder.Services.AddSingleton(_ => dataLock);
@@ -85,6 +86,7 @@ public static class KmsSiloHost
 
             app = builder.Build();
             _ = app.Services.GetRequiredService<DataDirectoryLock>();
+            _ = app.Services.GetRequiredService<Kms.Grains.Release.EvidenceVerifierSet>(); // fails fast, creates the dev evidence key
             if (tls is not null)
             {
                 _ = app.Services.GetRequiredService<ClusterTlsMaterial>();
@@ -154,6 +156,8 @@ public static class KmsSiloHost
         builder.Services.AddKmsApi();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IReadinessProbe, SiloReadinessProbe>();
+        builder.Services.AddSingleton<Kms.Api.Admin.IAdminKeyStore, Admin.ClusterAdminKeyStore>();
+        builder.Services.AddSingleton<Kms.Api.Admin.IAdminNonceStore, Admin.ClusterAdminNonceStore>();
     }
 
     private static void LogStartup(WebApplication app, KmsSiloOptions options, SiloStorageKey storageKey)

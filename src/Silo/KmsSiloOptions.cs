@@ -34,6 +34,21 @@ public sealed class KmsSiloOptions
     /// <summary>The file name of the generated storage key inside the data directory in development mode.</summary>
     public const string DevStorageKeyFileName = "dev-storage.key";
 
+    /// <summary>The file name of the silo's sealing key inside the data directory when none is configured.</summary>
+    public const string SealingKeyFileName = "silo-sealing.key";
+
+    /// <summary>
+    /// In development mode: the P-256 key (PKCS#8 PEM) that signs dev attestation evidence, generated into the data
+    /// directory; local workloads and tools sign their dev evidence with it.
+    /// </summary>
+    public const string DevEvidenceKeyFileName = "dev-evidence.key";
+
+    /// <summary>
+    /// In development mode: the admin key (P-256, PKCS#8 PEM) registered when the silo initialises its 1-of-1 cluster
+    /// on first start, as admin <c>dev-admin</c>; sign admin requests with it.
+    /// </summary>
+    public const string DevAdminKeyFileName = "dev-admin.key";
+
     /// <summary>
     /// Development mode (<c>--dev</c>): one silo, file storage under <see cref="DataDirectory"/> (default
     /// <c>./data</c>), a storage key generated into the data directory, development attestation evidence accepted.
@@ -79,6 +94,21 @@ public sealed class KmsSiloOptions
     public string? StorageKeyFile { get; set; }
 
     /// <summary>
+    /// File with this silo's own 32-byte sealing key (same format and permission rules as
+    /// <see cref="StorageKeyFile"/>). It seals the silo's share of the root key, so that the store and the cluster
+    /// storage key together still reveal no share; every silo has its own and never shares it. Default:
+    /// <c>silo-sealing.key</c> in <see cref="DataDirectory"/>, created if missing.
+    /// </summary>
+    public string? SealingKeyFile { get; set; }
+
+    /// <summary>
+    /// Directory of attestation collateral (Intel TCB info, QE identity, CRLs; AMD VCEKs; MAA JWKS) in the layout of
+    /// the collateral cache. With it, TDX quotes are accepted; SEV-SNP and Azure confidential-VM evidence is accepted
+    /// either way (their certificates travel with the evidence). Default: none.
+    /// </summary>
+    public string? CollateralDirectory { get; set; }
+
+    /// <summary>
     /// Id of the cluster this silo belongs to; silos only talk to silos with the same id. Letters, digits,
     /// <c>.</c>, <c>_</c>, <c>-</c> (at most 63). Default: <c>dev</c> in development mode; required otherwise.
     /// </summary>
@@ -120,4 +150,7 @@ public sealed class KmsSiloOptions
 
     /// <summary>Export of Orleans' metrics and traces with OpenTelemetry (off by default).</summary>
     public SiloTelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>How the KMS grains behave: share refresh, challenges, clone detection, certificates.</summary>
+    public Kms.Grains.Hosting.KmsGrainOptions Grains { get; set; } = new();
 }

@@ -65,6 +65,8 @@ public static class KmsSiloOptionsSetup
 
         options.DataDirectory = Blank(options.DataDirectory);
         options.StorageKeyFile = Blank(options.StorageKeyFile);
+        options.SealingKeyFile = Blank(options.SealingKeyFile);
+        options.CollateralDirectory = Blank(options.CollateralDirectory);
         options.ClusterId = Blank(options.ClusterId);
         options.SiloName = Blank(options.SiloName) ?? Blank(Environment.MachineName);
         options.AdvertisedAddress = Blank(options.AdvertisedAddress);
@@ -98,6 +100,10 @@ public static class KmsSiloOptionsSetup
         {
             options.StorageKeyFile = Path.GetFullPath(options.StorageKeyFile, workingDirectory);
         }
+
+        options.SealingKeyFile = ResolvePath(options.SealingKeyFile, workingDirectory)
+            ?? (options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, KmsSiloOptions.SealingKeyFileName));
+        options.CollateralDirectory = ResolvePath(options.CollateralDirectory, workingDirectory);
     }
 
     private static string? ResolvePath(string? value, string workingDirectory)

@@ -51,6 +51,20 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
 
         ValidateStore(options.Store, failures);
         ValidateTls(options, failures);
+        try
+        {
+            options.Grains.Validate();
+        }
+        catch (ArgumentOutOfRangeException exception)
+        {
+            failures.Add($"Silo:Grains:{exception.ParamName} is out of range: {exception.Message.Split(" (Parameter", 2)[0]}");
+        }
+
+        if (options.CollateralDirectory is { } collateral && !Directory.Exists(collateral))
+        {
+            failures.Add($"{Describe("CollateralDirectory", "--collateral-dir")} '{collateral}' does not exist.");
+        }
+
         ValidateMembership(options.Membership, failures);
         if (options.Dashboard.Enabled)
         {

@@ -36,6 +36,10 @@ public sealed class SiloCommandLine
         new("--storage-key-file", "<path>", "Silo:StorageKeyFile",
             "32-byte state-at-rest key (raw or base64; mode 0600). Default: <data-dir>/"
             + KmsSiloOptions.DevStorageKeyFileName + " with --dev (created); required otherwise."),
+        new("--sealing-key-file", "<path>", "Silo:SealingKeyFile",
+            "This silo's own key that seals its share of the root key. Default: silo-sealing.key in the data directory, created if missing."),
+        new("--collateral-dir", "<path>", "Silo:CollateralDirectory",
+            "Attestation collateral (Intel TCB info, QE identity, CRLs; AMD VCEKs). With it, TDX quotes are accepted."),
         new("--cluster-id", "<id>", "Silo:ClusterId",
             $"Cluster id. Default: {KmsSiloOptions.DefaultDevClusterId} with --dev; required otherwise."),
         new("--service-id", "<id>", "Silo:ServiceId", "Service id (grain state is kept under it). Default: orleans-kms"),

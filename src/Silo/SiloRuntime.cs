@@ -2,6 +2,9 @@ using Kms.Client.Cluster.Azure;
 using System.Net;
 using Kms.Client.Cluster;
 using Kms.Grains.Hosting;
+using Kms.Grains.Release;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Kms.Silo.Providers.Azure;
 using Kms.Silo.Providers.Postgres;
 using Microsoft.AspNetCore.Builder;
@@ -25,18 +28,19 @@ internal static class SiloRuntime
     /// <summary>Adds the Orleans silo to the host.</summary>
     /// <param name="builder">The host.</param>
     /// <param name="options">Validated options.</param>
-    /// <param name="storageKey">The cluster storage key; the silo keeps its own copy.</param>
+    /// <param name="keys">The cluster storage key and this silo's sealing key; the silo keeps its own copies.</param>
     /// <param name="tls">The TLS material, or <see langword="null"/> for plaintext (development mode only).</param>
     /// <param name="configureSilo">Additions (tests add grains and options).</param>
     public static void Add(
         WebApplicationBuilder builder,
         KmsSiloOptions options,
-        ReadOnlySpan<byte> storageKey,
+        SiloRuntimeKeys keys,
         ClusterTlsMaterial? tls,
         Action<ISiloBuilder>? configureSilo)
     {
         // A span cannot be captured by the Orleans configuration callback: register the KMS grains' storage now.
-        byte[] key = storageKey.ToArray();
+        byte[] key = keys.StorageKey.ToArray();
+        byte[] sealingKey = keys.SealingKey.ToArray();
         try
         {
             builder.UseOrleans(silo =>
@@ -44,6 +48,14 @@ internal static class SiloRuntime
                 ConfigureCluster(silo, options);
                 ConfigureStore(silo, options);
                 silo.AddKmsGrains(key, StoreName);
+                silo.AddKmsSiloSealingKey(sealingKey);
+                silo.Services.AddSingleton(Options.Create(options.Grains));
+                silo.Services.AddSingleton(services => new EvidenceVerifierSet(
+                    SiloEvidenceVerifiers.Create(options, services.GetRequiredService<ILoggerFactory>())));
+                if (options.Dev)
+                {
+                    silo.Services.AddHostedService<DevClusterBootstrap>();
+                }
                 if (tls is not null)
                 {
                     silo.UseTls(tls.Apply);
@@ -65,6 +77,7 @@ internal static class SiloRuntime
         finally
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(sealingKey);
         }
 
         if (options.Telemetry.OtlpEndpoint is { } endpoint)
@@ -131,4 +144,14 @@ internal static class SiloRuntime
                     $"The store {options.Store.Provider} is not available in this build.");
         }
     }
+}
+
+/// <summary>The keys a silo starts with (spans, so that nobody keeps a copy by accident).</summary>
+/// <param name="StorageKey">The cluster storage key.</param>
+/// <param name="SealingKey">This silo's own sealing key.</param>
+internal readonly ref struct SiloRuntimeKeys(ReadOnlySpan<byte> StorageKey, ReadOnlySpan<byte> SealingKey)
+{
+    public ReadOnlySpan<byte> StorageKey { get; } = StorageKey;
+
+    public ReadOnlySpan<byte> SealingKey { get; } = SealingKey;
 }

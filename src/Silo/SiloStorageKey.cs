@@ -4,7 +4,8 @@ using System.Text;
 namespace Kms.Silo;
 
 /// <summary>
-/// The 32-byte key that protects the silo's state at rest. Loaded once at startup; the bytes are zeroed on dispose.
+/// A 32-byte key file: the cluster storage key that protects state at rest, or the silo's own sealing key. Loaded once
+/// at startup; the bytes are zeroed on dispose.
 /// </summary>
 public sealed class SiloStorageKey : IDisposable
 {
@@ -55,7 +56,7 @@ public sealed class SiloStorageKey : IDisposable
             if (!createIfMissing)
             {
                 throw new SiloStartupException(
-                    $"The storage key file {path} does not exist. Create one with 'openssl rand -out {path} 32' " +
+                    $"The key file {path} does not exist. Create one with 'openssl rand -out {path} 32' " +
                     $"and 'chmod 600 {path}'.");
             }
 
@@ -70,11 +71,11 @@ public sealed class SiloStorageKey : IDisposable
         }
         catch (IOException exception)
         {
-            throw new SiloStartupException($"Cannot read the storage key file {path}: {exception.Message}", exception);
+            throw new SiloStartupException($"Cannot read the key file {path}: {exception.Message}", exception);
         }
         catch (UnauthorizedAccessException exception)
         {
-            throw new SiloStartupException($"Cannot read the storage key file {path}: access denied.", exception);
+            throw new SiloStartupException($"Cannot read the key file {path}: access denied.", exception);
         }
     }
 
@@ -111,7 +112,7 @@ public sealed class SiloStorageKey : IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new SiloStartupException($"Cannot create the storage key file {path}: {exception.Message}", exception);
+            throw new SiloStartupException($"Cannot create the key file {path}: {exception.Message}", exception);
         }
         finally
         {
@@ -132,7 +133,7 @@ public sealed class SiloStorageKey : IDisposable
         if ((mode & GroupOrOther) != 0)
         {
             throw new SiloStartupException(
-                $"The storage key file {path} is accessible by group or others; restrict it with 'chmod 600 {path}'.");
+                $"The key file {path} is accessible by group or others; restrict it with 'chmod 600 {path}'.");
         }
     }
 
@@ -142,7 +143,7 @@ public sealed class SiloStorageKey : IDisposable
         if (stream.Length > MaxFileLength)
         {
             throw new SiloStartupException(
-                $"The storage key file {path} is not a key: it must hold {KeySizeInBytes} raw bytes or their base64 text.");
+                $"The key file {path} is not a key: it must hold {KeySizeInBytes} raw bytes or their base64 text.");
         }
 
         byte[] content = new byte[stream.Length];
@@ -167,7 +168,7 @@ public sealed class SiloStorageKey : IDisposable
 
             CryptographicOperations.ZeroMemory(decoded);
             throw new SiloStartupException(
-                $"The storage key file {path} is not a key: it must hold {KeySizeInBytes} raw bytes or their base64 text.");
+                $"The key file {path} is not a key: it must hold {KeySizeInBytes} raw bytes or their base64 text.");
         }
         finally
         {

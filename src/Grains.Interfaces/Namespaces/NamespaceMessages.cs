@@ -14,7 +14,7 @@ public enum NamespaceGovernance
 }
 
 /// <summary>What a namespace requires of evidence, whoever governs which measurements it admits.</summary>
-/// <param name="TeeTypes">Accepted TEE types ("tdx", "sev-snp", "azure-sev-snp", "azure-tdx", "dev").</param>
+/// <param name="TeeTypes">Accepted TEE types ("tdx", "sgx", "sev-snp", "azure-sev-snp", "azure-tdx", "dev").</param>
 /// <param name="AllowDebug">Whether debug TEEs (memory readable by the host) are admitted.</param>
 /// <param name="TcbStatuses">Accepted TCB statuses ("UpToDate", "SWHardeningNeeded", …).</param>
 [GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.NamespacePolicy")]
@@ -56,7 +56,7 @@ public sealed record MeasurementRecord(
 
 /// <summary>Evidence a verifier accepted, as the grains see it (no raw evidence, no signatures).</summary>
 /// <param name="EvidenceType">The verifier that accepted it ("tdx-dcap", "sev-snp", "azure-cvm", "dev", …).</param>
-/// <param name="Tee">The TEE type ("tdx", "sev-snp", "azure-sev-snp", "azure-tdx", "dev").</param>
+/// <param name="Tee">The TEE type ("tdx", "sgx", "sev-snp", "azure-sev-snp", "azure-tdx", "dev").</param>
 /// <param name="Measurements">Measurement registers by name ("mrtd", "rtmr0".."rtmr3", "measurement", "host_data",
 /// "pcr4", …), lowercase hex.</param>
 /// <param name="ReportData">The report data the evidence binds (already checked against the request).</param>

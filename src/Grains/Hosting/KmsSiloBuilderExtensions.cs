@@ -41,7 +41,7 @@ public static class KmsSiloBuilderExtensions
             services.GetRequiredService<IActivatorProvider>()));
         silo.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.AddSingleton<EvidenceVerifierSet>();
+        silo.Services.TryAddSingleton<EvidenceVerifierSet>();
         silo.Services.AddOptions<KmsGrainOptions>().Validate(
             static options =>
             {

@@ -8,7 +8,7 @@ namespace Kms.Grains.Namespaces;
 /// The measurement identity of a workload in a registry-governed namespace (64 lowercase hex), by TEE:
 /// TDX: SHA-256(RTMR0 ‖ RTMR1 ‖ RTMR2 ‖ RTMR3) and SEV-SNP: SHA-256(measurement ‖ host data) — tee-guardian's
 /// measurement hashes, MRTD and the firmware excluded; Azure confidential VMs: SHA-256(PCR4 ‖ PCR9 ‖ PCR11), the vTPM
-/// PCRs that measure the workload's boot chain; dev: SHA-256 over the dev measurements by name.
+/// PCRs that measure the workload's boot chain; SGX: MRENCLAVE itself; dev: SHA-256 over the dev measurements by name.
 /// </summary>
 internal static class MeasurementIdentity
 {
@@ -30,6 +30,7 @@ internal static class MeasurementIdentity
         "tdx" => Hex(MeasurementIdentitySchemes.TeeGuardianTdx([.. Registers(workload, "rtmr0", "rtmr1", "rtmr2", "rtmr3")])),
         "sev-snp" => Hex(MeasurementIdentitySchemes.TeeGuardianSnp(Register(workload, "measurement"), Register(workload, "host_data"))),
         "azure-sev-snp" or "azure-tdx" => Hex(SHA256.HashData([.. Registers(workload, "pcr4", "pcr9", "pcr11").SelectMany(r => r.ToArray())])),
+        "sgx" => Hex(Register(workload, "mrenclave")),
         "dev" => Dev(workload),
         _ => throw new KmsException(KmsErrorKind.PolicyDenied, $"No measurement identity is defined for TEE type '{workload.Tee}'."),
     };

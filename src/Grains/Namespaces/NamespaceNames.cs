@@ -6,7 +6,7 @@ namespace Kms.Grains.Namespaces;
 public static partial class NamespaceNames
 {
     /// <summary>The TEE types a policy may name.</summary>
-    public static IReadOnlyList<string> TeeTypes { get; } = ["tdx", "sev-snp", "azure-sev-snp", "azure-tdx", "dev"];
+    public static IReadOnlyList<string> TeeTypes { get; } = ["tdx", "sgx", "sev-snp", "azure-sev-snp", "azure-tdx", "dev"];
 
     /// <summary>Whether <paramref name="name"/> is a namespace id: 1–128 of [A-Za-z0-9._:-], starting with a letter or
     /// digit (so it is safe in URLs, grain keys and certificate subjects; a contract address <c>0x…</c> qualifies).</summary>

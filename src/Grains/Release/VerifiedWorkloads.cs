@@ -31,6 +31,15 @@ internal static class VerifiedWorkloads
             Add(measurements, "image_id", snp.ImageId);
         }
 
+        if (evidence.Sgx is { } sgx)
+        {
+            Add(measurements, "mrenclave", sgx.MrEnclave);
+            Add(measurements, "mrsigner", sgx.MrSigner);
+            measurements["isv_prod_id"] = sgx.IsvProdId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            measurements["isv_svn"] = sgx.IsvSvn.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Add(measurements, "attributes", sgx.Attributes);
+        }
+
         if (evidence.Azure is { } azure)
         {
             foreach ((int index, ReadOnlyMemory<byte> value) in azure.Pcrs)
@@ -64,6 +73,7 @@ internal static class VerifiedWorkloads
         TeeType.AzureSevSnp => "azure-sev-snp",
         TeeType.AzureTdx => "azure-tdx",
         TeeType.Dev => "dev",
+        TeeType.Sgx => "sgx",
         _ => throw new ArgumentOutOfRangeException(nameof(tee), tee, "Unknown TEE type."),
     };
 
