@@ -74,6 +74,16 @@ public static class KmsApiExtensions
             .Produces<HealthStatus>(StatusCodes.Status200OK)
             .Produces<HealthStatus>(StatusCodes.Status503ServiceUnavailable);
         endpoints.MapOpenApi("/openapi/{documentName}.json");
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Maps the native API under <c>/v1</c>; its handlers call grains, so the host must run an Orleans silo or client
+    /// (<see cref="IGrainFactory"/>) and register an <see cref="Admin.IAdminKeyStore"/>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapKmsV1Api(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
         V1.V1Endpoints.Map(endpoints);
         return endpoints;
     }

@@ -42,8 +42,9 @@ internal sealed partial class DevClusterBootstrap(
                 stoppingToken);
             LogInitialized(logger, KmsSiloOptions.DevAdminKeyFileName);
         }
-        catch (Exception exception) when (exception is KmsException or SiloStartupException or TimeoutException or OrleansException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // A silo whose store is down still starts (and reports not ready); the cluster is initialised on a later start.
             LogFailed(logger, exception.Message);
         }
     }

@@ -99,6 +99,7 @@ public static class KmsSiloHost
             }
 
             app.MapKmsApi();
+            app.MapKmsV1Api();
             LogStartup(app, options, storageKey);
             return app;
         }

@@ -99,12 +99,17 @@ public sealed class GrainHostingTests
     public async Task ATamperedStateFile_IsReportedCorrupt()
     {
         using var directory = new TempDirectory();
+        string stateDirectory = Path.Combine(directory.Path, "data", SiloRuntime.GrainStateDirectoryName);
+        string[] before;
         await using (InProcessSilo first = await InProcessSilo.StartAsync(workingDirectory: directory.Path))
         {
+            // The dev silo stores its own cluster state first; the ledger's file is the one the append adds.
+            await first.WaitForDevClusterAsync();
+            before = Directory.GetFiles(stateDirectory);
             await first.App.Services.GetRequiredService<IGrainFactory>().GetGrain<ILedgerGrain>("gamma").AppendAsync("x");
         }
 
-        string file = Assert.Single(Directory.GetFiles(Path.Combine(directory.Path, "data", SiloRuntime.GrainStateDirectoryName)));
+        string file = Assert.Single(Directory.GetFiles(stateDirectory).Except(before));
         byte[] content = File.ReadAllBytes(file);
         content[^40] ^= 0x01;
         File.WriteAllBytes(file, content);

@@ -73,6 +73,17 @@ internal sealed class InProcessSilo : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>Waits until a dev silo has initialised its 1-of-1 cluster (it does so just after it starts).</summary>
+    public async Task WaitForDevClusterAsync()
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await Client.GetStringAsync("/v1/cluster")).Contains("\"active\"", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The dev silo did not initialise its cluster.");
+            await Task.Delay(100);
+        }
+    }
+
     public async Task StartAsync(TimeSpan? limit = null)
     {
         using var timeout = new CancellationTokenSource(limit ?? TimeSpan.FromSeconds(30));

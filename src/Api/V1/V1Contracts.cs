@@ -80,8 +80,10 @@ public sealed record CertificateBody(string Identity, string Certificate, string
 public sealed record VerifyRequestBody(EvidenceBody Evidence, string ReportData);
 
 /// <summary>What verified evidence says.</summary>
+/// <param name="Identity">The measurement identity to register in a namespace for this workload.</param>
 public sealed record VerifiedEvidenceBody(
-    string EvidenceType, string Tee, bool Debug, string TcbStatus, string[] AdvisoryIds, Dictionary<string, string> Measurements, string ReportData);
+    string EvidenceType, string Tee, bool Debug, string TcbStatus, string[] AdvisoryIds, Dictionary<string, string> Measurements, string ReportData,
+    string? Identity);
 
 /// <summary>An instance seen under an identity.</summary>
 public sealed record InstanceBody(string InstanceId, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, bool CloneSuspected);

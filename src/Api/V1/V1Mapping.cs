@@ -80,7 +80,8 @@ internal static class V1Mapping
         workload.TcbStatus,
         [.. workload.AdvisoryIds],
         new Dictionary<string, string>(workload.Measurements, StringComparer.Ordinal),
-        Convert.ToHexStringLower(workload.ReportData));
+        Convert.ToHexStringLower(workload.ReportData),
+        workload.Identity.Length == 0 ? null : workload.Identity);
 
     public static IdentityBody ToBody(this WorkloadIdentityStatus status) => new(
         status.Namespace,

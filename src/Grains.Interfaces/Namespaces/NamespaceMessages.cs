@@ -60,6 +60,8 @@ public sealed record MeasurementRecord(
 /// <param name="Measurements">Measurement registers by name ("mrtd", "rtmr0".."rtmr3", "measurement", "host_data",
 /// "pcr4", …), lowercase hex.</param>
 /// <param name="ReportData">The report data the evidence binds (already checked against the request).</param>
+/// <param name="Identity">The measurement identity a registry namespace knows this workload by (64 lowercase hex);
+/// empty when the evidence lacks the registers it needs.</param>
 [GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.VerifiedWorkload")]
 public sealed record VerifiedWorkload(
     [property: Id(0)] string EvidenceType,
@@ -68,7 +70,8 @@ public sealed record VerifiedWorkload(
     [property: Id(3)] string TcbStatus,
     [property: Id(4)] IReadOnlyList<string> AdvisoryIds,
     [property: Id(5)] IReadOnlyDictionary<string, string> Measurements,
-    [property: Id(6)] byte[] ReportData);
+    [property: Id(6)] byte[] ReportData,
+    [property: Id(7)] string Identity = "");
 
 /// <summary>A namespace's answer for one workload.</summary>
 /// <param name="Identity">The workload's measurement identity in this namespace (64 lowercase hex).</param>

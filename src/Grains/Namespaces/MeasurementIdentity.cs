@@ -10,9 +10,10 @@ namespace Kms.Grains.Namespaces;
 /// measurement hashes, MRTD and the firmware excluded; Azure confidential VMs: SHA-256(PCR4 ‖ PCR9 ‖ PCR11), the vTPM
 /// PCRs that measure the workload's boot chain; SGX: MRENCLAVE itself; dev: SHA-256 over the dev measurements by name.
 /// </summary>
-internal static class MeasurementIdentity
+public static class MeasurementIdentity
 {
-    /// <exception cref="KmsException">The evidence lacks a register the scheme needs.</exception>
+    /// <summary>The identity of <paramref name="workload"/>.</summary>
+    /// <exception cref="KmsException">The evidence lacks a register the scheme needs (<see cref="KmsErrorKind.PolicyDenied"/>).</exception>
     public static string Compute(VerifiedWorkload workload)
     {
         try

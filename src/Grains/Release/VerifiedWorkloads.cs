@@ -56,7 +56,7 @@ internal static class VerifiedWorkloads
             }
         }
 
-        return new VerifiedWorkload(
+        var workload = new VerifiedWorkload(
             evidenceType,
             TeeName(evidence.Tee),
             evidence.Debug,
@@ -64,6 +64,14 @@ internal static class VerifiedWorkloads
             evidence.AdvisoryIds.ToArray(),
             measurements,
             evidence.ReportData.ToArray());
+        try
+        {
+            return workload with { Identity = MeasurementIdentity.Compute(workload) };
+        }
+        catch (KmsException)
+        {
+            return workload;
+        }
     }
 
     public static string TeeName(TeeType tee) => tee switch
