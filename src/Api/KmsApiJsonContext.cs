@@ -31,6 +31,9 @@ namespace Kms.Api;
 [JsonSerializable(typeof(V1.VerifyRequestBody))]
 [JsonSerializable(typeof(V1.VerifiedEvidenceBody))]
 [JsonSerializable(typeof(V1.IdentityBody))]
+[JsonSerializable(typeof(V1.SecretPutBody))]
+[JsonSerializable(typeof(V1.SecretInfoBody))]
+[JsonSerializable(typeof(V1.SecretReleaseBody))]
 public sealed partial class KmsApiJsonContext : JsonSerializerContext
 {
 }

@@ -1,5 +1,6 @@
 using Kms.Grains.Cluster;
 using Kms.Grains.Namespaces;
+using Kms.Grains.Secrets;
 using Kms.Grains.Workloads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +19,9 @@ internal static class AdminEndpoints
         admin.MapPut("/namespaces/{ns}/policy", SetPolicyAsync).WithSummary("Replaces a namespace's evidence policy.");
         admin.MapPut("/namespaces/{ns}/measurements/{identity}", AddMeasurementAsync).WithSummary("Admits a measurement identity.");
         admin.MapDelete("/namespaces/{ns}/measurements/{identity}", RevokeMeasurementAsync).WithSummary("Revokes a measurement identity (in force for the next request).");
+        admin.MapPut("/namespaces/{ns}/secrets/{name}", PutSecretAsync).WithSummary("Sets a new version of a namespace secret.");
+        admin.MapGet("/namespaces/{ns}/secrets/{name}", GetSecretAsync).WithSummary("A namespace secret's version and length (never its value).");
+        admin.MapDelete("/namespaces/{ns}/secrets/{name}", DeleteSecretAsync).WithSummary("Deletes a namespace secret.");
         admin.MapPost("/namespaces/{ns}/rotate", RotateAsync).WithSummary("Starts a new namespace key epoch.");
         admin.MapGet("/namespaces/{ns}/identities/{identity}", GetIdentityAsync).WithSummary("A workload identity's instances and releases.");
         admin.MapPost("/namespaces/{ns}/identities/{identity}/revoke", RevokeIdentityAsync).WithSummary("Revokes a workload identity.");
@@ -32,23 +36,23 @@ internal static class AdminEndpoints
     private static async Task<IResult> CreateNamespaceAsync(string ns, NamespaceCreateBody body, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var request = new NamespaceCreateRequest(V1Mapping.ToGovernance(body.Governance), V1Mapping.ToPolicy(body.Policy), AdminRequestContext.AdminOf(context));
-        NamespaceInfo created = await grains.GetGrain<INamespaceGrain>(ns).CreateAsync(request, cancellationToken);
+        NamespaceInfo created = await grains.GetGrain<INamespaceGrain>(V1Input.Namespace(ns)).CreateAsync(request, cancellationToken);
         return Results.Created($"/v1/namespaces/{created.Name}", created.ToBody());
     }
 
     private static async Task<NamespaceBody> SetPolicyAsync(string ns, PolicyBody body, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) =>
-        (await grains.GetGrain<INamespaceGrain>(ns).SetPolicyAsync(V1Mapping.ToPolicy(body), AdminRequestContext.AdminOf(context), cancellationToken)).ToBody();
+        (await grains.GetGrain<INamespaceGrain>(V1Input.Namespace(ns)).SetPolicyAsync(V1Mapping.ToPolicy(body), AdminRequestContext.AdminOf(context), cancellationToken)).ToBody();
 
     private static async Task<MeasurementBody> AddMeasurementAsync(
         string ns, string identity, MeasurementAddBody body, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) =>
-        (await grains.GetGrain<INamespaceGrain>(ns).AddMeasurementAsync(
+        (await grains.GetGrain<INamespaceGrain>(V1Input.Namespace(ns)).AddMeasurementAsync(
             V1Input.Identity(identity), body.Description ?? string.Empty, AdminRequestContext.AdminOf(context), cancellationToken)).ToBody();
 
     private static async Task<MeasurementBody> RevokeMeasurementAsync(string ns, string identity, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) =>
-        (await grains.GetGrain<INamespaceGrain>(ns).RevokeMeasurementAsync(V1Input.Identity(identity), AdminRequestContext.AdminOf(context), cancellationToken)).ToBody();
+        (await grains.GetGrain<INamespaceGrain>(V1Input.Namespace(ns)).RevokeMeasurementAsync(V1Input.Identity(identity), AdminRequestContext.AdminOf(context), cancellationToken)).ToBody();
 
     private static async Task<NamespaceBody> RotateAsync(string ns, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) =>
-        (await grains.GetGrain<INamespaceGrain>(ns).RotateKeyAsync(AdminRequestContext.AdminOf(context), cancellationToken)).ToBody();
+        (await grains.GetGrain<INamespaceGrain>(V1Input.Namespace(ns)).RotateKeyAsync(AdminRequestContext.AdminOf(context), cancellationToken)).ToBody();
 
     private static async Task<IdentityBody> GetIdentityAsync(string ns, string identity, IGrainFactory grains, CancellationToken cancellationToken) =>
         (await Identity(grains, ns, identity).GetStatusAsync(cancellationToken)).ToBody();
@@ -56,8 +60,36 @@ internal static class AdminEndpoints
     private static async Task<IdentityBody> RevokeIdentityAsync(string ns, string identity, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) =>
         (await Identity(grains, ns, identity).RevokeAsync(AdminRequestContext.AdminOf(context), cancellationToken)).ToBody();
 
+    private static async Task<SecretInfoBody> PutSecretAsync(
+        string ns, string name, SecretPutBody body, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        byte[] value = V1Input.Base64(body.Value, "value", SecretLimits.MaxValueBytes);
+        try
+        {
+            return ToBody(await Secret(grains, ns, name).PutAsync(value, AdminRequestContext.AdminOf(context), cancellationToken));
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(value);
+        }
+    }
+
+    private static async Task<SecretInfoBody> GetSecretAsync(string ns, string name, IGrainFactory grains, CancellationToken cancellationToken) =>
+        ToBody(await Secret(grains, ns, name).GetInfoAsync(cancellationToken));
+
+    private static async Task<IResult> DeleteSecretAsync(string ns, string name, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        await Secret(grains, ns, name).DeleteAsync(AdminRequestContext.AdminOf(context), cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static SecretInfoBody ToBody(SecretVersionInfo info) => new(info.Name, info.Version, info.UpdatedAt, info.UpdatedBy, info.Length);
+
+    private static INamespaceSecretGrain Secret(IGrainFactory grains, string ns, string name) =>
+        grains.GetGrain<INamespaceSecretGrain>(V1Input.Namespace(ns) + "/" + V1Input.Name(name, "name"));
+
     private static IClusterGrain Cluster(IGrainFactory grains) => grains.GetGrain<IClusterGrain>(IClusterGrain.Key);
 
     private static IWorkloadIdentityGrain Identity(IGrainFactory grains, string ns, string identity) =>
-        grains.GetGrain<IWorkloadIdentityGrain>(ns + "/" + V1Input.Identity(identity));
+        grains.GetGrain<IWorkloadIdentityGrain>(V1Input.Namespace(ns) + "/" + V1Input.Identity(identity));
 }

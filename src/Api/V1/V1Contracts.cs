@@ -94,3 +94,12 @@ public sealed record ReleaseRecordBody(DateTimeOffset At, string InstanceId, str
 /// <summary>A workload identity's record.</summary>
 public sealed record IdentityBody(
     string Namespace, string Identity, DateTimeOffset? RevokedAt, InstanceBody[] Instances, ReleaseRecordBody[] RecentReleases, long Releases);
+
+/// <summary><c>PUT /v1/namespaces/{namespace}/secrets/{name}</c>: the value, base64 (at most 64 KiB).</summary>
+public sealed record SecretPutBody(string Value);
+
+/// <summary>A secret's metadata (never its value).</summary>
+public sealed record SecretInfoBody(string Name, int Version, DateTimeOffset UpdatedAt, string UpdatedBy, int Length);
+
+/// <summary><c>POST /v1/namespaces/{namespace}/secrets/{name}</c>: the evidence binds the recipient key.</summary>
+public sealed record SecretReleaseBody(EvidenceBody Evidence, string Challenge, string InstanceId, RecipientBody Recipient);

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 
+using Kms.Grains;
+
 namespace Kms.Api.V1;
 
 /// <summary>Strict decoding of the native API's fields; every failure names the field.</summary>
@@ -18,15 +20,16 @@ internal static class V1Input
         return Convert.FromHexString(value);
     }
 
-    public static string Identity(string? value, string field = "identity")
-    {
-        if (value is not { Length: 64 } || !value.All(char.IsAsciiHexDigitLower))
-        {
-            throw ApiProblemException.MalformedInput($"'{field}' must be 64 lowercase hex characters.");
-        }
+    public static string Identity(string? value, string field = "identity") =>
+        KmsNames.IsValidIdentity(value) ? value! : throw ApiProblemException.MalformedInput($"'{field}' must be 64 lowercase hex characters.");
 
-        return value;
-    }
+    public static string Namespace(string? value) =>
+        KmsNames.IsValidNamespace(value)
+            ? value!
+            : throw ApiProblemException.MalformedInput("The namespace id is 1 to 128 of A-Z, a-z, 0-9, '.', '_', ':', '-', starting with a letter or digit.");
+
+    public static string Name(string? value, string field) =>
+        KmsNames.IsValidName(value) ? value! : throw ApiProblemException.MalformedInput($"'{field}' is 1 to 64 of A-Z, a-z, 0-9, '.', '_', '-'.");
 
     public static byte[] Base64(string? value, string field, int maxBytes = MaxBase64Length)
     {

@@ -67,7 +67,7 @@ internal static class V1Mapping
     {
         V1Input.Required(evidence, "evidence");
         return new AttestedRequest(
-            @namespace,
+            V1Input.Namespace(@namespace),
             new EvidenceSubmission(V1Input.Required(evidence!.Type, "evidence.type"), V1Input.Base64(evidence.Evidence, "evidence.evidence")),
             V1Input.Hex32(challenge, "challenge"),
             V1Input.Hex32(instanceId, "instanceId"));

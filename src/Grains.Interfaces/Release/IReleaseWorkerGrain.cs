@@ -19,6 +19,10 @@ public interface IReleaseWorkerGrain : IGrainWithIntegerKey
     [Alias("ReleaseDerivedKey")]
     Task<SealedRelease> ReleaseDerivedKeyAsync(AttestedRequest request, RecipientKey recipient, DerivedKeySpec key, CancellationToken cancellationToken = default);
 
+    /// <summary>Releases the namespace secret <paramref name="name"/> sealed to <paramref name="recipient"/>.</summary>
+    [Alias("ReleaseSecret")]
+    Task<SealedRelease> ReleaseSecretAsync(AttestedRequest request, RecipientKey recipient, string name, CancellationToken cancellationToken = default);
+
     /// <summary>Issues a certificate for the CSR (DER) whose public key the evidence binds.</summary>
     [Alias("IssueCertificate")]
     Task<IssuedCertificateRecord> IssueCertificateAsync(AttestedRequest request, byte[] certificateRequest, CancellationToken cancellationToken = default);

@@ -28,6 +28,7 @@ public sealed record DerivedKeySpec(
     [property: Id(3)] int Length);
 
 /// <summary>A secret sealed to the workload's key.</summary>
+/// <param name="KeyEpoch">The namespace key epoch of a derived key, or the version of a namespace secret.</param>
 [GenerateSerializer, Immutable, Alias("Kms.Grains.Release.SealedRelease")]
 public sealed record SealedRelease(
     [property: Id(0)] string Identity,

@@ -1,19 +1,16 @@
-using System.Text.RegularExpressions;
-
 namespace Kms.Grains.Namespaces;
 
 /// <summary>What a namespace id, a measurement identity and a policy may look like.</summary>
-public static partial class NamespaceNames
+public static class NamespaceNames
 {
     /// <summary>The TEE types a policy may name.</summary>
     public static IReadOnlyList<string> TeeTypes { get; } = ["tdx", "sgx", "sev-snp", "azure-sev-snp", "azure-tdx", "dev"];
 
-    /// <summary>Whether <paramref name="name"/> is a namespace id: 1–128 of [A-Za-z0-9._:-], starting with a letter or
-    /// digit (so it is safe in URLs, grain keys and certificate subjects; a contract address <c>0x…</c> qualifies).</summary>
-    public static bool IsValidNamespace(string? name) => name is not null && NamespacePattern().IsMatch(name);
+    /// <summary>See <see cref="KmsNames.IsValidNamespace"/>.</summary>
+    public static bool IsValidNamespace(string? name) => KmsNames.IsValidNamespace(name);
 
-    /// <summary>Whether <paramref name="identity"/> is 64 lowercase hex characters.</summary>
-    public static bool IsValidIdentity(string? identity) => identity is not null && IdentityPattern().IsMatch(identity);
+    /// <summary>See <see cref="KmsNames.IsValidIdentity"/>.</summary>
+    public static bool IsValidIdentity(string? identity) => KmsNames.IsValidIdentity(identity);
 
     /// <exception cref="KmsException">The policy names an unknown TEE type or TCB status.</exception>
     internal static void ValidatePolicy(NamespacePolicy? policy)
@@ -35,10 +32,4 @@ public static partial class NamespaceNames
     }
 
     private static string Printable(string value) => value.Length <= 40 && value.All(c => c is >= ' ' and <= '~') ? value : "(unprintable)";
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$", RegexOptions.CultureInvariant)]
-    private static partial Regex NamespacePattern();
-
-    [GeneratedRegex("^[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex IdentityPattern();
 }

@@ -4,6 +4,7 @@ using Kms.Crypto.Certificates;
 using Kms.Crypto.KeyTree;
 using Kms.Crypto.Release;
 using Kms.Grains.Namespaces;
+using Kms.Grains.Secrets;
 using Kms.Grains.Workloads;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
@@ -76,6 +77,29 @@ internal sealed partial class ReleaseWorkerGrain(EvidenceVerifierSet verifiers, 
         }
     }
 
+    public async Task<SealedRelease> ReleaseSecretAsync(AttestedRequest request, RecipientKey recipient, string name, CancellationToken cancellationToken)
+    {
+        ReleaseSealer.Validate(recipient);
+        INamespaceSecretGrain secret = GrainFactory.GetGrain<INamespaceSecretGrain>(SecretKey.Create(request?.Namespace ?? string.Empty, name));
+        VerifiedWorkload workload = await VerifyRequestAsync(request!, recipient.Scheme, recipient.PublicKey, cancellationToken);
+
+        // The grant carries the namespace key, which a secret does not need: it is wiped at once. Asking for it keeps
+        // one admission path (policy, revocation, share quorum) for every kind of release.
+        ReleaseGrant grant = await GrainFactory.GetGrain<INamespaceGrain>(request!.Namespace).GrantReleaseAsync(workload, cancellationToken);
+        CryptographicOperations.ZeroMemory(grant.NamespaceKey);
+        SecretValue value = await secret.ReadAsync(cancellationToken);
+        try
+        {
+            await AdmitAsync(request, grant.Identity, recipient.PublicKey, "secret", $"{name}@v{value.Version}", cancellationToken);
+            (byte[] encapsulation, byte[] ciphertext) = ReleaseSealer.Seal(recipient, value.Value);
+            return new SealedRelease(grant.Identity, value.Version, recipient.Scheme, encapsulation, ciphertext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(value.Value);
+        }
+    }
+
     public async Task<IssuedCertificateRecord> IssueCertificateAsync(AttestedRequest request, byte[] certificateRequest, CancellationToken cancellationToken)
     {
         ParsedCertificateRequest csr;
@@ -128,16 +152,13 @@ internal sealed partial class ReleaseWorkerGrain(EvidenceVerifierSet verifiers, 
             throw new KmsException(KmsErrorKind.MalformedInput, "A derived key is 16 to 64 bytes long.");
         }
 
-        if (!IsLabelPart(key.Purpose) || !IsLabelPart(key.Name))
+        if (!KmsNames.IsValidName(key.Purpose) || !KmsNames.IsValidName(key.Name))
         {
             throw new KmsException(KmsErrorKind.MalformedInput, "A key purpose and name are 1 to 64 of A-Z, a-z, 0-9, '.', '_', '-'.");
         }
 
         return new DerivedKeyLabel(key.Purpose, request.Namespace, string.Empty, key.Name, key.Version);
     }
-
-    private static bool IsLabelPart(string? value) =>
-        value is { Length: > 0 and <= 64 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Refused {EvidenceType} evidence ({Kind}): {Reason}")]
     private static partial void LogEvidenceRefused(ILogger logger, string evidenceType, string kind, string reason);
