@@ -31,7 +31,7 @@ public static class MeasurementIdentity
         "tdx" => Hex(MeasurementIdentitySchemes.TeeGuardianTdx([.. Registers(workload, "rtmr0", "rtmr1", "rtmr2", "rtmr3")])),
         "sev-snp" => Hex(MeasurementIdentitySchemes.TeeGuardianSnp(Register(workload, "measurement"), Register(workload, "host_data"))),
         "azure-sev-snp" or "azure-tdx" => Hex(SHA256.HashData([.. Registers(workload, "pcr4", "pcr9", "pcr11").SelectMany(r => r.ToArray())])),
-        "sgx" => Hex(Register(workload, "mrenclave")),
+        "sgx" => Hex(Register(workload, "mrenclave") is { Length: 32 } mrEnclave ? mrEnclave : throw new ArgumentException("MRENCLAVE is 32 bytes.")),
         "dev" => Dev(workload),
         _ => throw new KmsException(KmsErrorKind.PolicyDenied, $"No measurement identity is defined for TEE type '{workload.Tee}'."),
     };

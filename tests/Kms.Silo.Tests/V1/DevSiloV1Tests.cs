@@ -168,6 +168,57 @@ public sealed class DevSiloV1Tests : IAsyncLifetime
         Assert.True(paths.GetProperty("/v1/namespaces/{ns}/rotate").GetProperty("post").TryGetProperty("security", out _));
     }
 
+    [Fact]
+    public async Task HostileBodiesGetA4xxProblemNeverA500()
+    {
+        using var workload = new V1TestWorkload(_devEvidenceKey);
+        await CreateNamespaceAsync("fuzz", workload);
+        string challenge = await workload.ChallengeAsync(Client, "fuzz");
+        (string Path, string Body)[] valid =
+        [
+            ("/v1/namespaces/fuzz/keys", JsonSerializer.Serialize(workload.KeyRequest(challenge))),
+            ("/v1/namespaces/fuzz/challenges", JsonSerializer.Serialize(new { identity = workload.Identity, instanceId = Convert.ToHexStringLower(workload.InstanceId) })),
+            ("/v1/attestation/verify", JsonSerializer.Serialize(new { evidence = new { type = "dev", evidence = "AAAA" }, reportData = "00" })),
+            ("/v1/cluster/recover", JsonSerializer.Serialize(new { shares = new[] { "AAAA", "AAAB" }, threshold = 1 })),
+            ("/v1/namespaces/fuzz/certificates", JsonSerializer.Serialize(new { evidence = new { type = "dev", evidence = "AAAA" }, challenge, instanceId = challenge, csr = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----" })),
+        ];
+        var random = new Random(21);
+        for (int i = 0; i < 400; i++)
+        {
+            (string path, string body) = valid[random.Next(valid.Length)];
+            string hostile = Mutate(body, random);
+            using var content = new StringContent(hostile, System.Text.Encoding.UTF8, "application/json");
+            using HttpResponseMessage response = await Client.PostAsync(path, content);
+            int status = (int)response.StatusCode;
+            Assert.True(status is 200 or (>= 400 and < 500) or 503, $"{path} answered {status} to {hostile}: {await response.Content.ReadAsStringAsync()}");
+            if (status >= 400)
+            {
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+    }
+
+    private static string Mutate(string json, Random random)
+    {
+        char[] text = json.ToCharArray();
+        switch (random.Next(6))
+        {
+            case 0:
+                return json[..random.Next(json.Length)];
+            case 1:
+                text[random.Next(text.Length)] = (char)random.Next(0x20, 0x7f);
+                return new string(text);
+            case 2:
+                return json.Insert(random.Next(json.Length), new[] { "null", "[]", "{}", "\"x\"", "1e999", "-1", "\"\\u0000\"", "," }[random.Next(8)]);
+            case 3:
+                return System.Text.RegularExpressions.Regex.Replace(json, "\"[A-Za-z0-9+/=_-]{8,}\"", _ => random.Next(2) == 0 ? "\"zz\"" : "12", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+            case 4:
+                return Convert.ToBase64String(RandomNumberGenerator.GetBytes(random.Next(1, 200)));
+            default:
+                return json.Replace("\":", "\":" + (random.Next(2) == 0 ? "null," : "[1],") + "\"extra\":", StringComparison.Ordinal);
+        }
+    }
+
     private async Task CreateNamespaceAsync(string ns, V1TestWorkload workload)
     {
         await V1TestWorkload.ReadAsync(await _admin.PutAsJsonAsync($"/v1/namespaces/{ns}", new
