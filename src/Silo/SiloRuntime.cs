@@ -50,8 +50,10 @@ internal static class SiloRuntime
                 silo.AddKmsGrains(key, StoreName);
                 silo.AddKmsSiloSealingKey(sealingKey);
                 silo.Services.AddSingleton(Options.Create(options.Grains));
+                // The verifiers the options call for, and any a host added with AddKmsEvidenceVerifier.
                 silo.Services.AddSingleton(services => new EvidenceVerifierSet(
-                    SiloEvidenceVerifiers.Create(options, services.GetRequiredService<ILoggerFactory>())));
+                    SiloEvidenceVerifiers.Create(options, services.GetRequiredService<ILoggerFactory>())
+                        .Concat(services.GetServices<Kms.Attestation.IEvidenceVerifier>())));
                 if (options.Dev)
                 {
                     silo.Services.AddHostedService<DevClusterBootstrap>();
