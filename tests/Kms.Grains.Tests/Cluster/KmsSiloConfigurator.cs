@@ -66,6 +66,8 @@ public sealed class KmsSiloConfigurator : ISiloConfigurator
         siloBuilder.AddKmsEvidenceVerifier(DevEvidenceVerifier.Create(
             DevModeAcknowledgement.FromDevFlag(true),
             Convert.FromHexString(configuration[DevEvidenceKeyProperty] ?? throw new InvalidOperationException($"{DevEvidenceKeyProperty} is not set."))));
+        // Real SEV-SNP evidence from the shared test data verifies at a fixed time inside its certificates' validity.
+        siloBuilder.AddKmsEvidenceVerifier(new global::Kms.Attestation.Snp.SnpEvidenceVerifier(global::Kms.Attestation.Snp.SnpPolicy.Default, global::Kms.Grains.Tests.Kms.RealEvidence.Clock));
         if (configuration[ChallengeLifetimeProperty] is { } lifetime)
         {
             siloBuilder.Services.Configure<KmsGrainOptions>(options => options.ChallengeLifetime = TimeSpan.Parse(lifetime, CultureInfo.InvariantCulture));
