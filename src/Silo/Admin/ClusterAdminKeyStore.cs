@@ -11,7 +11,8 @@ internal sealed class ClusterAdminKeyStore(IGrainFactory grains, TimeProvider ti
 {
     public static readonly TimeSpan CacheTime = TimeSpan.FromSeconds(5);
 
-    private (DateTimeOffset ReadAt, IReadOnlyList<AdminKey> Admins)? _cache;
+    // One reference, swapped whole: concurrent requests see either the old or the new list, never a torn pair.
+    private volatile CacheEntry? _cache;
 
     public async ValueTask<AdminPublicKey?> FindAsync(string keyId, CancellationToken cancellationToken)
     {
@@ -30,7 +31,9 @@ internal sealed class ClusterAdminKeyStore(IGrainFactory grains, TimeProvider ti
         }
 
         IReadOnlyList<AdminKey> admins = await grains.GetGrain<IClusterGrain>(IClusterGrain.Key).GetAdminsAsync(cancellationToken);
-        _cache = (now, admins);
+        _cache = new CacheEntry(now, admins);
         return admins;
     }
+
+    private sealed record CacheEntry(DateTimeOffset ReadAt, IReadOnlyList<AdminKey> Admins);
 }
