@@ -121,7 +121,7 @@ public static class HpkeP256
 
 /// <summary>A single HPKE-sealed message: the encapsulated key and ciphertext ‖ tag.</summary>
 /// <param name="Aead">The AEAD the ciphertext was sealed with.</param>
-/// <param name="EncapsulatedKey">enc (65 bytes for P-256, 32 for X25519).</param>
+/// <param name="EncapsulatedKey">enc (65 bytes for P-256, 32 for X25519, 1120 for X-Wing).</param>
 /// <param name="Ciphertext">ciphertext ‖ tag.</param>
 public sealed record HpkeSealedMessage(HpkeAead Aead, byte[] EncapsulatedKey, byte[] Ciphertext)
 {

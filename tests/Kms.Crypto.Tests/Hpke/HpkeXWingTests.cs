@@ -1,0 +1,317 @@
+using System.Security.Cryptography;
+using Kms.Crypto.Hpke;
+using Org.BouncyCastle.Security;
+
+namespace Kms.Crypto.Tests.Hpke;
+
+public sealed class HpkeXWingTests
+{
+    // SHAKE256(32 zero bytes, 32 bytes): the seed @hpke/hybridkem-x-wing 0.7.0 derives from an all-zero 32-byte ikm.
+    private const string ZeroIkmSeed = "f5977c8283546a63723bc31d2619124f11db4658643336741df81757d5ad3062";
+
+    public static TheoryData<string, string, string, string, string> Vectors => XWingTestVectors.All;
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    public void GenerateKeyPairDerand_MatchesDraftVectors(string seed, string pk, string eseed, string ct, string ss)
+    {
+        _ = (eseed, ct, ss);
+        using XWingKeyPair keyPair = XWingKeyPair.FromSeed(Convert.FromHexString(seed));
+
+        Assert.Equal(pk, Convert.ToHexStringLower(keyPair.PublicKey));
+        Assert.Equal(seed, Convert.ToHexStringLower(keyPair.ExportSeed()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    public void EncapsulateDerand_MatchesDraftVectors(string seed, string pk, string eseed, string ct, string ss)
+    {
+        _ = seed;
+        byte[] encapsulationSeed = Convert.FromHexString(eseed);
+        var mlKemRandom = new FixedSecureRandom(encapsulationSeed[..32]);
+        using X25519KeyPair ephemeral = X25519KeyPair.FromPrivateKey(encapsulationSeed.AsSpan(32));
+
+        byte[] sharedSecret = XWingKem.Encapsulate(Convert.FromHexString(pk), mlKemRandom, ephemeral, out byte[] ciphertext);
+
+        Assert.Equal(ct, Convert.ToHexStringLower(ciphertext));
+        Assert.Equal(ss, Convert.ToHexStringLower(sharedSecret));
+        Assert.True(mlKemRandom.IsExhausted, "ML-KEM encapsulation must draw exactly m = eseed[0:32].");
+    }
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    public void Decapsulate_MatchesDraftVectors(string seed, string pk, string eseed, string ct, string ss)
+    {
+        _ = (pk, eseed);
+        using XWingKeyPair recipient = XWingKeyPair.FromSeed(Convert.FromHexString(seed));
+
+        Assert.Equal(ss, Convert.ToHexStringLower(XWingKem.Decapsulate(Convert.FromHexString(ct), recipient)));
+    }
+
+    [Fact]
+    public void MlKem_RejectsImplicitly_SoATamperedCiphertextOnlyFailsInTheAead()
+    {
+        // FIPS 203 ML-KEM.Decaps returns a pseudorandom key for a ciphertext it did not produce instead of an error.
+        (string seed, _, _, string ct, string ss) = FirstVector();
+        using XWingKeyPair recipient = XWingKeyPair.FromSeed(Convert.FromHexString(seed));
+        byte[] tampered = Convert.FromHexString(ct);
+        tampered[100] ^= 0x01;
+
+        byte[] rejected = XWingKem.Decapsulate(tampered, recipient);
+
+        Assert.NotEqual(ss, Convert.ToHexStringLower(rejected));
+        Assert.Equal(rejected, XWingKem.Decapsulate(tampered, recipient));
+        byte[] sealedMessage = [.. tampered, .. new byte[HpkeContext.TagSize + 8]];
+        Assert.Throws<HpkeException>(() => HpkeXWing.Open(recipient, [], [], sealedMessage));
+    }
+
+    [Fact]
+    public void SetupBaseS_WithDraftRandomness_SendsTheDraftCiphertext_AndTheRecipientOpens()
+    {
+        (string seed, string pk, string eseed, string ct, _) = FirstVector();
+        byte[] encapsulationSeed = Convert.FromHexString(eseed);
+        using X25519KeyPair ephemeral = X25519KeyPair.FromPrivateKey(encapsulationSeed.AsSpan(32));
+        using XWingKeyPair recipient = XWingKeyPair.FromSeed(Convert.FromHexString(seed));
+        using HpkeSenderContext sender = HpkeXWing.SetupBaseS(Convert.FromHexString(pk), "info"u8, HpkeAead.Aes128Gcm, new FixedSecureRandom(encapsulationSeed[..32]), ephemeral);
+        using HpkeRecipientContext receiver = HpkeXWing.SetupBaseR(sender.EncapsulatedKey.Span, recipient, "info"u8, HpkeAead.Aes128Gcm);
+
+        Assert.Equal(ct, Convert.ToHexStringLower(sender.EncapsulatedKey.Span));
+        for (int i = 0; i < 3; i++)
+        {
+            byte[] message = RandomNumberGenerator.GetBytes(32);
+            Assert.Equal(message, receiver.Open([(byte)i], sender.Seal([(byte)i], message)));
+        }
+
+        Assert.Equal(sender.Export("exp"u8, 32), receiver.Export("exp"u8, 32));
+    }
+
+    [Fact]
+    public void OneShot_RoundTrips_AndBindsInfoAadAndSuite()
+    {
+        using XWingKeyPair recipient = XWingKeyPair.Generate();
+        byte[] secret = RandomNumberGenerator.GetBytes(32);
+
+        byte[] sealedMessage = HpkeXWing.Seal(recipient.PublicKey, "info"u8, "aad"u8, secret);
+
+        Assert.Equal(HpkeXWing.EncapsulatedKeySize + secret.Length + HpkeContext.TagSize, sealedMessage.Length);
+        Assert.Equal(secret, HpkeXWing.Open(recipient, "info"u8, "aad"u8, sealedMessage));
+        Assert.Throws<HpkeException>(() => HpkeXWing.Open(recipient, "other"u8, "aad"u8, sealedMessage));
+        Assert.Throws<HpkeException>(() => HpkeXWing.Open(recipient, "info"u8, "other"u8, sealedMessage));
+        Assert.Throws<HpkeException>(() => HpkeXWing.Open(recipient, "info"u8, "aad"u8, sealedMessage, HpkeAead.Aes128Gcm));
+        using XWingKeyPair stranger = XWingKeyPair.Generate();
+        Assert.Throws<HpkeException>(() => HpkeXWing.Open(stranger, "info"u8, "aad"u8, sealedMessage));
+
+        HpkeSealedMessage parts = HpkeXWing.SealMessage(recipient.PublicKey, "info"u8, [], secret, HpkeAead.Aes128Gcm);
+        Assert.Equal(HpkeXWing.EncapsulatedKeySize, parts.EncapsulatedKey.Length);
+        Assert.Equal(secret, HpkeXWing.Open(recipient, "info"u8, [], parts.ToArray(), HpkeAead.Aes128Gcm));
+    }
+
+    [Fact]
+    public void DeriveKeyPair_ExpandsIkmWithShake256_AndIsDeterministic()
+    {
+        using XWingKeyPair derived = HpkeXWing.DeriveKeyPair(new byte[32]);
+        using XWingKeyPair fromSeed = XWingKeyPair.FromSeed(Convert.FromHexString(ZeroIkmSeed));
+        using XWingKeyPair again = HpkeXWing.DeriveKeyPair(new byte[32]);
+        using XWingKeyPair other = HpkeXWing.DeriveKeyPair(new byte[33]);
+
+        Assert.Equal(ZeroIkmSeed, Convert.ToHexStringLower(derived.ExportSeed()));
+        Assert.Equal(fromSeed.PublicKey, derived.PublicKey);
+        Assert.Equal(derived.PublicKey, again.PublicKey);
+        Assert.False(derived.PublicKey.SequenceEqual(other.PublicKey));
+        Assert.Throws<ArgumentException>(() => HpkeXWing.DeriveKeyPair(new byte[31]));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(32)]
+    [InlineData(1184)]
+    [InlineData(1215)]
+    [InlineData(1217)]
+    [InlineData(2432)]
+    public void PublicKey_OfWrongLength_IsRefused(int length)
+    {
+        byte[] publicKey = new byte[length];
+
+        Assert.Throws<HpkeException>(() => HpkeXWing.ValidatePublicKey(publicKey));
+        Assert.Throws<HpkeException>(() => HpkeXWing.Seal(publicKey, [], [], "x"u8));
+    }
+
+    [Fact]
+    public void PublicKey_FailingTheMlKemModulusCheck_IsRefused()
+    {
+        using XWingKeyPair recipient = XWingKeyPair.Generate();
+        byte[] publicKey = recipient.PublicKey.ToArray();
+        // The first 12-bit coefficient of pk_M becomes 0xFFF ≥ q = 3329 (FIPS 203 §7.2 encapsulation key check).
+        publicKey[0] = 0xff;
+        publicKey[1] |= 0x0f;
+
+        HpkeXWing.ValidatePublicKey(recipient.PublicKey);
+        HpkeException refused = Assert.Throws<HpkeException>(() => HpkeXWing.ValidatePublicKey(publicKey));
+        Assert.Contains("ML-KEM-768", refused.Message, StringComparison.Ordinal);
+        Assert.Throws<HpkeException>(() => HpkeXWing.Seal(publicKey, [], [], "x"u8));
+    }
+
+    [Fact]
+    public void SmallOrderX25519Halves_AreRefusedOnBothSides()
+    {
+        using XWingKeyPair recipient = XWingKeyPair.Generate();
+        byte[] sealedMessage = HpkeXWing.Seal(recipient.PublicKey, [], [], "x"u8);
+        foreach (byte u in new byte[] { 0, 1 })
+        {
+            byte[] publicKey = recipient.PublicKey.ToArray();
+            publicKey.AsSpan(XWingKeyPair.PublicKeySize - 32).Clear();
+            publicKey[XWingKeyPair.PublicKeySize - 32] = u;
+            byte[] message = (byte[])sealedMessage.Clone();
+            message.AsSpan(HpkeXWing.EncapsulatedKeySize - 32, 32).Clear();
+            message[HpkeXWing.EncapsulatedKeySize - 32] = u;
+
+            Assert.Throws<HpkeException>(() => HpkeXWing.Seal(publicKey, [], [], "x"u8));
+            Assert.Throws<HpkeException>(() => HpkeXWing.Open(recipient, [], [], message));
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(32)]
+    [InlineData(1088)]
+    [InlineData(1119)]
+    [InlineData(1121)]
+    public void EncapsulatedKey_OfWrongLength_IsRefused(int length)
+    {
+        using XWingKeyPair recipient = XWingKeyPair.Generate();
+
+        Assert.Throws<HpkeException>(() => HpkeXWing.SetupBaseR(new byte[length], recipient, [], HpkeAead.Aes256Gcm));
+        Assert.Throws<HpkeException>(() => HpkeXWing.Open(recipient, [], [], new byte[length]));
+    }
+
+    [Fact]
+    public void Seeds_HaveStrictLengths_AndKeysAreUnusableAfterDispose()
+    {
+        Assert.Throws<ArgumentException>(() => XWingKeyPair.FromSeed(new byte[31]));
+        Assert.Throws<ArgumentException>(() => XWingKeyPair.FromSeed(new byte[33]));
+        Assert.Throws<ArgumentException>(() => XWingKeyPair.FromSeed([]));
+
+        var key = XWingKeyPair.Generate();
+        byte[] sealedMessage = HpkeXWing.Seal(key.PublicKey, [], [], "x"u8);
+        key.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => key.ExportSeed());
+        Assert.Throws<ObjectDisposedException>(() => HpkeXWing.Open(key, [], [], sealedMessage));
+    }
+
+    [Fact]
+    public void Fuzz_RandomAndMutatedMessages_OnlyThrowHpkeException()
+    {
+        using XWingKeyPair recipient = XWingKeyPair.Generate();
+        byte[] sealedMessage = HpkeXWing.Seal(recipient.PublicKey, "i"u8, [], "payload"u8);
+        var random = new Random(20261202);
+
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] candidate = (i % 3) switch
+            {
+                0 => RandomBytes(random, random.Next(0, 1300)),
+                1 => RandomBytes(random, HpkeXWing.EncapsulatedKeySize + HpkeContext.TagSize + random.Next(0, 40)),
+                _ => Mutate(random, sealedMessage),
+            };
+            Assert.Throws<HpkeException>(() => HpkeXWing.Open(recipient, "i"u8, [], candidate));
+        }
+    }
+
+    [Fact]
+    public void Fuzz_RandomAndMutatedPublicKeys_AreRefusedOrUsable()
+    {
+        using XWingKeyPair recipient = XWingKeyPair.Generate();
+        var random = new Random(20261203);
+        int refused = 0;
+
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] candidate = i % 2 == 0
+                ? RandomBytes(random, random.Next(4) == 0 ? random.Next(0, 1300) : XWingKeyPair.PublicKeySize)
+                : Mutate(random, recipient.PublicKey.ToArray());
+            try
+            {
+                HpkeXWing.ValidatePublicKey(candidate);
+                Assert.Equal(HpkeXWing.EncapsulatedKeySize + 1 + HpkeContext.TagSize, HpkeXWing.Seal(candidate, [], [], "x"u8).Length);
+            }
+            catch (HpkeException)
+            {
+                refused++;
+            }
+        }
+
+        // Random 1216-byte strings almost never pass the modulus check: most candidates must have been refused.
+        Assert.InRange(refused, 100, 200);
+    }
+
+    [RequiresHpkeNodeFact]
+    public void HpkeCore_OpensWhatWeSeal()
+    {
+        using XWingKeyPair recipient = XWingKeyPair.Generate();
+        byte[] secret = RandomNumberGenerator.GetBytes(32);
+        byte[] sealedMessage = HpkeXWing.Seal(recipient.PublicKey, "kms info"u8, "kms aad"u8, secret);
+
+        Assert.Equal(secret, HpkeNode.TryOpen(recipient.ExportSeed(), "kms info"u8, "kms aad"u8, sealedMessage, 256, HpkeNode.XWing));
+        Assert.Null(HpkeNode.TryOpen(recipient.ExportSeed(), "kms info"u8, "other aad"u8, sealedMessage, 256, HpkeNode.XWing));
+    }
+
+    [RequiresHpkeNodeFact]
+    public void WeOpenWhatHpkeCoreSeals()
+    {
+        using XWingKeyPair recipient = XWingKeyPair.Generate();
+        byte[] secret = RandomNumberGenerator.GetBytes(32);
+        byte[] sealedMessage = HpkeNode.Seal(recipient.PublicKey, "workload"u8, "aad"u8, secret, 128, HpkeNode.XWing);
+
+        Assert.Equal(HpkeXWing.EncapsulatedKeySize + secret.Length + HpkeContext.TagSize, sealedMessage.Length);
+        Assert.Equal(secret, HpkeXWing.Open(recipient, "workload"u8, "aad"u8, sealedMessage, HpkeAead.Aes128Gcm));
+        Assert.Throws<HpkeException>(() => HpkeXWing.Open(recipient, "workload"u8, "aad"u8, sealedMessage, HpkeAead.Aes256Gcm));
+    }
+
+    private static (string Seed, string Pk, string Eseed, string Ct, string Ss) FirstVector()
+    {
+        object[] row = Vectors.First();
+        return ((string)row[0], (string)row[1], (string)row[2], (string)row[3], (string)row[4]);
+    }
+
+    private static byte[] RandomBytes(Random random, int length)
+    {
+        byte[] bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] Mutate(Random random, byte[] original)
+    {
+        byte[] copy = (byte[])original.Clone();
+        int flips = random.Next(1, 4);
+        for (int i = 0; i < flips; i++)
+        {
+            copy[random.Next(copy.Length)] ^= (byte)random.Next(1, 256);
+        }
+
+        return random.Next(4) == 0 ? copy[..random.Next(copy.Length)] : copy;
+    }
+
+    /// <summary>A "random" source that yields exactly the given bytes, for the draft's derandomized encapsulation.</summary>
+    private sealed class FixedSecureRandom(byte[] bytes) : SecureRandom
+    {
+        private int _drawn;
+
+        public bool IsExhausted => _drawn == bytes.Length;
+
+        public override void NextBytes(byte[] buffer) => NextBytes(buffer.AsSpan());
+
+        public override void NextBytes(byte[] buffer, int start, int length) => NextBytes(buffer.AsSpan(start, length));
+
+        public override void NextBytes(Span<byte> buffer)
+        {
+            if (buffer.Length > bytes.Length - _drawn)
+            {
+                throw new InvalidOperationException("The encapsulation drew more randomness than the vector provides.");
+            }
+
+            bytes.AsSpan(_drawn, buffer.Length).CopyTo(buffer);
+            _drawn += buffer.Length;
+        }
+    }
+}
