@@ -87,6 +87,11 @@ public static class HpkeXWing
     }
 
     /// <summary>DeriveKeyPair (§5.6): sk = SHAKE256(ikm, 32 bytes), then the key pair of that seed.</summary>
+    /// <remarks>
+    /// This is the X-Wing draft's and @hpke/hybridkem-x-wing's derivation. draft-ietf-hpke-pq (MLKEM768-X25519, the
+    /// same KEM id) derives the seed with SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", 32) instead, so the same ikm
+    /// gives another key pair there; keys, ciphertexts and shared secrets are otherwise identical.
+    /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="ikm"/> is shorter than <see cref="MinimumIkmSize"/>.</exception>
     public static XWingKeyPair DeriveKeyPair(ReadOnlySpan<byte> ikm)
     {

@@ -121,6 +121,32 @@ public sealed class HpkeXWingTests
         Assert.Throws<ArgumentException>(() => HpkeXWing.DeriveKeyPair(new byte[31]));
     }
 
+    [Fact]
+    public void EncapAndDecap_MatchTheHpkePqVector_WhoseDeriveKeyPairDiffers()
+    {
+        // draft-ietf-hpke-pq-04 Appendix A.5: MLKEM768-X25519 (= X-Wing, KEM 0x647A), HKDF-SHA256, ChaCha20Poly1305.
+        // Only its KEM part applies here (ChaCha20Poly1305 is not offered). That draft derives the seed from ikm with
+        // SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", 32); the X-Wing draft (§5.6) and @hpke/hybridkem-x-wing use
+        // plain SHAKE256(ikm, 32), which HpkeXWing.DeriveKeyPair follows. Encapsulation and decapsulation are the same.
+        byte[] ikmR = Convert.FromHexString("b86e76a59fabfc87b30cd7b1f7aaa28a834eb64e7a261c197b9a842893fbce56");
+        byte[] ikmE = Convert.FromHexString(
+            "2a1c0a3745fe8a48fb62034d300f54dfe1974a5b2e169e580a8789cb1cf5fd19" +
+            "0fc00f3fd899594e01a8b15334b9f3fa03d8de44da86e19f5776850fb689e6c8");
+        const string SkRm = "3ec47fa82dd5689d27c6190e724c74ec8f608df3331ce331929e37b829676630";
+        const string SharedSecret = "58200ed1f137bd95a921bb47f6aaecf2395b26f7fd24efd3a5ffae4849e8dea3";
+
+        Assert.Equal(SkRm, Convert.ToHexStringLower(HpkePqLabeledDeriveSeed(ikmR)));
+        using XWingKeyPair xWingDraftDerived = HpkeXWing.DeriveKeyPair(ikmR);
+        Assert.NotEqual(SkRm, Convert.ToHexStringLower(xWingDraftDerived.ExportSeed()));
+
+        using XWingKeyPair recipient = XWingKeyPair.FromSeed(Convert.FromHexString(SkRm));
+        using X25519KeyPair ephemeral = X25519KeyPair.FromPrivateKey(ikmE.AsSpan(32));
+        byte[] sharedSecret = XWingKem.Encapsulate(recipient.PublicKey, new FixedSecureRandom(ikmE[..32]), ephemeral, out byte[] enc);
+
+        Assert.Equal(SharedSecret, Convert.ToHexStringLower(sharedSecret));
+        Assert.Equal(SharedSecret, Convert.ToHexStringLower(XWingKem.Decapsulate(enc, recipient)));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(32)]
@@ -271,6 +297,20 @@ public sealed class HpkeXWingTests
     {
         object[] row = Vectors.First();
         return ((string)row[0], (string)row[1], (string)row[2], (string)row[3], (string)row[4]);
+    }
+
+    /// <summary>
+    /// draft-ietf-hpke-pq's DeriveKeyPair seed: SHAKE256(ikm ‖ "HPKE-v1" ‖ "KEM" ‖ I2OSP(0x647A, 2) ‖ I2OSP(13, 2) ‖
+    /// "DeriveKeyPair" ‖ I2OSP(32, 2) ‖ "", 32 bytes).
+    /// </summary>
+    private static byte[] HpkePqLabeledDeriveSeed(byte[] ikm)
+    {
+        byte[] labeled = [.. ikm, .. "HPKE-v1"u8, .. "KEM"u8, 0x64, 0x7a, 0x00, 13, .. "DeriveKeyPair"u8, 0x00, 32];
+        var shake = new Org.BouncyCastle.Crypto.Digests.ShakeDigest(256);
+        shake.BlockUpdate(labeled);
+        byte[] seed = new byte[32];
+        shake.OutputFinal(seed);
+        return seed;
     }
 
     private static byte[] RandomBytes(Random random, int length)
