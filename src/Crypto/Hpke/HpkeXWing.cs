@@ -79,12 +79,8 @@ public static class HpkeXWing
         ReadOnlySpan<byte> info,
         ReadOnlySpan<byte> aad,
         ReadOnlySpan<byte> sealedMessage,
-        HpkeAead aead = HpkeAead.Aes256Gcm)
-    {
-        HpkeSetup.RequireSealedLength(sealedMessage.Length, EncapsulatedKeySize);
-        using HpkeRecipientContext context = SetupBaseR(sealedMessage[..EncapsulatedKeySize], recipient, info, aead);
-        return context.Open(aad, sealedMessage[EncapsulatedKeySize..]);
-    }
+        HpkeAead aead = HpkeAead.Aes256Gcm) =>
+        HpkeSetup.OpenSealedMessage(SetupBaseR, EncapsulatedKeySize, recipient, info, aad, sealedMessage, aead);
 
     /// <summary>DeriveKeyPair (§5.6): sk = SHAKE256(ikm, 32 bytes), then the key pair of that seed.</summary>
     /// <remarks>
