@@ -11,6 +11,7 @@ namespace Kms.Crypto.Hpke;
 /// The X-Wing KEM, draft-connolly-cfrg-xwing-kem-10 §5: ML-KEM-768 (BouncyCastle, FIPS 203) and X25519 combined with
 /// SHA3-256; HPKE KEM id 0x647A (§7). X-Wing keeps no state beyond the recipient's <see cref="XWingKeyPair"/>.
 /// </summary>
+// Own code because BouncyCastle's C# build has no X-Wing (its Java build has): only the combiner and seed expansion are ours.
 internal static class XWingKem
 {
     public const ushort KemId = 0x647A;
@@ -129,7 +130,7 @@ internal static class XWingKem
     }
 
     /// <summary>Combiner (§5.3): SHA3-256(ss_M ‖ ss_X ‖ ct_X ‖ pk_X ‖ XWingLabel).</summary>
-    internal static byte[] Combine(ReadOnlySpan<byte> mlKemSecret, ReadOnlySpan<byte> x25519Secret, ReadOnlySpan<byte> x25519Ciphertext, ReadOnlySpan<byte> x25519PublicKey)
+    private static byte[] Combine(ReadOnlySpan<byte> mlKemSecret, ReadOnlySpan<byte> x25519Secret, ReadOnlySpan<byte> x25519Ciphertext, ReadOnlySpan<byte> x25519PublicKey)
     {
         var sha3 = new Sha3Digest(256);
         sha3.BlockUpdate(mlKemSecret);
