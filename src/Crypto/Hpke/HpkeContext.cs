@@ -124,7 +124,7 @@ public sealed class HpkeSenderContext : HpkeContext
         EncapsulatedKey = encapsulatedKey;
     }
 
-    /// <summary>enc: the ephemeral public key the recipient needs (a 65-byte P-256 point or a 32-byte X25519 key).</summary>
+    /// <summary>enc: what the recipient needs to decapsulate (a 65-byte P-256 point, a 32-byte X25519 key or a 1120-byte X-Wing ciphertext).</summary>
     public ReadOnlyMemory<byte> EncapsulatedKey { get; }
 
     /// <summary>Seals the next message; returns ciphertext ‖ tag and advances the sequence number.</summary>

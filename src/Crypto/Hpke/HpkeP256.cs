@@ -76,13 +76,8 @@ public static class HpkeP256
         ReadOnlySpan<byte> info,
         ReadOnlySpan<byte> aad,
         ReadOnlySpan<byte> sealedMessage,
-        HpkeAead aead = HpkeAead.Aes256Gcm)
-    {
-        HpkeSetup.RequireSealedLength(sealedMessage.Length, EncapsulatedKeySize);
-
-        using HpkeRecipientContext recipient = SetupBaseR(sealedMessage[..EncapsulatedKeySize], recipientPrivateKey, info, aead);
-        return recipient.Open(aad, sealedMessage[EncapsulatedKeySize..]);
-    }
+        HpkeAead aead = HpkeAead.Aes256Gcm) =>
+        HpkeSetup.OpenSealedMessage(SetupBaseR, EncapsulatedKeySize, recipientPrivateKey, info, aad, sealedMessage, aead);
 
     /// <summary>DeriveKeyPair (RFC 9180 §7.1.3): a deterministic P-256 key pair from input keying material.</summary>
     /// <exception cref="ArgumentException"><paramref name="ikm"/> is shorter than <see cref="MinimumIkmSize"/>.</exception>
@@ -121,7 +116,7 @@ public static class HpkeP256
 
 /// <summary>A single HPKE-sealed message: the encapsulated key and ciphertext ‖ tag.</summary>
 /// <param name="Aead">The AEAD the ciphertext was sealed with.</param>
-/// <param name="EncapsulatedKey">enc (65 bytes for P-256, 32 for X25519).</param>
+/// <param name="EncapsulatedKey">enc (65 bytes for P-256, 32 for X25519, 1120 for X-Wing).</param>
 /// <param name="Ciphertext">ciphertext ‖ tag.</param>
 public sealed record HpkeSealedMessage(HpkeAead Aead, byte[] EncapsulatedKey, byte[] Ciphertext)
 {

@@ -31,13 +31,29 @@ internal static class HpkeSetup
         }
     }
 
-    /// <summary>Refuses a one-shot message too short to hold enc and the AEAD tag.</summary>
-    /// <exception cref="HpkeException">The message is shorter than enc ‖ tag.</exception>
-    public static void RequireSealedLength(int length, int encapsulatedKeySize)
+    /// <summary>
+    /// One-shot open of <c>enc ‖ ciphertext ‖ tag</c> with a suite's SetupBaseR: refuses a message too short to hold
+    /// enc and the AEAD tag, then opens the message at sequence number 0.
+    /// </summary>
+    /// <exception cref="HpkeException">The message is malformed or does not authenticate.</exception>
+    public static byte[] OpenSealedMessage<TKey>(
+        RecipientSetup<TKey> setupBaseR,
+        int encapsulatedKeySize,
+        TKey recipient,
+        ReadOnlySpan<byte> info,
+        ReadOnlySpan<byte> aad,
+        ReadOnlySpan<byte> sealedMessage,
+        HpkeAead aead)
     {
-        if (length < encapsulatedKeySize + HpkeContext.TagSize)
+        if (sealedMessage.Length < encapsulatedKeySize + HpkeContext.TagSize)
         {
-            throw new HpkeException($"The sealed message is {length} bytes; at least {encapsulatedKeySize + HpkeContext.TagSize} are required.");
+            throw new HpkeException($"The sealed message is {sealedMessage.Length} bytes; at least {encapsulatedKeySize + HpkeContext.TagSize} are required.");
         }
+
+        using HpkeRecipientContext context = setupBaseR(sealedMessage[..encapsulatedKeySize], recipient, info, aead);
+        return context.Open(aad, sealedMessage[encapsulatedKeySize..]);
     }
 }
+
+/// <summary>A suite's SetupBaseR: decapsulates enc with the recipient's key and runs the key schedule.</summary>
+internal delegate HpkeRecipientContext RecipientSetup<in TKey>(ReadOnlySpan<byte> encapsulatedKey, TKey recipient, ReadOnlySpan<byte> info, HpkeAead aead);

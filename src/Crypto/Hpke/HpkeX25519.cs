@@ -65,12 +65,8 @@ public static class HpkeX25519
         ReadOnlySpan<byte> info,
         ReadOnlySpan<byte> aad,
         ReadOnlySpan<byte> sealedMessage,
-        HpkeAead aead = HpkeAead.Aes256Gcm)
-    {
-        HpkeSetup.RequireSealedLength(sealedMessage.Length, EncapsulatedKeySize);
-        using HpkeRecipientContext context = SetupBaseR(sealedMessage[..EncapsulatedKeySize], recipient, info, aead);
-        return context.Open(aad, sealedMessage[EncapsulatedKeySize..]);
-    }
+        HpkeAead aead = HpkeAead.Aes256Gcm) =>
+        HpkeSetup.OpenSealedMessage(SetupBaseR, EncapsulatedKeySize, recipient, info, aad, sealedMessage, aead);
 
     /// <summary>DeriveKeyPair (RFC 9180 §7.1.3): a deterministic X25519 key pair from input keying material.</summary>
     /// <exception cref="ArgumentException"><paramref name="ikm"/> is shorter than <see cref="MinimumIkmSize"/>.</exception>

@@ -29,6 +29,14 @@ internal static class Fuzz
         }
     }
 
+    /// <summary><paramref name="length"/> bytes of noise from <paramref name="random"/> (seeded, so a failure reproduces).</summary>
+    public static byte[] RandomBytes(Random random, int length)
+    {
+        byte[] bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
     public static void Parse(Action parse)
     {
         try
