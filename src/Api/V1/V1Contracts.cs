@@ -33,7 +33,8 @@ public sealed record ClusterReshareBody(int Threshold, string[]? Silos);
 public sealed record ClusterRecoverBody(string[] Shares, int Threshold, string[]? Silos, AdminKeyBody[]? Admins);
 
 /// <summary>What a namespace requires of evidence.</summary>
-public sealed record PolicyBody(string[] TeeTypes, bool AllowDebug, string[] TcbStatuses);
+/// <param name="RequirePostQuantum">Release only to hpke-xwing recipients.</param>
+public sealed record PolicyBody(string[] TeeTypes, bool AllowDebug, string[] TcbStatuses, bool? RequirePostQuantum = null);
 
 /// <summary><c>PUT /v1/namespaces/{namespace}</c>.</summary>
 public sealed record NamespaceCreateBody(PolicyBody Policy, string? Governance);
@@ -59,8 +60,9 @@ public sealed record ChallengeBody(string Challenge, DateTimeOffset ExpiresAt);
 public sealed record EvidenceBody(string Type, string Evidence);
 
 /// <summary>The key a release is sealed to.</summary>
-/// <param name="Scheme">"hpke-x25519", "hpke-p256", "rsa-oaep-256" or "ecies-go".</param>
-/// <param name="PublicKey">Base64: raw X25519 (32 bytes), uncompressed P-256 (65 bytes) or RSA SubjectPublicKeyInfo DER.</param>
+/// <param name="Scheme">"hpke-x25519", "hpke-p256", "hpke-xwing", "rsa-oaep-256" or "ecies-go".</param>
+/// <param name="PublicKey">Base64: raw X25519 (32 bytes), uncompressed P-256 (65 bytes), X-Wing (1216 bytes) or RSA
+/// SubjectPublicKeyInfo DER.</param>
 public sealed record RecipientBody(string Scheme, string PublicKey);
 
 /// <summary><c>POST /v1/namespaces/{namespace}/keys</c>: a derived key, HKDF(NK, purpose ‖ identity ‖ name ‖ version).</summary>

@@ -35,7 +35,8 @@ internal static class V1Mapping
     {
         V1Input.Required(body, "policy");
         return new NamespacePolicy(
-            V1Input.Required(body!.TeeTypes, "policy.teeTypes"), body.AllowDebug, V1Input.Required(body.TcbStatuses, "policy.tcbStatuses"));
+            V1Input.Required(body!.TeeTypes, "policy.teeTypes"), body.AllowDebug, V1Input.Required(body.TcbStatuses, "policy.tcbStatuses"),
+            body.RequirePostQuantum ?? false);
     }
 
     public static NamespaceGovernance ToGovernance(string? value) => value switch
@@ -54,7 +55,7 @@ internal static class V1Mapping
             NamespaceGovernance.Onchain => "onchain",
             _ => "registry",
         },
-        new PolicyBody([.. info.Policy.TeeTypes], info.Policy.AllowDebug, [.. info.Policy.TcbStatuses]),
+        new PolicyBody([.. info.Policy.TeeTypes], info.Policy.AllowDebug, [.. info.Policy.TcbStatuses], info.Policy.RequirePostQuantum),
         info.KeyEpoch,
         info.CaCertificatePem,
         info.CreatedAt,

@@ -17,11 +17,14 @@ public enum NamespaceGovernance
 /// <param name="TeeTypes">Accepted TEE types ("tdx", "sgx", "sev-snp", "azure-sev-snp", "azure-tdx", "dev").</param>
 /// <param name="AllowDebug">Whether debug TEEs (memory readable by the host) are admitted.</param>
 /// <param name="TcbStatuses">Accepted TCB statuses ("UpToDate", "SWHardeningNeeded", …).</param>
+/// <param name="RequirePostQuantum">Whether keys and secrets are released only sealed to a post-quantum recipient
+/// (hpke-xwing): a release to a classical key is then refused (403).</param>
 [GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.NamespacePolicy")]
 public sealed record NamespacePolicy(
     [property: Id(0)] IReadOnlyList<string> TeeTypes,
     [property: Id(1)] bool AllowDebug,
-    [property: Id(2)] IReadOnlyList<string> TcbStatuses);
+    [property: Id(2)] IReadOnlyList<string> TcbStatuses,
+    [property: Id(3)] bool RequirePostQuantum = false);
 
 /// <summary>Creates a namespace.</summary>
 [GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.NamespaceCreateRequest")]
@@ -83,11 +86,13 @@ public sealed record AuthorizationDecision([property: Id(0)] bool Allowed, [prop
 /// An admitted workload's grant: the namespace key of the epoch in force, for the local release worker that derives
 /// from it. Never leaves the cluster; the worker wipes the key after use.
 /// </summary>
+/// <param name="RequirePostQuantum">The namespace releases only to post-quantum recipients.</param>
 [GenerateSerializer, Alias("Kms.Grains.Namespaces.ReleaseGrant")]
 public sealed record ReleaseGrant(
     [property: Id(0)] string Identity,
     [property: Id(1)] long KeyEpoch,
-    [property: Id(2)] byte[] NamespaceKey);
+    [property: Id(2)] byte[] NamespaceKey,
+    [property: Id(3)] bool RequirePostQuantum = false);
 
 /// <summary>A certificate the namespace CA issued.</summary>
 [GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.IssuedCertificateRecord")]

@@ -6,8 +6,9 @@ namespace Kms.Grains.Release;
 public sealed record EvidenceSubmission([property: Id(0)] string EvidenceType, [property: Id(1)] byte[] Evidence);
 
 /// <summary>The key a release is sealed to.</summary>
-/// <param name="Scheme">"hpke-x25519" (default), "hpke-p256", "rsa-oaep-256" or "ecies-go".</param>
-/// <param name="PublicKey">Raw X25519 (32 bytes), uncompressed P-256 (65 bytes) or RSA SubjectPublicKeyInfo DER.</param>
+/// <param name="Scheme">"hpke-x25519" (default), "hpke-p256", "hpke-xwing" (post-quantum), "rsa-oaep-256" or "ecies-go".</param>
+/// <param name="PublicKey">Raw X25519 (32 bytes), uncompressed P-256 (65 bytes), X-Wing (1216 bytes) or RSA
+/// SubjectPublicKeyInfo DER.</param>
 [GenerateSerializer, Immutable, Alias("Kms.Grains.Release.RecipientKey")]
 public sealed record RecipientKey([property: Id(0)] string Scheme, [property: Id(1)] byte[] PublicKey);
 

@@ -142,7 +142,7 @@ internal sealed partial class NamespaceGrain(
         AuthorizationDecision decision = Admit(workload);
         await RequireQuorumAsync(cancellationToken);
         byte[] key = await KeyOfEpochAsync(S.KeyEpoch, cancellationToken);
-        return new ReleaseGrant(decision.Identity, S.KeyEpoch, (byte[])key.Clone());
+        return new ReleaseGrant(decision.Identity, S.KeyEpoch, (byte[])key.Clone(), S.Policy.RequirePostQuantum);
     }
 
     public async Task<IssuedCertificateRecord> IssueCertificateAsync(VerifiedWorkload workload, byte[] certificateRequest, CancellationToken cancellationToken)

@@ -6,9 +6,9 @@ using Kms.Crypto.Rsa;
 namespace Kms.Grains.Release;
 
 /// <summary>
-/// Seals a released secret to the workload's key. HPKE base mode (RFC 9180) with DHKEM(X25519) or DHKEM(P-256),
-/// HKDF-SHA256 and AES-256-GCM, info "Orleans.Kms release v1" and empty aad, is the default; RSA-OAEP-256 and the Go
-/// system's ECIES are there for clients that only have those.
+/// Seals a released secret to the workload's key. HPKE base mode (RFC 9180) with DHKEM(X25519), DHKEM(P-256) or the
+/// post-quantum hybrid X-Wing (ML-KEM-768 + X25519), HKDF-SHA256 and AES-256-GCM, info "Orleans.Kms release v1" and
+/// empty aad, is the default; RSA-OAEP-256 and the Go system's ECIES are there for clients that only have those.
 /// </summary>
 internal static class ReleaseSealer
 {
@@ -16,8 +16,24 @@ internal static class ReleaseSealer
     public const string HpkeP256Scheme = "hpke-p256";
     public const string RsaOaepScheme = "rsa-oaep-256";
     public const string GoEciesScheme = "ecies-go";
+    public const string HpkeXWingScheme = "hpke-xwing";
 
-    public static IReadOnlyList<string> Schemes { get; } = [HpkeX25519Scheme, HpkeP256Scheme, RsaOaepScheme, GoEciesScheme];
+    public static IReadOnlyList<string> Schemes { get; } = [HpkeX25519Scheme, HpkeP256Scheme, HpkeXWingScheme, RsaOaepScheme, GoEciesScheme];
+
+    /// <summary>Whether a release sealed under <paramref name="scheme"/> stays secret against a quantum adversary.</summary>
+    public static bool IsPostQuantum(string scheme) => scheme == HpkeXWingScheme;
+
+    /// <summary>Refuses a classical recipient when the namespace requires a post-quantum one.</summary>
+    /// <exception cref="KmsException">The namespace requires hpke-xwing (<see cref="KmsErrorKind.PolicyDenied"/>).</exception>
+    public static void RequireAllowed(RecipientKey recipient, bool requirePostQuantum)
+    {
+        if (requirePostQuantum && !IsPostQuantum(recipient.Scheme))
+        {
+            throw new KmsException(
+                KmsErrorKind.PolicyDenied,
+                $"The namespace releases only to post-quantum recipients ({HpkeXWingScheme}); {recipient.Scheme} is classical.");
+        }
+    }
 
     private static ReadOnlySpan<byte> Info => "Orleans.Kms release v1"u8;
 
@@ -34,6 +50,9 @@ internal static class ReleaseSealer
                     return;
                 case HpkeP256Scheme:
                     HpkeP256.DeserializePublicKey(recipient.PublicKey).Dispose();
+                    return;
+                case HpkeXWingScheme:
+                    HpkeXWing.ValidatePublicKey(recipient.PublicKey);
                     return;
                 case RsaOaepScheme:
                     RsaKey(recipient.PublicKey);
@@ -68,6 +87,12 @@ internal static class ReleaseSealer
                 {
                     using ECDiffieHellman key = HpkeP256.DeserializePublicKey(recipient.PublicKey);
                     HpkeSealedMessage message = HpkeP256.SealMessage(key, Info, [], secret);
+                    return (message.EncapsulatedKey, message.Ciphertext);
+                }
+
+            case HpkeXWingScheme:
+                {
+                    HpkeSealedMessage message = HpkeXWing.SealMessage(recipient.PublicKey, Info, [], secret);
                     return (message.EncapsulatedKey, message.Ciphertext);
                 }
 

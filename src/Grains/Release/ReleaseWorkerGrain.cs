@@ -58,6 +58,7 @@ internal sealed partial class ReleaseWorkerGrain(EvidenceVerifierSet verifiers, 
         ReleaseGrant grant = await GrainFactory.GetGrain<INamespaceGrain>(request.Namespace).GrantReleaseAsync(workload, cancellationToken);
         try
         {
+            ReleaseSealer.RequireAllowed(recipient, grant.RequirePostQuantum);
             string detail = $"{key.Purpose}/{key.Name}/v{key.Version}@{grant.KeyEpoch}";
             await AdmitAsync(request, grant.Identity, recipient.PublicKey, "derived-key", detail, cancellationToken);
             byte[] derived = KeyTreeDerivation.DeriveKey(grant.NamespaceKey, label with { Identity = grant.Identity }, key.Length);
@@ -87,6 +88,7 @@ internal sealed partial class ReleaseWorkerGrain(EvidenceVerifierSet verifiers, 
         // one admission path (policy, revocation, share quorum) for every kind of release.
         ReleaseGrant grant = await GrainFactory.GetGrain<INamespaceGrain>(request!.Namespace).GrantReleaseAsync(workload, cancellationToken);
         CryptographicOperations.ZeroMemory(grant.NamespaceKey);
+        ReleaseSealer.RequireAllowed(recipient, grant.RequirePostQuantum);
         SecretValue value = await secret.ReadAsync(cancellationToken);
         try
         {

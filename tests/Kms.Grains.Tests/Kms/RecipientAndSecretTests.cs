@@ -31,6 +31,29 @@ public sealed class RecipientAndSecretTests(InitializedClusterFixture fixture)
 
         SealedRelease ecies = await ReleaseToAsync(workload, new RecipientKey("ecies-go", p256Public));
         Assert.Equal(expected, GoEcies.Decrypt(p256, ecies.Ciphertext));
+
+        using XWingKeyPair xwing = XWingKeyPair.Generate();
+        SealedRelease hybrid = await ReleaseToAsync(workload, new RecipientKey("hpke-xwing", xwing.PublicKey.ToArray()));
+        Assert.Equal(HpkeXWing.EncapsulatedKeySize, hybrid.Encapsulation.Length);
+        Assert.Equal(expected, HpkeXWing.Open(xwing, "Orleans.Kms release v1"u8, [], [.. hybrid.Encapsulation, .. hybrid.Ciphertext]));
+    }
+
+    [Fact]
+    public async Task ANamespaceThatRequiresPostQuantumReleasesOnlyToXWingRecipients()
+    {
+        using var workload = new TestWorkload("post-quantum");
+        var ns = fixture.Grains.GetGrain<Namespaces.INamespaceGrain>("post-quantum");
+        await ns.CreateAsync(new Namespaces.NamespaceCreateRequest(
+            Namespaces.NamespaceGovernance.Registry, InitializedClusterFixture.DevPolicy with { RequirePostQuantum = true }, "admin-0"));
+        await ns.AddMeasurementAsync(workload.Identity, "pq", "admin-0");
+
+        KmsException classical = await Assert.ThrowsAsync<KmsException>(() => workload.DeriveAsync(fixture.Grains));
+        Assert.Equal(KmsErrorKind.PolicyDenied, classical.Kind);
+        Assert.Contains("post-quantum", classical.Message, StringComparison.Ordinal);
+
+        using XWingKeyPair xwing = XWingKeyPair.Generate();
+        SealedRelease release = await ReleaseToAsync(workload, new RecipientKey("hpke-xwing", xwing.PublicKey.ToArray()));
+        Assert.Equal(32, HpkeXWing.Open(xwing, "Orleans.Kms release v1"u8, [], [.. release.Encapsulation, .. release.Ciphertext]).Length);
     }
 
     [Fact]
