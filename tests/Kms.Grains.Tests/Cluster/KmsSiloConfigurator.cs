@@ -28,6 +28,7 @@ public sealed class KmsSiloConfigurator : ISiloConfigurator
     internal const string SiloKeySecretProperty = "KmsTests:SiloKeySecret";
     internal const string DevEvidenceKeyProperty = "KmsTests:DevEvidenceKey";
     internal const string ChallengeLifetimeProperty = "KmsTests:ChallengeLifetime";
+    internal const string ShareRefreshIntervalProperty = "KmsTests:ShareRefreshInterval";
 
     /// <inheritdoc />
     public void Configure(ISiloBuilder siloBuilder)
@@ -68,6 +69,12 @@ public sealed class KmsSiloConfigurator : ISiloConfigurator
             Convert.FromHexString(configuration[DevEvidenceKeyProperty] ?? throw new InvalidOperationException($"{DevEvidenceKeyProperty} is not set."))));
         // Real SEV-SNP evidence from the shared test data verifies at a fixed time inside its certificates' validity.
         siloBuilder.AddKmsEvidenceVerifier(new global::Kms.Attestation.Snp.SnpEvidenceVerifier(global::Kms.Attestation.Snp.SnpPolicy.Default, global::Kms.Grains.Tests.Kms.RealEvidence.Clock));
+        if (configuration[ShareRefreshIntervalProperty] is { } refresh)
+        {
+            siloBuilder.UseInMemoryReminderService();
+            siloBuilder.Services.Configure<KmsGrainOptions>(options => options.ShareRefreshInterval = TimeSpan.Parse(refresh, CultureInfo.InvariantCulture));
+        }
+
         if (configuration[ChallengeLifetimeProperty] is { } lifetime)
         {
             siloBuilder.Services.Configure<KmsGrainOptions>(options => options.ChallengeLifetime = TimeSpan.Parse(lifetime, CultureInfo.InvariantCulture));

@@ -30,7 +30,8 @@ public sealed class KmsTestCluster : IAsyncDisposable
 
     /// <summary>Starts a cluster of three silos.</summary>
     /// <param name="fastFailureDetection">Whether to declare a killed silo dead within seconds.</param>
-    public static async Task<KmsTestCluster> StartAsync(bool fastFailureDetection = false, TimeSpan? challengeLifetime = null)
+    public static async Task<KmsTestCluster> StartAsync(
+        bool fastFailureDetection = false, TimeSpan? challengeLifetime = null, TimeSpan? shareRefreshInterval = null)
     {
         string directory = Path.Combine(Path.GetTempPath(), "kms-grains-tests-" + Guid.NewGuid().ToString("N"));
         var builder = new TestClusterBuilder(initialSilosCount: 3);
@@ -40,6 +41,11 @@ public sealed class KmsTestCluster : IAsyncDisposable
         builder.Properties[KmsSiloConfigurator.FastFailureDetectionProperty] = fastFailureDetection ? "true" : "false";
         builder.Properties[KmsSiloConfigurator.SiloKeySecretProperty] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         builder.Properties[KmsSiloConfigurator.DevEvidenceKeyProperty] = Convert.ToHexString(DevEvidenceKey.ExportSubjectPublicKeyInfo());
+        if (shareRefreshInterval is { } refresh)
+        {
+            builder.Properties[KmsSiloConfigurator.ShareRefreshIntervalProperty] = refresh.ToString("c", CultureInfo.InvariantCulture);
+        }
+
         if (challengeLifetime is { } lifetime)
         {
             builder.Properties[KmsSiloConfigurator.ChallengeLifetimeProperty] = lifetime.ToString("c", CultureInfo.InvariantCulture);
