@@ -31,6 +31,8 @@ namespace Kms.Api;
 [JsonSerializable(typeof(V1.VerifyRequestBody))]
 [JsonSerializable(typeof(V1.VerifiedEvidenceBody))]
 [JsonSerializable(typeof(V1.IdentityBody))]
+[JsonSerializable(typeof(V1.OnboardingSubmitBody))]
+[JsonSerializable(typeof(V1.OnboardingStatusBody))]
 public sealed partial class KmsApiJsonContext : JsonSerializerContext
 {
 }
