@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Kms.Attestation.Dev;
-using Kms.Client.Admin;
 using Kms.Crypto.Release;
+using static Kms.Silo.Tests.V1.DevSiloSession;
 
 namespace Kms.Silo.Tests.V1;
 
@@ -16,32 +16,15 @@ namespace Kms.Silo.Tests.V1;
 /// </summary>
 public sealed class OnboardingV1Tests : IAsyncLifetime
 {
-    private InProcessSilo _silo = null!;
-    private ECDsa _devEvidenceKey = null!;
-    private ECDsa _adminKey = null!;
-    private HttpClient _admin = null!;
+    private DevSiloSession _session = null!;
 
-    private HttpClient Client => _silo.Client;
+    private HttpClient Client => _session.Client;
 
-    public async Task InitializeAsync()
-    {
-        _silo = await InProcessSilo.StartAsync();
-        await _silo.WaitForDevClusterAsync();
-        _devEvidenceKey = LoadKey(Path.Combine(_silo.DataDirectory, KmsSiloOptions.DevEvidenceKeyFileName));
-        _adminKey = LoadKey(Path.Combine(_silo.DataDirectory, KmsSiloOptions.DevAdminKeyFileName));
-        _admin = new HttpClient(new AdminRequestSigningHandler("dev-admin", _adminKey) { InnerHandler = new SocketsHttpHandler() })
-        {
-            BaseAddress = Client.BaseAddress,
-        };
-    }
+    private HttpClient Admin => _session.Admin;
 
-    public async Task DisposeAsync()
-    {
-        _admin.Dispose();
-        _adminKey.Dispose();
-        _devEvidenceKey.Dispose();
-        await _silo.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _session = await DevSiloSession.StartAsync();
+
+    public async Task DisposeAsync() => await _session.DisposeAsync();
 
     [Fact]
     public async Task ASubmittedRequestIsApprovedByTheDevAdminAndFailsBecauseTheSiloIsNotALiveMember()
@@ -58,17 +41,17 @@ public sealed class OnboardingV1Tests : IAsyncLifetime
         Assert.Equal("pending", (await V1TestWorkload.ReadAsync(await Client.GetAsync($"/v1/onboarding/{hash}"), 200)).GetProperty("state").GetString());
 
         await AssertProblemAsync(await Client.PostAsync($"/v1/onboarding/{hash}/approve", null), 401, "");
-        JsonElement failed = await V1TestWorkload.ReadAsync(await _admin.PostAsync($"/v1/onboarding/{hash}/approve", null), 200);
+        JsonElement failed = await V1TestWorkload.ReadAsync(await Admin.PostAsync($"/v1/onboarding/{hash}/approve", null), 200);
         Assert.Equal("failed", failed.GetProperty("state").GetString());
         Assert.Equal("dev-admin", failed.GetProperty("approvals")[0].GetProperty("admin").GetString());
         Assert.Contains("not a live member", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("failed", (await V1TestWorkload.ReadAsync(await Client.GetAsync($"/v1/onboarding/{hash}"), 200)).GetProperty("state").GetString());
         Assert.Equal(1, (await V1TestWorkload.ReadAsync(await Client.GetAsync("/v1/cluster"), 200)).GetProperty("committee").GetArrayLength());
 
-        JsonElement rejected = await V1TestWorkload.ReadAsync(await _admin.PostAsync($"/v1/onboarding/{hash}/reject", null), 200);
+        JsonElement rejected = await V1TestWorkload.ReadAsync(await Admin.PostAsync($"/v1/onboarding/{hash}/reject", null), 200);
         Assert.Equal("rejected", rejected.GetProperty("state").GetString());
         Assert.Equal("dev-admin", rejected.GetProperty("rejectedBy").GetString());
-        await AssertProblemAsync(await _admin.PostAsync($"/v1/onboarding/{hash}/approve", null), 409, "rejected");
+        await AssertProblemAsync(await Admin.PostAsync($"/v1/onboarding/{hash}/approve", null), 409, "rejected");
     }
 
     [Fact]
@@ -87,7 +70,7 @@ public sealed class OnboardingV1Tests : IAsyncLifetime
         await AssertProblemAsync(await Client.PostAsJsonAsync("/v1/onboarding", new { silo = "silo-2", nonce = "00", evidence = new { type = "dev", evidence = "AA==" } }), 400, "'nonce'");
         await AssertProblemAsync(await Client.PostAsJsonAsync("/v1/onboarding", new { silo = "silo-2", nonce = Convert.ToHexStringLower(nonce) }), 400, "");
         await AssertProblemAsync(await Client.GetAsync("/v1/onboarding/XYZ"), 400, "'hash'");
-        await AssertProblemAsync(await _admin.PostAsync($"/v1/onboarding/{hash}/approve", null), 404, hash);
+        await AssertProblemAsync(await Admin.PostAsync($"/v1/onboarding/{hash}/approve", null), 404, hash);
     }
 
     [Fact]
@@ -136,24 +119,7 @@ public sealed class OnboardingV1Tests : IAsyncLifetime
         {
             type = "dev",
             evidence = Convert.ToBase64String(DevEvidence.Create(
-                _devEvidenceKey, new Dictionary<string, byte[]> { ["rtmr0"] = new byte[48] }, reportData ?? OnboardingBinding.ReportData(silo, nonce))),
+                _session.DevEvidenceKey, new Dictionary<string, byte[]> { ["rtmr0"] = new byte[48] }, reportData ?? OnboardingBinding.ReportData(silo, nonce))),
         },
     };
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, int status, string detailContains)
-    {
-        using (response)
-        {
-            JsonElement problem = await V1TestWorkload.ReadAsync(response, status);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            Assert.Contains(detailContains, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        }
-    }
-
-    private static ECDsa LoadKey(string path)
-    {
-        var key = ECDsa.Create();
-        key.ImportFromPem(File.ReadAllText(path));
-        return key;
-    }
 }
