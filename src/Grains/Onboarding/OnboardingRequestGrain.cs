@@ -108,7 +108,7 @@ internal sealed partial class OnboardingRequestGrain(
             case OnboardingState.Joined or OnboardingState.Resharing:
                 throw new KmsException(
                     KmsErrorKind.Conflict,
-                    $"Silo {S.SiloName} has joined the committee; remove it with a reshare that leaves it out (POST /v1/cluster/reshare).");
+                    $"The request of silo {S.SiloName} was approved ({S.State.ToString().ToLowerInvariant()}); remove the silo with a reshare that leaves it out (POST /v1/cluster/reshare).");
         }
 
         S.State = OnboardingState.Rejected;

@@ -48,6 +48,7 @@ public sealed class OnboardingJoinTests
         OnboardingStatus joined = await approval;
         Assert.True(joined.State == OnboardingState.Joined, joined.Reason);
         Assert.All(seen, s => Assert.Contains(s, new[] { OnboardingState.Pending, OnboardingState.Resharing, OnboardingState.Joined }));
+        Assert.Contains(OnboardingState.Resharing, seen);
 
         // Four holders of the same root key in a new epoch; the old epoch's shares are wiped.
         ClusterStatus four = await clusterGrain.GetStatusAsync();
