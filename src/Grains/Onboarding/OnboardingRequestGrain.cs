@@ -73,21 +73,29 @@ internal sealed partial class OnboardingRequestGrain(
                 throw new KmsException(KmsErrorKind.Conflict, $"The request was rejected by {S.RejectedBy}; the silo must submit a new one.");
         }
 
-        if (!S.Approvals.Any(a => a.Admin == admin))
+        bool added = !S.Approvals.Any(a => a.Admin == admin);
+        if (added)
         {
             S.Approvals.Add(new OnboardingApproval(admin, time.GetUtcNow()));
         }
 
-        S.ApprovalsRequired = Majority(admins.Length);
+        int required = Majority(admins.Length);
         int counted = S.Approvals.Count(a => admins.Contains(a.Admin, StringComparer.Ordinal));
-        if (S.State == OnboardingState.Pending && counted < S.ApprovalsRequired)
+        if (S.State == OnboardingState.Pending && counted < required)
         {
+            if (!added && required == S.ApprovalsRequired)
+            {
+                return Status();
+            }
+
+            S.ApprovalsRequired = required;
             await WriteAsync(cancellationToken);
             LogApproved(logger, Key, admin, counted, S.ApprovalsRequired);
             return Status();
         }
 
         // Reached the majority now, or earlier (a failed reshare, or one interrupted before its outcome was written).
+        S.ApprovalsRequired = required;
         S.State = OnboardingState.Resharing;
         S.Reason = null;
         await WriteAsync(cancellationToken);

@@ -96,6 +96,7 @@ public sealed class OnboardingRequestTests(InitializedClusterFixture fixture)
         Assert.Equal(OnboardingState.Pending, twice.State);
         Assert.Equal(["admin-0"], twice.Approvals.Select(a => a.Admin));
         Assert.Equal(once.Approvals.Single(), twice.Approvals.Single());
+        Assert.Equal(once.UpdatedAt, twice.UpdatedAt);
 
         OnboardingStatus failed = await request.ApproveAsync("admin-1");
         Assert.Equal(OnboardingState.Failed, failed.State);
