@@ -2,7 +2,6 @@ using Kms.Crypto.P256;
 using Kms.Crypto.Sharing;
 using Kms.Grains.Cluster;
 using Kms.Grains.KeyShares;
-using Kms.Grains.Namespaces;
 using Kms.Grains.Onboarding;
 using Kms.Grains.Tests.Cluster;
 using Kms.Grains.Tests.Kms;
@@ -112,10 +111,5 @@ public sealed class OnboardingJoinTests
                 : throw new InvalidOperationException($"Not every silo sees {silo} as active yet."),
             TimeSpan.FromSeconds(30));
 
-    private static async Task CreateAsync(IGrainFactory grains, TestWorkload workload)
-    {
-        INamespaceGrain ns = grains.GetGrain<INamespaceGrain>(workload.Namespace);
-        await ns.CreateAsync(new NamespaceCreateRequest(NamespaceGovernance.Registry, InitializedClusterFixture.DevPolicy, "admin-0"));
-        await ns.AddMeasurementAsync(workload.Identity, "test", "admin-0");
-    }
+    private static Task CreateAsync(IGrainFactory grains, TestWorkload workload) => workload.CreateNamespaceAsync(grains);
 }
