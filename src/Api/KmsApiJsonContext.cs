@@ -34,6 +34,8 @@ namespace Kms.Api;
 [JsonSerializable(typeof(V1.SecretPutBody))]
 [JsonSerializable(typeof(V1.SecretInfoBody))]
 [JsonSerializable(typeof(V1.SecretReleaseBody))]
+[JsonSerializable(typeof(V1.OnboardingSubmitBody))]
+[JsonSerializable(typeof(V1.OnboardingStatusBody))]
 public sealed partial class KmsApiJsonContext : JsonSerializerContext
 {
 }

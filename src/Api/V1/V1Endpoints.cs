@@ -13,6 +13,9 @@ internal static class V1Endpoints
         RouteGroupBuilder v1 = endpoints.MapGroup("/v1").WithTags("v1");
         ClusterEndpoints.Map(v1);
         WorkloadEndpoints.Map(v1);
-        AdminEndpoints.Map(v1.MapGroup(string.Empty).WithTags("admin").RequireKmsAdmin());
+        OnboardingEndpoints.Map(v1);
+        RouteGroupBuilder admin = v1.MapGroup(string.Empty).WithTags("admin").RequireKmsAdmin();
+        AdminEndpoints.Map(admin);
+        OnboardingEndpoints.MapAdmin(admin);
     }
 }

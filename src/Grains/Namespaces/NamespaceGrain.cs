@@ -22,7 +22,7 @@ internal sealed partial class NamespaceGrain(
     ILogger<NamespaceGrain> logger) : Grain, INamespaceGrain
 {
     private const long CaEpoch = 0;
-    private static readonly TimeSpan s_committeeCacheTime = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_committeeCacheTime = TimeSpan.FromSeconds(5);
     private NamespaceCertificateAuthority? _ca;
     private Committee? _committee;
     private DateTimeOffset _committeeReadAt;

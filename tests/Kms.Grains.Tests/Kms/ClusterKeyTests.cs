@@ -1,5 +1,3 @@
-using Kms.Crypto.KeyTree;
-using Kms.Crypto.Oprf;
 using Kms.Crypto.Sharing;
 using Kms.Grains.Cluster;
 using Kms.Grains.KeyShares;
@@ -136,13 +134,12 @@ public sealed class ClusterKeyTests(InitializedClusterFixture fixture)
         Assert.Equal(DirectNamespaceKey("partials", 1), await evaluator.EvaluateAsync(committee with { Members = missing }, "partials", 1, default));
     }
 
-    private byte[] RootKey() => VaultShamir.Combine(fixture.Admins.OpenShares(fixture.Init.RecoveryShares));
+    private ExpectedKeys Expected => new(fixture.Admins, fixture.Init.RecoveryShares);
 
-    private byte[] DirectNamespaceKey(string ns, long epoch) =>
-        new OprfServer(OprfSuite.Voprf, OprfPrivateKey.Import(RootKey())).Evaluate(NamespaceKey.Input(ns, epoch));
+    private byte[] DirectNamespaceKey(string ns, long epoch) => Expected.Namespace(ns, epoch);
 
     private byte[] ExpectedDerivedKey(string ns, long epoch, string identity, string name, uint version) =>
-        KeyTreeDerivation.DeriveKey(DirectNamespaceKey(ns, epoch), new DerivedKeyLabel("storage", ns, identity, name, version));
+        Expected.Derived(ns, epoch, identity, name, version);
 }
 
 [CollectionDefinition(Name)]

@@ -27,13 +27,7 @@ public sealed class InitializedClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Creates a namespace with the dev policy and registers the workload's measurement.</summary>
-    internal async Task<INamespaceGrain> NamespaceWithAsync(TestWorkload workload)
-    {
-        INamespaceGrain ns = Grains.GetGrain<INamespaceGrain>(workload.Namespace);
-        await ns.CreateAsync(new NamespaceCreateRequest(NamespaceGovernance.Registry, DevPolicy, "admin-0"));
-        await ns.AddMeasurementAsync(workload.Identity, "test image", "admin-0");
-        return ns;
-    }
+    internal Task<INamespaceGrain> NamespaceWithAsync(TestWorkload workload) => workload.CreateNamespaceAsync(Grains);
 
     public async Task DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using Kms.Grains.Cluster;
-using Kms.Grains.Namespaces;
 using Kms.Grains.Tests.Cluster;
 
 namespace Kms.Grains.Tests.Kms;
@@ -43,10 +42,5 @@ public sealed class QuorumTests
         Assert.Equal(KmsErrorKind.Unavailable, notCreated.Kind);
     }
 
-    private static async Task CreateAsync(KmsTestCluster cluster, TestWorkload workload)
-    {
-        INamespaceGrain ns = cluster.GrainFactory.GetGrain<INamespaceGrain>(workload.Namespace);
-        await ns.CreateAsync(new NamespaceCreateRequest(NamespaceGovernance.Registry, InitializedClusterFixture.DevPolicy, "admin-0"));
-        await ns.AddMeasurementAsync(workload.Identity, "test", "admin-0");
-    }
+    private static Task CreateAsync(KmsTestCluster cluster, TestWorkload workload) => workload.CreateNamespaceAsync(cluster.GrainFactory);
 }

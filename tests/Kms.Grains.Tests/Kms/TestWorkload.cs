@@ -45,6 +45,15 @@ internal sealed class TestWorkload : IDisposable
         challenge,
         InstanceId);
 
+    /// <summary>Creates the workload's namespace with the dev policy and registers the workload's measurement.</summary>
+    public async Task<INamespaceGrain> CreateNamespaceAsync(IGrainFactory grains)
+    {
+        INamespaceGrain ns = grains.GetGrain<INamespaceGrain>(Namespace);
+        await ns.CreateAsync(new NamespaceCreateRequest(NamespaceGovernance.Registry, InitializedClusterFixture.DevPolicy, "admin-0"));
+        await ns.AddMeasurementAsync(Identity, "test image", "admin-0");
+        return ns;
+    }
+
     /// <summary>Asks for a challenge, attests and opens the released derived key.</summary>
     public async Task<(byte[] Key, SealedRelease Release)> DeriveAsync(IGrainFactory grains, string name = "disk", uint version = 1)
     {
