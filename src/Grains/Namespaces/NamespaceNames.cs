@@ -12,6 +12,10 @@ public static partial class NamespaceNames
     /// digit (so it is safe in URLs, grain keys and certificate subjects; a contract address <c>0x…</c> qualifies).</summary>
     public static bool IsValidNamespace(string? name) => name is not null && NamespacePattern().IsMatch(name);
 
+    /// <summary>Whether <paramref name="name"/> names an onchain namespace: its contract address, 0x + 40 lowercase hex
+    /// (one spelling, so one contract cannot be two namespaces).</summary>
+    public static bool IsContractAddress(string? name) => name is not null && ContractPattern().IsMatch(name);
+
     /// <summary>Whether <paramref name="identity"/> is 64 lowercase hex characters.</summary>
     public static bool IsValidIdentity(string? identity) => identity is not null && IdentityPattern().IsMatch(identity);
 
@@ -38,6 +42,9 @@ public static partial class NamespaceNames
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$", RegexOptions.CultureInvariant)]
     private static partial Regex NamespacePattern();
+
+    [GeneratedRegex("^0x[0-9a-f]{40}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ContractPattern();
 
     [GeneratedRegex("^[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
     private static partial Regex IdentityPattern();
