@@ -21,7 +21,8 @@ internal sealed class GovernedAdmission(string @namespace, INamespaceGovernance 
         }
         catch (GovernanceUnavailableException exception)
         {
-            throw new KmsException(KmsErrorKind.Unavailable, $"Governance of '{@namespace}' cannot be read; nothing is released: {exception.Message}", exception);
+            // Not the inner exception: a grain call carries only exceptions Orleans can serialize.
+            throw new KmsException(KmsErrorKind.Unavailable, $"Governance of '{@namespace}' cannot be read; nothing is released: {exception.Message}");
         }
 
         return new AuthorizationDecision(decision.IsAllowed, identity, decision.Detail);

@@ -49,7 +49,8 @@ internal sealed class PolicyDocumentNamespace
         }
         catch (GovernanceUnavailableException exception)
         {
-            throw new KmsException(KmsErrorKind.Unavailable, exception.Message, exception);
+            // Not the inner exception: a grain call carries only exceptions Orleans can serialize.
+            throw new KmsException(KmsErrorKind.Unavailable, exception.Message);
         }
 
         if (!result.IsAccepted)
