@@ -1,0 +1,115 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Kms.Client.Admin;
+using Kms.Crypto.Ed25519;
+using Kms.Crypto.Ethereum;
+using Kms.Governance.Policy;
+
+namespace Kms.Silo.Tests.V1;
+
+/// <summary>
+/// A namespace governed by policy documents over real HTTP on a dev silo: created with its signers, updated by
+/// <c>PUT /v1/namespaces/{ns}/policy-document</c> with an envelope signed by an Ed25519 key and an Ethereum account.
+/// </summary>
+public sealed class PolicyDocumentV1Tests : IAsyncLifetime
+{
+    private static readonly byte[] s_ethereumKey = Convert.FromHexString("59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+    private readonly Ed25519PrivateKey _edKey = Ed25519PrivateKey.Generate();
+    private InProcessSilo _silo = null!;
+    private ECDsa _devEvidenceKey = null!;
+    private ECDsa _adminKey = null!;
+    private HttpClient _admin = null!;
+
+    private HttpClient Client => _silo.Client;
+
+    public async Task InitializeAsync()
+    {
+        _silo = await InProcessSilo.StartAsync();
+        await _silo.WaitForDevClusterAsync();
+        _devEvidenceKey = LoadKey(Path.Combine(_silo.DataDirectory, KmsSiloOptions.DevEvidenceKeyFileName));
+        _adminKey = LoadKey(Path.Combine(_silo.DataDirectory, KmsSiloOptions.DevAdminKeyFileName));
+        _admin = new HttpClient(new AdminRequestSigningHandler("dev-admin", _adminKey) { InnerHandler = new SocketsHttpHandler() })
+        {
+            BaseAddress = Client.BaseAddress,
+        };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _admin.Dispose();
+        _adminKey.Dispose();
+        _devEvidenceKey.Dispose();
+        _edKey.Dispose();
+        await _silo.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ASignedDocumentPutInForceAdmitsTheWorkloadItLists()
+    {
+        JsonElement created = await V1TestWorkload.ReadAsync(await _admin.PutAsJsonAsync("/v1/namespaces/docs", new
+        {
+            policy = new { teeTypes = new[] { "dev" }, allowDebug = false, tcbStatuses = Array.Empty<string>() },
+            governance = "policy-documents",
+            policySigners = new
+            {
+                signers = new[]
+                {
+                    new { scheme = "ed25519", signer = _edKey.PublicKey.ToHex() },
+                    new { scheme = "secp256k1-eip191", signer = EthereumAddress.FromPrivateKey(s_ethereumKey).ToChecksumString() },
+                },
+                threshold = 2,
+            },
+        }), 201);
+        Assert.Equal("policy-documents", created.GetProperty("governance").GetString());
+
+        using var workload = new V1TestWorkload(_devEvidenceKey);
+        string challenge = await workload.ChallengeAsync(Client, "docs");
+        await AssertProblemAsync(await Client.PostAsJsonAsync("/v1/namespaces/docs/keys", workload.KeyRequest(challenge)), 403, "has no policy");
+
+        byte[] canonical = SignedPolicyBuilder.CanonicalizeBody(Encoding.UTF8.GetBytes(
+            $$"""{"version":1,"namespace":"docs","serial":1,"identities":[{"identity":"{{workload.Identity}}"}]}"""));
+        PolicySignatureEntry ed = SignedPolicyBuilder.SignEd25519(canonical, _edKey);
+        PolicySignatureEntry eth = SignedPolicyBuilder.SignSecp256k1Eip191(canonical, s_ethereumKey);
+        await AssertProblemAsync(await PutDocumentAsync(SignedPolicyBuilder.Assemble(canonical, [ed])), 403, "BelowThreshold");
+        await AssertProblemAsync(await PutDocumentAsync("{\"policy\":1}"u8.ToArray()), 400, "Malformed");
+
+        JsonElement applied = await V1TestWorkload.ReadAsync(await PutDocumentAsync(SignedPolicyBuilder.Assemble(canonical, [eth, ed])), 200);
+        Assert.Equal(1, applied.GetProperty("serial").GetInt64());
+        Assert.Equal(2, applied.GetProperty("signers").GetArrayLength());
+        Assert.Equal(32, (await workload.DeriveAsync(Client, "docs")).Length);
+        await AssertProblemAsync(await PutDocumentAsync(SignedPolicyBuilder.Assemble(canonical, [eth, ed])), 409, "SerialNotIncreasing");
+
+        using var unsigned = new ByteArrayContent(SignedPolicyBuilder.Assemble(canonical, [eth, ed]));
+        await AssertProblemAsync(await Client.PutAsync("/v1/namespaces/docs/policy-document", unsigned), 401, "");
+        await AssertProblemAsync(await _admin.PutAsJsonAsync("/v1/namespaces/0x" + new string('a', 40), new
+        {
+            policy = new { teeTypes = new[] { "dev" }, allowDebug = false, tcbStatuses = Array.Empty<string>() },
+            governance = "onchain",
+        }), 400, "no governance RPC endpoint");
+    }
+
+    private async Task<HttpResponseMessage> PutDocumentAsync(byte[] envelope)
+    {
+        using var content = new ByteArrayContent(envelope);
+        content.Headers.ContentType = new("application/json");
+        return await _admin.PutAsync("/v1/namespaces/docs/policy-document", content);
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, int status, string detailContains)
+    {
+        using (response)
+        {
+            JsonElement problem = await V1TestWorkload.ReadAsync(response, status);
+            Assert.Contains(detailContains, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    private static ECDsa LoadKey(string path)
+    {
+        var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(path));
+        return key;
+    }
+}
