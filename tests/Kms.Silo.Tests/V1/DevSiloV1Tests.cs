@@ -12,32 +12,20 @@ namespace Kms.Silo.Tests.V1;
 /// with the dev admin key, and a workload with dev evidence.</summary>
 public sealed class DevSiloV1Tests : IAsyncLifetime
 {
-    private InProcessSilo _silo = null!;
+    private DevSiloSession _session = null!;
     private ECDsa _devEvidenceKey = null!;
-    private ECDsa _adminKey = null!;
     private HttpClient _admin = null!;
 
-    private HttpClient Client => _silo.Client;
+    private HttpClient Client => _session.Client;
 
     public async Task InitializeAsync()
     {
-        _silo = await InProcessSilo.StartAsync();
-        await _silo.WaitForDevClusterAsync();
-        _devEvidenceKey = LoadKey(Path.Combine(_silo.DataDirectory, KmsSiloOptions.DevEvidenceKeyFileName));
-        _adminKey = LoadKey(Path.Combine(_silo.DataDirectory, KmsSiloOptions.DevAdminKeyFileName));
-        _admin = new HttpClient(new AdminRequestSigningHandler("dev-admin", _adminKey) { InnerHandler = new SocketsHttpHandler() })
-        {
-            BaseAddress = Client.BaseAddress,
-        };
+        _session = await DevSiloSession.StartAsync();
+        _devEvidenceKey = _session.DevEvidenceKey;
+        _admin = _session.Admin;
     }
 
-    public async Task DisposeAsync()
-    {
-        _admin.Dispose();
-        _adminKey.Dispose();
-        _devEvidenceKey.Dispose();
-        await _silo.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _session.DisposeAsync();
 
     [Fact]
     public async Task ADevSiloServesItsOneOfOneClusterAndAWorkloadGetsTheSameKeyTwice()
@@ -177,20 +165,6 @@ public sealed class DevSiloV1Tests : IAsyncLifetime
         await V1TestWorkload.ReadAsync(await _admin.PutAsJsonAsync($"/v1/namespaces/{ns}/measurements/{workload.Identity}", new { description = "test" }), 200);
     }
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, int status, string detailContains)
-    {
-        using (response)
-        {
-            JsonElement problem = await V1TestWorkload.ReadAsync(response, status);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            Assert.Contains(detailContains, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        }
-    }
-
-    private static ECDsa LoadKey(string path)
-    {
-        var key = ECDsa.Create();
-        key.ImportFromPem(File.ReadAllText(path));
-        return key;
-    }
+    private static Task AssertProblemAsync(HttpResponseMessage response, int status, string detailContains) =>
+        DevSiloSession.AssertProblemAsync(response, status, detailContains);
 }

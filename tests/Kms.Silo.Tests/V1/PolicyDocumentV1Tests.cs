@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Kms.Client.Admin;
 using Kms.Crypto.Ed25519;
 using Kms.Crypto.Ethereum;
 using Kms.Governance.Policy;
@@ -17,38 +15,22 @@ public sealed class PolicyDocumentV1Tests : IAsyncLifetime
 {
     private static readonly byte[] s_ethereumKey = Convert.FromHexString("59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
     private readonly Ed25519PrivateKey _edKey = Ed25519PrivateKey.Generate();
-    private InProcessSilo _silo = null!;
-    private ECDsa _devEvidenceKey = null!;
-    private ECDsa _adminKey = null!;
-    private HttpClient _admin = null!;
+    private DevSiloSession _session = null!;
 
-    private HttpClient Client => _silo.Client;
+    private HttpClient Client => _session.Client;
 
-    public async Task InitializeAsync()
-    {
-        _silo = await InProcessSilo.StartAsync();
-        await _silo.WaitForDevClusterAsync();
-        _devEvidenceKey = LoadKey(Path.Combine(_silo.DataDirectory, KmsSiloOptions.DevEvidenceKeyFileName));
-        _adminKey = LoadKey(Path.Combine(_silo.DataDirectory, KmsSiloOptions.DevAdminKeyFileName));
-        _admin = new HttpClient(new AdminRequestSigningHandler("dev-admin", _adminKey) { InnerHandler = new SocketsHttpHandler() })
-        {
-            BaseAddress = Client.BaseAddress,
-        };
-    }
+    public async Task InitializeAsync() => _session = await DevSiloSession.StartAsync();
 
     public async Task DisposeAsync()
     {
-        _admin.Dispose();
-        _adminKey.Dispose();
-        _devEvidenceKey.Dispose();
         _edKey.Dispose();
-        await _silo.DisposeAsync();
+        await _session.DisposeAsync();
     }
 
     [Fact]
     public async Task ASignedDocumentPutInForceAdmitsTheWorkloadItLists()
     {
-        JsonElement created = await V1TestWorkload.ReadAsync(await _admin.PutAsJsonAsync("/v1/namespaces/docs", new
+        JsonElement created = await V1TestWorkload.ReadAsync(await _session.Admin.PutAsJsonAsync("/v1/namespaces/docs", new
         {
             policy = new { teeTypes = new[] { "dev" }, allowDebug = false, tcbStatuses = Array.Empty<string>() },
             governance = "policy-documents",
@@ -64,7 +46,7 @@ public sealed class PolicyDocumentV1Tests : IAsyncLifetime
         }), 201);
         Assert.Equal("policy-documents", created.GetProperty("governance").GetString());
 
-        using var workload = new V1TestWorkload(_devEvidenceKey);
+        using var workload = new V1TestWorkload(_session.DevEvidenceKey);
         string challenge = await workload.ChallengeAsync(Client, "docs");
         await AssertProblemAsync(await Client.PostAsJsonAsync("/v1/namespaces/docs/keys", workload.KeyRequest(challenge)), 403, "has no policy");
 
@@ -83,7 +65,7 @@ public sealed class PolicyDocumentV1Tests : IAsyncLifetime
 
         using var unsigned = new ByteArrayContent(SignedPolicyBuilder.Assemble(canonical, [eth, ed]));
         await AssertProblemAsync(await Client.PutAsync("/v1/namespaces/docs/policy-document", unsigned), 401, "");
-        await AssertProblemAsync(await _admin.PutAsJsonAsync("/v1/namespaces/0x" + new string('a', 40), new
+        await AssertProblemAsync(await _session.Admin.PutAsJsonAsync("/v1/namespaces/0x" + new string('a', 40), new
         {
             policy = new { teeTypes = new[] { "dev" }, allowDebug = false, tcbStatuses = Array.Empty<string>() },
             governance = "onchain",
@@ -94,22 +76,9 @@ public sealed class PolicyDocumentV1Tests : IAsyncLifetime
     {
         using var content = new ByteArrayContent(envelope);
         content.Headers.ContentType = new("application/json");
-        return await _admin.PutAsync("/v1/namespaces/docs/policy-document", content);
+        return await _session.Admin.PutAsync("/v1/namespaces/docs/policy-document", content);
     }
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, int status, string detailContains)
-    {
-        using (response)
-        {
-            JsonElement problem = await V1TestWorkload.ReadAsync(response, status);
-            Assert.Contains(detailContains, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        }
-    }
-
-    private static ECDsa LoadKey(string path)
-    {
-        var key = ECDsa.Create();
-        key.ImportFromPem(File.ReadAllText(path));
-        return key;
-    }
+    private static Task AssertProblemAsync(HttpResponseMessage response, int status, string detailContains) =>
+        DevSiloSession.AssertProblemAsync(response, status, detailContains);
 }

@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Kms.Client.Admin;
+
+namespace Kms.Silo.Tests.V1;
+
+/// <summary>An in-process dev silo with its 1-of-1 cluster, its dev evidence key and a client signing as the dev admin.</summary>
+internal sealed class DevSiloSession : IAsyncDisposable
+{
+    private DevSiloSession(InProcessSilo silo, ECDsa devEvidenceKey, ECDsa adminKey, HttpClient admin)
+    {
+        Silo = silo;
+        DevEvidenceKey = devEvidenceKey;
+        AdminKey = adminKey;
+        Admin = admin;
+    }
+
+    public InProcessSilo Silo { get; }
+
+    public HttpClient Client => Silo.Client;
+
+    public ECDsa DevEvidenceKey { get; }
+
+    public ECDsa AdminKey { get; }
+
+    /// <summary>Signs every request as "dev-admin".</summary>
+    public HttpClient Admin { get; }
+
+    public static async Task<DevSiloSession> StartAsync()
+    {
+        InProcessSilo silo = await InProcessSilo.StartAsync();
+        await silo.WaitForDevClusterAsync();
+        ECDsa adminKey = LoadKey(Path.Combine(silo.DataDirectory, KmsSiloOptions.DevAdminKeyFileName));
+        var admin = new HttpClient(new AdminRequestSigningHandler("dev-admin", adminKey) { InnerHandler = new SocketsHttpHandler() })
+        {
+            BaseAddress = silo.Client.BaseAddress,
+        };
+        return new DevSiloSession(silo, LoadKey(Path.Combine(silo.DataDirectory, KmsSiloOptions.DevEvidenceKeyFileName)), adminKey, admin);
+    }
+
+    /// <summary>Asserts a problem-details answer with <paramref name="status"/> whose detail contains the text.</summary>
+    public static async Task AssertProblemAsync(HttpResponseMessage response, int status, string detailContains)
+    {
+        using (response)
+        {
+            JsonElement problem = await V1TestWorkload.ReadAsync(response, status);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(detailContains, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Admin.Dispose();
+        AdminKey.Dispose();
+        DevEvidenceKey.Dispose();
+        await Silo.DisposeAsync();
+    }
+
+    private static ECDsa LoadKey(string path)
+    {
+        var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(path));
+        return key;
+    }
+}
