@@ -29,13 +29,14 @@ public sealed class GovernanceChainOptions
     /// <summary>How long one JSON-RPC request may take. Default: 10 s.</summary>
     public TimeSpan RpcTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <exception cref="ArgumentException">An option is out of range or malformed.</exception>
+    /// <exception cref="ArgumentException">An option is out of range or malformed; the parameter name is the option's
+    /// path below the grain options ("Governance:RpcUrl").</exception>
     public void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(Confirmations, nameof(Confirmations));
-        ArgumentOutOfRangeException.ThrowIfLessThan(PollInterval, TimeSpan.Zero, nameof(PollInterval));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StalenessBound, TimeSpan.Zero, nameof(StalenessBound));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RpcTimeout, TimeSpan.Zero, nameof(RpcTimeout));
+        ArgumentOutOfRangeException.ThrowIfNegative(Confirmations, Path(nameof(Confirmations)));
+        ArgumentOutOfRangeException.ThrowIfLessThan(PollInterval, TimeSpan.Zero, Path(nameof(PollInterval)));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StalenessBound, TimeSpan.Zero, Path(nameof(StalenessBound)));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RpcTimeout, TimeSpan.Zero, Path(nameof(RpcTimeout)));
         if (RpcUrl is null)
         {
             return;
@@ -43,12 +44,14 @@ public sealed class GovernanceChainOptions
 
         if (!RpcUrl.IsAbsoluteUri || RpcUrl.Scheme is not ("http" or "https"))
         {
-            throw new ArgumentException("The governance RPC URL is an absolute http or https URL.", nameof(RpcUrl));
+            throw new ArgumentException("The governance RPC URL is an absolute http or https URL.", Path(nameof(RpcUrl)));
         }
 
         if (!EthereumAddress.TryParse(OperatorAddress, out _))
         {
-            throw new ArgumentException("The governance operator address (0x + 40 hex) is required with an RPC URL.", nameof(OperatorAddress));
+            throw new ArgumentException("The governance operator address (0x + 40 hex) is required with an RPC URL.", Path(nameof(OperatorAddress)));
         }
     }
+
+    private static string Path(string option) => "Governance:" + option;
 }
