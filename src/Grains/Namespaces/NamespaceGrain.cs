@@ -53,7 +53,7 @@ internal sealed partial class NamespaceGrain(
             throw new KmsException(KmsErrorKind.Conflict, $"Namespace '{Name}' already exists.");
         }
 
-        ValidateGovernance(request);
+        NamespaceGovernanceRules.Validate(Name, request, onchain.IsConfigured);
         NamespaceNames.ValidatePolicy(request.Policy);
         DateTimeOffset now = TruncateToSeconds(time.GetUtcNow());
         byte[] caKey = await EvaluateKeyAsync(CaEpoch, cancellationToken);
@@ -269,32 +269,6 @@ internal sealed partial class NamespaceGrain(
     }
 
     private PolicyDocumentNamespace Documents() => _documents ??= new PolicyDocumentNamespace(Name, state, time);
-
-    /// <exception cref="KmsException">The governance does not fit the namespace id or lacks what it needs (<see cref="KmsErrorKind.MalformedInput"/>).</exception>
-    private void ValidateGovernance(NamespaceCreateRequest request)
-    {
-        if (request.Governance != NamespaceGovernance.PolicyDocuments && request.PolicySigners is not null)
-        {
-            throw new KmsException(KmsErrorKind.MalformedInput, "Only a namespace governed by policy documents has policy signers.");
-        }
-
-        switch (request.Governance)
-        {
-            case NamespaceGovernance.Registry:
-                return;
-            case NamespaceGovernance.PolicyDocuments:
-                PolicyDocumentNamespace.Validate(Name, request.PolicySigners);
-                return;
-            case NamespaceGovernance.Onchain when !NamespaceNames.IsContractAddress(Name):
-                throw new KmsException(KmsErrorKind.MalformedInput, "An onchain namespace's id is its governance contract's address: 0x and 40 lowercase hex.");
-            case NamespaceGovernance.Onchain when !onchain.IsConfigured:
-                throw new KmsException(KmsErrorKind.MalformedInput, "This cluster has no governance RPC endpoint (Silo:Grains:Governance:RpcUrl); it cannot govern a namespace onchain.");
-            case NamespaceGovernance.Onchain:
-                return;
-            default:
-                throw new KmsException(KmsErrorKind.MalformedInput, $"Unknown governance {(int)request.Governance}.");
-        }
-    }
 
     private async Task<byte[]> KeyOfEpochAsync(long epoch, CancellationToken cancellationToken)
     {
