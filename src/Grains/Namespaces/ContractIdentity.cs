@@ -33,7 +33,7 @@ internal static class ContractIdentity
         }
         catch (Exception exception) when (exception is ArgumentException or FormatException)
         {
-            throw new KmsException(KmsErrorKind.PolicyDenied, $"The {workload.Tee} evidence has a measurement register of the wrong size for the contract identity.");
+            throw new KmsException(KmsErrorKind.PolicyDenied, $"The {workload.Tee} evidence has a malformed measurement register, or one of the wrong size, for the contract identity.");
         }
     }
 }
