@@ -19,6 +19,8 @@ namespace Kms.Api;
 [JsonSerializable(typeof(V1.NamespaceCreateBody))]
 [JsonSerializable(typeof(V1.NamespaceBody))]
 [JsonSerializable(typeof(V1.PolicyBody))]
+[JsonSerializable(typeof(V1.PolicySignersBody))]
+[JsonSerializable(typeof(V1.PolicyDocumentBody))]
 [JsonSerializable(typeof(V1.MeasurementAddBody))]
 [JsonSerializable(typeof(V1.MeasurementBody))]
 [JsonSerializable(typeof(V1.MeasurementBody[]))]

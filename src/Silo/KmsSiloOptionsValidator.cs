@@ -55,9 +55,10 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
         {
             options.Grains.Validate();
         }
-        catch (ArgumentOutOfRangeException exception)
+        catch (ArgumentException exception)
         {
-            failures.Add($"Silo:Grains:{exception.ParamName} is out of range: {exception.Message.Split(" (Parameter", 2)[0]}");
+            string problem = exception is ArgumentOutOfRangeException ? "is out of range" : "is invalid";
+            failures.Add($"Silo:Grains:{exception.ParamName} {problem}: {exception.Message.Split(" (Parameter", 2)[0]}");
         }
 
         if (options.CollateralDirectory is { } collateral && !Directory.Exists(collateral))

@@ -61,6 +61,29 @@ public sealed class SiloOptionsTests : IDisposable
     }
 
     [Fact]
+    public void GovernanceRpc_BindsBelowGrains_AndIsValidated()
+    {
+        const string RpcUrl = "KMS_Silo__Grains__Governance__RpcUrl";
+        KmsSiloOptions options = Load(["--dev"], new()
+        {
+            [RpcUrl] = "http://127.0.0.1:8545",
+            ["KMS_Silo__Grains__Governance__OperatorAddress"] = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+            ["KMS_Silo__Grains__Governance__Confirmations"] = "6",
+        });
+        Assert.Equal(new Uri("http://127.0.0.1:8545"), options.Grains.Governance.RpcUrl);
+        Assert.Equal(6, options.Grains.Governance.Confirmations);
+        Assert.Null(Load(["--dev"]).Grains.Governance.RpcUrl);
+
+        SiloStartupException noOperator = Assert.Throws<SiloStartupException>(() => Load(["--dev"], new() { [RpcUrl] = "http://127.0.0.1:8545" }));
+        Assert.Contains("Silo:Grains:Governance:OperatorAddress is invalid", noOperator.Message, StringComparison.Ordinal);
+        SiloStartupException ftp = Assert.Throws<SiloStartupException>(() => Load(["--dev"], new() { [RpcUrl] = "ftp://127.0.0.1/" }));
+        Assert.Contains("Silo:Grains:Governance:RpcUrl is invalid", ftp.Message, StringComparison.Ordinal);
+        SiloStartupException negative = Assert.Throws<SiloStartupException>(
+            () => Load(["--dev"], new() { ["KMS_Silo__Grains__Governance__Confirmations"] = "-1" }));
+        Assert.Contains("Silo:Grains:Governance:Confirmations is out of range", negative.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CommandLine_AcceptsNameEqualsValue()
     {
         KmsSiloOptions options = Load(["--dev", "--silo-port=2222", "--shutdown-timeout=00:00:05"]);

@@ -17,6 +17,8 @@ internal static class AdminEndpoints
         admin.MapPost("/cluster/reshare", ReshareAsync).WithSummary("Moves the shares to another committee or threshold.");
         admin.MapPut("/namespaces/{ns}", CreateNamespaceAsync).WithSummary("Creates a namespace.");
         admin.MapPut("/namespaces/{ns}/policy", SetPolicyAsync).WithSummary("Replaces a namespace's evidence policy.");
+        admin.MapPut("/namespaces/{ns}/policy-document", ApplyPolicyDocumentAsync)
+            .WithSummary("Puts a threshold-signed policy document in force (policy-document namespaces; the body is the signed envelope).");
         admin.MapPut("/namespaces/{ns}/measurements/{identity}", AddMeasurementAsync).WithSummary("Admits a measurement identity.");
         admin.MapDelete("/namespaces/{ns}/measurements/{identity}", RevokeMeasurementAsync).WithSummary("Revokes a measurement identity (in force for the next request).");
         admin.MapPut("/namespaces/{ns}/secrets/{name}", PutSecretAsync).WithSummary("Sets a new version of a namespace secret.");
@@ -35,13 +37,22 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> CreateNamespaceAsync(string ns, NamespaceCreateBody body, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var request = new NamespaceCreateRequest(V1Mapping.ToGovernance(body.Governance), V1Mapping.ToPolicy(body.Policy), AdminRequestContext.AdminOf(context));
+        var request = new NamespaceCreateRequest(
+            V1Mapping.ToGovernance(body.Governance), V1Mapping.ToPolicy(body.Policy), AdminRequestContext.AdminOf(context), V1Mapping.ToPolicySigners(body.PolicySigners));
         NamespaceInfo created = await grains.GetGrain<INamespaceGrain>(V1Input.Namespace(ns)).CreateAsync(request, cancellationToken);
         return Results.Created($"/v1/namespaces/{created.Name}", created.ToBody());
     }
 
     private static async Task<NamespaceBody> SetPolicyAsync(string ns, PolicyBody body, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) =>
         (await grains.GetGrain<INamespaceGrain>(V1Input.Namespace(ns)).SetPolicyAsync(V1Mapping.ToPolicy(body), AdminRequestContext.AdminOf(context), cancellationToken)).ToBody();
+
+    private static async Task<PolicyDocumentBody> ApplyPolicyDocumentAsync(string ns, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        // The admin authenticator has buffered and size-checked the body it verified; the grain parses it (strictly).
+        using var envelope = new MemoryStream();
+        await context.Request.Body.CopyToAsync(envelope, cancellationToken);
+        return (await grains.GetGrain<INamespaceGrain>(V1Input.Namespace(ns)).ApplyPolicyDocumentAsync(envelope.ToArray(), AdminRequestContext.AdminOf(context), cancellationToken)).ToBody();
+    }
 
     private static async Task<MeasurementBody> AddMeasurementAsync(
         string ns, string identity, MeasurementAddBody body, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) =>

@@ -37,7 +37,18 @@ public sealed record ClusterRecoverBody(string[] Shares, int Threshold, string[]
 public sealed record PolicyBody(string[] TeeTypes, bool AllowDebug, string[] TcbStatuses, bool? RequirePostQuantum = null);
 
 /// <summary><c>PUT /v1/namespaces/{namespace}</c>.</summary>
-public sealed record NamespaceCreateBody(PolicyBody Policy, string? Governance);
+/// <param name="Governance">"registry" (default), "policy-documents" or "onchain" (the namespace id is the contract address).</param>
+/// <param name="PolicySigners">Who signs the policy documents; required for "policy-documents" only.</param>
+public sealed record NamespaceCreateBody(PolicyBody Policy, string? Governance, PolicySignersBody? PolicySigners = null);
+
+/// <summary>The signers of a namespace's policy documents and how many distinct ones must sign.</summary>
+public sealed record PolicySignersBody(PolicySignerBody[] Signers, int Threshold);
+
+/// <summary>A policy signer: "ed25519" with a 64-hex public key, or "secp256k1-eip191" with a 0x address.</summary>
+public sealed record PolicySignerBody(string Scheme, string Signer);
+
+/// <summary>The answer to <c>PUT /v1/namespaces/{namespace}/policy-document</c>: the document now in force.</summary>
+public sealed record PolicyDocumentBody(long Serial, int Identities, string[] Signers);
 
 /// <summary>A namespace.</summary>
 public sealed record NamespaceBody(

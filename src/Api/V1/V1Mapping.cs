@@ -39,6 +39,18 @@ internal static class V1Mapping
             body.RequirePostQuantum ?? false);
     }
 
+    public static PolicySigners? ToPolicySigners(PolicySignersBody? body) => body is null
+        ? null
+        : new PolicySigners(
+            V1Input.Required(body.Signers, "policySigners.signers")
+                .Select((s, i) => new PolicySignerId(
+                    V1Input.Required(V1Input.Required(s, $"policySigners.signers[{i}]").Scheme, $"policySigners.signers[{i}].scheme"),
+                    V1Input.Required(s.Signer, $"policySigners.signers[{i}].signer")))
+                .ToArray(),
+            body.Threshold);
+
+    public static PolicyDocumentBody ToBody(this PolicyDocumentRecord record) => new(record.Serial, record.Identities, [.. record.Signers]);
+
     public static NamespaceGovernance ToGovernance(string? value) => value switch
     {
         null or "registry" => NamespaceGovernance.Registry,

@@ -20,11 +20,24 @@ public interface INamespaceGrain : IGrainWithStringKey
     [Alias("SetPolicy")]
     Task<NamespaceInfo> SetPolicyAsync(NamespacePolicy policy, string admin, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Puts a signed policy document (envelope JSON) in force in a <see cref="NamespaceGovernance.PolicyDocuments"/>
+    /// namespace: a threshold of its policy signers signed it and its serial is greater than the one in force.
+    /// </summary>
+    /// <exception cref="KmsException">Malformed or for another namespace (<see cref="KmsErrorKind.MalformedInput"/>), not
+    /// signed by enough signers or with a bad signature (<see cref="KmsErrorKind.PolicyDenied"/>), serial not increasing
+    /// (<see cref="KmsErrorKind.Conflict"/>).</exception>
+    [Alias("ApplyPolicyDocument")]
+    Task<PolicyDocumentRecord> ApplyPolicyDocumentAsync(byte[] envelope, string admin, CancellationToken cancellationToken = default);
+
     /// <summary>Adds (or re-admits) a measurement identity to the registry.</summary>
     [Alias("AddMeasurement")]
     Task<MeasurementRecord> AddMeasurementAsync(string identity, string description, string admin, CancellationToken cancellationToken = default);
 
-    /// <summary>Revokes a measurement identity; in force for the next request.</summary>
+    /// <summary>
+    /// Revokes a measurement identity; in force for the next request. In a namespace governed by policy documents or
+    /// onchain it is an emergency brake over what governance admits, recorded even for identities never added.
+    /// </summary>
     [Alias("RevokeMeasurement")]
     Task<MeasurementRecord> RevokeMeasurementAsync(string identity, string admin, CancellationToken cancellationToken = default);
 

@@ -27,11 +27,36 @@ public sealed record NamespacePolicy(
     [property: Id(3)] bool RequirePostQuantum = false);
 
 /// <summary>Creates a namespace.</summary>
+/// <param name="PolicySigners">Who signs the policy documents of a <see cref="NamespaceGovernance.PolicyDocuments"/>
+/// namespace (required for it, refused for the others).</param>
 [GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.NamespaceCreateRequest")]
 public sealed record NamespaceCreateRequest(
     [property: Id(0)] NamespaceGovernance Governance,
     [property: Id(1)] NamespacePolicy Policy,
-    [property: Id(2)] string Admin);
+    [property: Id(2)] string Admin,
+    [property: Id(3)] PolicySigners? PolicySigners = null);
+
+/// <summary>The signers of a namespace's policy documents and how many distinct ones must sign (t of n).</summary>
+/// <param name="Signers">Each signer as a signed envelope names it: scheme "ed25519" with a 64-hex public key, or
+/// "secp256k1-eip191" with a 0x address.</param>
+[GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.PolicySigners")]
+public sealed record PolicySigners(
+    [property: Id(0)] IReadOnlyList<PolicySignerId> Signers,
+    [property: Id(1)] int Threshold);
+
+/// <summary>One policy signer: its scheme and id (public key or address).</summary>
+[GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.PolicySignerId")]
+public sealed record PolicySignerId([property: Id(0)] string Scheme, [property: Id(1)] string Signer);
+
+/// <summary>The policy document in force in a namespace after an update.</summary>
+/// <param name="Serial">Its serial; the next document needs a greater one.</param>
+/// <param name="Identities">How many workload identities it admits.</param>
+/// <param name="Signers">The configured signers whose signatures verified ("scheme:id").</param>
+[GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.PolicyDocumentRecord")]
+public sealed record PolicyDocumentRecord(
+    [property: Id(0)] long Serial,
+    [property: Id(1)] int Identities,
+    [property: Id(2)] IReadOnlyList<string> Signers);
 
 /// <summary>A namespace as anyone may read it.</summary>
 /// <param name="KeyEpoch">The epoch of the namespace key in force; rotation starts a new one.</param>

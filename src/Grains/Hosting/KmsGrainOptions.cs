@@ -34,6 +34,9 @@ public sealed class KmsGrainOptions
     /// <summary>Validity of certificates issued to workloads. Default: 30 days.</summary>
     public TimeSpan CertificateValidity { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>The Ethereum node onchain namespaces are governed through. Default: none (no onchain namespaces).</summary>
+    public GovernanceChainOptions Governance { get; set; } = new();
+
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()
     {
@@ -49,5 +52,7 @@ public sealed class KmsGrainOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ReleaseRecordsKept, 0, nameof(ReleaseRecordsKept));
         ArgumentOutOfRangeException.ThrowIfLessThan(InstancesKept, 1, nameof(InstancesKept));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CertificateValidity, TimeSpan.Zero, nameof(CertificateValidity));
+        ArgumentNullException.ThrowIfNull(Governance, nameof(Governance));
+        Governance.Validate();
     }
 }

@@ -1,5 +1,6 @@
 using Kms.Attestation;
 using Kms.Grains.KeyShares;
+using Kms.Grains.Namespaces;
 using Kms.Grains.Placement;
 using Kms.Grains.Release;
 using Kms.Grains.Storage;
@@ -42,6 +43,7 @@ public static class KmsSiloBuilderExtensions
         silo.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<EvidenceVerifierSet>();
+        silo.Services.TryAddSingleton<OnchainGovernanceDirectory>();
         silo.Services.AddOptions<KmsGrainOptions>().Validate(
             static options =>
             {

@@ -54,7 +54,7 @@ public static class MeasurementIdentity
     private static IEnumerable<ReadOnlyMemory<byte>> Registers(VerifiedWorkload workload, params string[] names) =>
         names.Select(name => (ReadOnlyMemory<byte>)Register(workload, name));
 
-    private static byte[] Register(VerifiedWorkload workload, string name) =>
+    internal static byte[] Register(VerifiedWorkload workload, string name) =>
         workload.Measurements.TryGetValue(name, out string? hex)
             ? Convert.FromHexString(hex)
             : throw new KmsException(KmsErrorKind.PolicyDenied, $"The {workload.Tee} evidence carries no '{name}' measurement.");

@@ -2,13 +2,14 @@ namespace Kms.Grains.Namespaces;
 
 /// <summary>
 /// A namespace's admission rule for a verified workload: its TEE type, debug flag and TCB status must be allowed by
-/// the policy, and its measurement identity must be in the registry and not revoked. Dev evidence is always "debug"
-/// and has no TCB; a policy admits it only by naming the "dev" TEE type, which only a silo in development mode can
-/// verify.
+/// the policy, its identity must not be revoked in the namespace's registry (an emergency brake whoever governs), and
+/// the namespace's governance (<see cref="INamespaceAdmission"/>) must admit it. Dev evidence is always "debug" and
+/// has no TCB; a policy admits it only by naming the "dev" TEE type, which only a silo in development mode can verify.
 /// </summary>
 internal static class NamespaceAuthorizer
 {
-    public static AuthorizationDecision Decide(NamespaceGrainState state, VerifiedWorkload workload)
+    public static async ValueTask<AuthorizationDecision> DecideAsync(
+        NamespaceGrainState state, INamespaceAdmission admission, VerifiedWorkload workload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workload);
         NamespacePolicy policy = state.Policy;
@@ -28,18 +29,13 @@ internal static class NamespaceAuthorizer
             return Deny(string.Empty, $"The platform's TCB status {workload.TcbStatus} is not accepted by the namespace.");
         }
 
-        string identity = MeasurementIdentity.Compute(workload);
-        if (!state.Measurements.TryGetValue(identity, out MeasurementRecord? record))
-        {
-            return Deny(identity, $"Measurement {identity} is not in the namespace's registry.");
-        }
-
-        if (record.RevokedAt is { } revokedAt)
+        string identity = admission.IdentityOf(workload);
+        if (state.Measurements.TryGetValue(identity, out MeasurementRecord? record) && record.RevokedAt is { } revokedAt)
         {
             return Deny(identity, $"Measurement {identity} was revoked at {revokedAt:O}.");
         }
 
-        return new AuthorizationDecision(true, identity, $"Measurement {identity} is in the registry.");
+        return await admission.AdmitAsync(identity, cancellationToken);
     }
 
     private static AuthorizationDecision Deny(string identity, string reason) => new(false, identity, reason);

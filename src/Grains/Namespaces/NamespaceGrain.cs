@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Kms.Crypto.Certificates;
+using Kms.Crypto.Ethereum;
 using Kms.Crypto.KeyTree;
 using Kms.Grains.Cluster;
 using Kms.Grains.Hosting;
@@ -18,6 +19,7 @@ internal sealed partial class NamespaceGrain(
     [PersistentState("namespace", GrainStorageNames.Kms)] IPersistentState<NamespaceGrainState> state,
     IClusterMembershipService membership,
     IOptions<KmsGrainOptions> options,
+    OnchainGovernanceDirectory onchain,
     TimeProvider time,
     ILogger<NamespaceGrain> logger) : Grain, INamespaceGrain
 {
@@ -26,6 +28,7 @@ internal sealed partial class NamespaceGrain(
     private NamespaceCertificateAuthority? _ca;
     private Committee? _committee;
     private DateTimeOffset _committeeReadAt;
+    private PolicyDocumentNamespace? _documents;
 
     private NamespaceGrainState S => state.State;
 
@@ -50,13 +53,7 @@ internal sealed partial class NamespaceGrain(
             throw new KmsException(KmsErrorKind.Conflict, $"Namespace '{Name}' already exists.");
         }
 
-        if (request.Governance != NamespaceGovernance.Registry)
-        {
-            throw new KmsException(
-                KmsErrorKind.MalformedInput,
-                $"{request.Governance} governance is not supported by the /v1 namespaces yet; use Registry.");
-        }
-
+        NamespaceGovernanceRules.Validate(Name, request, onchain.IsConfigured);
         NamespaceNames.ValidatePolicy(request.Policy);
         DateTimeOffset now = TruncateToSeconds(time.GetUtcNow());
         byte[] caKey = await EvaluateKeyAsync(CaEpoch, cancellationToken);
@@ -65,6 +62,7 @@ internal sealed partial class NamespaceGrain(
         _ca = CreateCa();
         S.CaCertificate = _ca.CertificateDer.ToArray();
         S.Governance = request.Governance;
+        S.PolicySigners = request.PolicySigners;
         S.Policy = request.Policy;
         S.KeyEpoch = CaEpoch;
         S.Exists = true;
@@ -89,6 +87,24 @@ internal sealed partial class NamespaceGrain(
         return Info();
     }
 
+    public async Task<PolicyDocumentRecord> ApplyPolicyDocumentAsync(byte[] envelope, string admin, CancellationToken cancellationToken)
+    {
+        RequireExists();
+        if (S.Governance != NamespaceGovernance.PolicyDocuments)
+        {
+            throw new KmsException(KmsErrorKind.Conflict, $"Namespace '{Name}' is governed by {S.Governance}, not by policy documents.");
+        }
+
+        if (envelope is null)
+        {
+            throw new KmsException(KmsErrorKind.MalformedInput, "The signed policy envelope is missing.");
+        }
+
+        PolicyDocumentRecord record = await Documents().ApplyAsync(envelope, cancellationToken);
+        LogPolicyDocumentApplied(logger, Name, record.Serial, admin);
+        return record;
+    }
+
     public async Task<MeasurementRecord> AddMeasurementAsync(string identity, string description, string admin, CancellationToken cancellationToken)
     {
         RequireExists();
@@ -111,7 +127,13 @@ internal sealed partial class NamespaceGrain(
         RequireIdentity(identity);
         if (!S.Measurements.TryGetValue(identity, out MeasurementRecord? record))
         {
-            throw new KmsException(KmsErrorKind.NotFound, $"Measurement {identity} is not in the registry of '{Name}'.");
+            if (S.Governance == NamespaceGovernance.Registry)
+            {
+                throw new KmsException(KmsErrorKind.NotFound, $"Measurement {identity} is not in the registry of '{Name}'.");
+            }
+
+            // Governance admits identities the registry never saw; the brake must hold for them too.
+            record = new MeasurementRecord(identity, "revoked over governance", time.GetUtcNow(), admin, null, null);
         }
 
         if (record.RevokedAt is null)
@@ -131,15 +153,15 @@ internal sealed partial class NamespaceGrain(
         return Task.FromResult<IReadOnlyList<MeasurementRecord>>(S.Measurements.Values.OrderBy(m => m.AddedAt).ToArray());
     }
 
-    public Task<AuthorizationDecision> AuthorizeAsync(VerifiedWorkload workload, CancellationToken cancellationToken)
+    public async Task<AuthorizationDecision> AuthorizeAsync(VerifiedWorkload workload, CancellationToken cancellationToken)
     {
         RequireExists();
-        return Task.FromResult(NamespaceAuthorizer.Decide(S, workload));
+        return await NamespaceAuthorizer.DecideAsync(S, Admission(), workload, cancellationToken);
     }
 
     public async Task<ReleaseGrant> GrantReleaseAsync(VerifiedWorkload workload, CancellationToken cancellationToken)
     {
-        AuthorizationDecision decision = Admit(workload);
+        AuthorizationDecision decision = await AdmitAsync(workload, cancellationToken);
         await RequireQuorumAsync(cancellationToken);
         byte[] key = await KeyOfEpochAsync(S.KeyEpoch, cancellationToken);
         return new ReleaseGrant(decision.Identity, S.KeyEpoch, (byte[])key.Clone(), S.Policy.RequirePostQuantum);
@@ -147,7 +169,7 @@ internal sealed partial class NamespaceGrain(
 
     public async Task<IssuedCertificateRecord> IssueCertificateAsync(VerifiedWorkload workload, byte[] certificateRequest, CancellationToken cancellationToken)
     {
-        AuthorizationDecision decision = Admit(workload);
+        AuthorizationDecision decision = await AdmitAsync(workload, cancellationToken);
         await RequireQuorumAsync(cancellationToken);
         ParsedCertificateRequest request;
         try
@@ -193,10 +215,10 @@ internal sealed partial class NamespaceGrain(
         return Info();
     }
 
-    private AuthorizationDecision Admit(VerifiedWorkload workload)
+    private async Task<AuthorizationDecision> AdmitAsync(VerifiedWorkload workload, CancellationToken cancellationToken)
     {
         RequireExists();
-        AuthorizationDecision decision = NamespaceAuthorizer.Decide(S, workload);
+        AuthorizationDecision decision = await NamespaceAuthorizer.DecideAsync(S, Admission(), workload, cancellationToken);
         if (!decision.Allowed)
         {
             LogDenied(logger, Name, decision.Reason);
@@ -231,6 +253,22 @@ internal sealed partial class NamespaceGrain(
                 $"Only {holders} of the {_committee.Threshold} key-share holders needed are live; nothing is released.");
         }
     }
+
+    private INamespaceAdmission Admission()
+    {
+        switch (S.Governance)
+        {
+            case NamespaceGovernance.PolicyDocuments:
+                return new GovernedAdmission(Name, Documents().Governance, MeasurementIdentity.Compute);
+            case NamespaceGovernance.Onchain:
+                EthereumAddress contract = EthereumAddress.Parse(Name);
+                return new GovernedAdmission(Name, onchain.For(Name, contract), workload => ContractIdentity.Compute(workload, contract));
+            default:
+                return new RegistryAdmission(S.Measurements);
+        }
+    }
+
+    private PolicyDocumentNamespace Documents() => _documents ??= new PolicyDocumentNamespace(Name, state, time);
 
     private async Task<byte[]> KeyOfEpochAsync(long epoch, CancellationToken cancellationToken)
     {
@@ -325,4 +363,7 @@ internal sealed partial class NamespaceGrain(
 
     [LoggerMessage(EventId = 3207, Level = LogLevel.Information, Message = "Namespace {Namespace}: release refused: {Reason}")]
     private static partial void LogDenied(ILogger logger, string @namespace, string reason);
+
+    [LoggerMessage(EventId = 3208, Level = LogLevel.Warning, Message = "Namespace {Namespace}: policy document serial {Serial} put in force by admin {Admin}.")]
+    private static partial void LogPolicyDocumentApplied(ILogger logger, string @namespace, long serial, string admin);
 }

@@ -35,4 +35,16 @@ public sealed class NamespaceGrainState
     /// <summary>The measurement registry by identity.</summary>
     [Id(7)]
     public Dictionary<string, MeasurementRecord> Measurements { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Who signs the policy documents (policy-document governance only).</summary>
+    [Id(8)]
+    public PolicySigners? PolicySigners { get; set; }
+
+    /// <summary>The signed policy document in force (envelope JSON as accepted), or <see langword="null"/> before the first.</summary>
+    [Id(9)]
+    public byte[]? PolicyEnvelope { get; set; }
+
+    /// <summary>The serial of <see cref="PolicyEnvelope"/>.</summary>
+    [Id(10)]
+    public long? PolicySerial { get; set; }
 }

@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace Kms.Grains.Namespaces;
 
 /// <summary>What a namespace id, a measurement identity and a policy may look like.</summary>
-public static class NamespaceNames
+public static partial class NamespaceNames
 {
     /// <summary>The TEE types a policy may name.</summary>
     public static IReadOnlyList<string> TeeTypes { get; } = ["tdx", "sgx", "sev-snp", "azure-sev-snp", "azure-tdx", "dev"];
@@ -11,6 +13,10 @@ public static class NamespaceNames
 
     /// <summary>See <see cref="KmsNames.IsValidIdentity"/>.</summary>
     public static bool IsValidIdentity(string? identity) => KmsNames.IsValidIdentity(identity);
+
+    /// <summary>Whether <paramref name="name"/> names an onchain namespace: its contract address, 0x + 40 lowercase hex
+    /// (one spelling, so one contract cannot be two namespaces).</summary>
+    public static bool IsContractAddress(string? name) => name is not null && ContractPattern().IsMatch(name);
 
     /// <exception cref="KmsException">The policy names an unknown TEE type or TCB status.</exception>
     internal static void ValidatePolicy(NamespacePolicy? policy)
@@ -32,4 +38,7 @@ public static class NamespaceNames
     }
 
     private static string Printable(string value) => value.Length <= 40 && value.All(c => c is >= ' ' and <= '~') ? value : "(unprintable)";
+
+    [GeneratedRegex("^0x[0-9a-f]{40}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ContractPattern();
 }

@@ -29,6 +29,8 @@ public sealed class KmsSiloConfigurator : ISiloConfigurator
     internal const string DevEvidenceKeyProperty = "KmsTests:DevEvidenceKey";
     internal const string ChallengeLifetimeProperty = "KmsTests:ChallengeLifetime";
     internal const string ShareRefreshIntervalProperty = "KmsTests:ShareRefreshInterval";
+    internal const string GovernanceRpcUrlProperty = "KmsTests:GovernanceRpcUrl";
+    internal const string GovernanceOperatorProperty = "KmsTests:GovernanceOperator";
 
     /// <inheritdoc />
     public void Configure(ISiloBuilder siloBuilder)
@@ -78,6 +80,19 @@ public sealed class KmsSiloConfigurator : ISiloConfigurator
         if (configuration[ChallengeLifetimeProperty] is { } lifetime)
         {
             siloBuilder.Services.Configure<KmsGrainOptions>(options => options.ChallengeLifetime = TimeSpan.Parse(lifetime, CultureInfo.InvariantCulture));
+        }
+
+        if (configuration[GovernanceRpcUrlProperty] is { } rpcUrl)
+        {
+            // Every decision reads the chain head (no confirmations, no poll interval) and a dead node is stale after 2 s.
+            siloBuilder.Services.Configure<KmsGrainOptions>(options =>
+            {
+                options.Governance.RpcUrl = new Uri(rpcUrl);
+                options.Governance.OperatorAddress = configuration[GovernanceOperatorProperty];
+                options.Governance.Confirmations = 0;
+                options.Governance.PollInterval = TimeSpan.Zero;
+                options.Governance.StalenessBound = TimeSpan.FromSeconds(2);
+            });
         }
 
         if (string.Equals(configuration[FastFailureDetectionProperty], "true", StringComparison.Ordinal))

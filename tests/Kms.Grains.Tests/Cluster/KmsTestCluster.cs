@@ -30,8 +30,12 @@ public sealed class KmsTestCluster : IAsyncDisposable
 
     /// <summary>Starts a cluster of three silos.</summary>
     /// <param name="fastFailureDetection">Whether to declare a killed silo dead within seconds.</param>
+    /// <param name="governanceRpc">The Ethereum node onchain namespaces are read from, and the operator account reads are made for.</param>
     public static async Task<KmsTestCluster> StartAsync(
-        bool fastFailureDetection = false, TimeSpan? challengeLifetime = null, TimeSpan? shareRefreshInterval = null)
+        bool fastFailureDetection = false,
+        TimeSpan? challengeLifetime = null,
+        (Uri RpcUrl, string Operator)? governanceRpc = null,
+        TimeSpan? shareRefreshInterval = null)
     {
         string directory = Path.Combine(Path.GetTempPath(), "kms-grains-tests-" + Guid.NewGuid().ToString("N"));
         var builder = new TestClusterBuilder(initialSilosCount: 3);
@@ -49,6 +53,12 @@ public sealed class KmsTestCluster : IAsyncDisposable
         if (challengeLifetime is { } lifetime)
         {
             builder.Properties[KmsSiloConfigurator.ChallengeLifetimeProperty] = lifetime.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        if (governanceRpc is { } governance)
+        {
+            builder.Properties[KmsSiloConfigurator.GovernanceRpcUrlProperty] = governance.RpcUrl.ToString();
+            builder.Properties[KmsSiloConfigurator.GovernanceOperatorProperty] = governance.Operator;
         }
 
         builder.AddSiloBuilderConfigurator<KmsSiloConfigurator>();

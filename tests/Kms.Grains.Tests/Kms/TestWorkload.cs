@@ -28,7 +28,8 @@ internal sealed class TestWorkload : IDisposable
 
     public Dictionary<string, byte[]> Measurements { get; }
 
-    public string Identity { get; }
+    /// <summary>The identity the namespace knows the workload by (the measurement identity unless a test sets another).</summary>
+    public string Identity { get; set; }
 
     public byte[] InstanceId { get; set; } = RandomNumberGenerator.GetBytes(32);
 

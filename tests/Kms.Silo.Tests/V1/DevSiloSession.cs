@@ -4,40 +4,41 @@ using Kms.Client.Admin;
 
 namespace Kms.Silo.Tests.V1;
 
-/// <summary>A started dev silo with its 1-of-1 cluster, its dev evidence key and a client that signs as the dev admin.</summary>
+/// <summary>An in-process dev silo with its 1-of-1 cluster, its dev evidence key and a client signing as the dev admin.</summary>
 internal sealed class DevSiloSession : IAsyncDisposable
 {
-    private readonly InProcessSilo _silo;
-    private readonly ECDsa _adminKey;
-
-    private DevSiloSession(InProcessSilo silo)
+    private DevSiloSession(InProcessSilo silo, ECDsa devEvidenceKey, ECDsa adminKey, HttpClient admin)
     {
-        _silo = silo;
-        DevEvidenceKey = LoadKey(Path.Combine(silo.DataDirectory, KmsSiloOptions.DevEvidenceKeyFileName));
-        _adminKey = LoadKey(Path.Combine(silo.DataDirectory, KmsSiloOptions.DevAdminKeyFileName));
-        Admin = new HttpClient(new AdminRequestSigningHandler("dev-admin", _adminKey) { InnerHandler = new SocketsHttpHandler() })
-        {
-            BaseAddress = silo.Client.BaseAddress,
-        };
+        Silo = silo;
+        DevEvidenceKey = devEvidenceKey;
+        AdminKey = adminKey;
+        Admin = admin;
     }
 
-    /// <summary>An unauthenticated client.</summary>
-    public HttpClient Client => _silo.Client;
+    public InProcessSilo Silo { get; }
 
-    /// <summary>A client whose requests are signed by the dev admin.</summary>
-    public HttpClient Admin { get; }
+    public HttpClient Client => Silo.Client;
 
-    /// <summary>The key the silo accepts dev evidence from.</summary>
     public ECDsa DevEvidenceKey { get; }
+
+    public ECDsa AdminKey { get; }
+
+    /// <summary>Signs every request as "dev-admin".</summary>
+    public HttpClient Admin { get; }
 
     public static async Task<DevSiloSession> StartAsync()
     {
         InProcessSilo silo = await InProcessSilo.StartAsync();
         await silo.WaitForDevClusterAsync();
-        return new DevSiloSession(silo);
+        ECDsa adminKey = LoadKey(Path.Combine(silo.DataDirectory, KmsSiloOptions.DevAdminKeyFileName));
+        var admin = new HttpClient(new AdminRequestSigningHandler("dev-admin", adminKey) { InnerHandler = new SocketsHttpHandler() })
+        {
+            BaseAddress = silo.Client.BaseAddress,
+        };
+        return new DevSiloSession(silo, LoadKey(Path.Combine(silo.DataDirectory, KmsSiloOptions.DevEvidenceKeyFileName)), adminKey, admin);
     }
 
-    /// <summary>Asserts an RFC 9457 problem with <paramref name="status"/> whose detail contains the text.</summary>
+    /// <summary>Asserts a problem-details answer with <paramref name="status"/> whose detail contains the text.</summary>
     public static async Task AssertProblemAsync(HttpResponseMessage response, int status, string detailContains)
     {
         using (response)
@@ -51,9 +52,9 @@ internal sealed class DevSiloSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();
-        _adminKey.Dispose();
+        AdminKey.Dispose();
         DevEvidenceKey.Dispose();
-        await _silo.DisposeAsync();
+        await Silo.DisposeAsync();
     }
 
     private static ECDsa LoadKey(string path)
