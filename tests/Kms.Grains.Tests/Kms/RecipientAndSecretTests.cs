@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Kms.Crypto.Ecies;
 using Kms.Crypto.Hpke;
+using Kms.Grains.Namespaces;
 using Kms.Grains.Release;
 using Kms.Grains.Secrets;
 
@@ -42,9 +43,9 @@ public sealed class RecipientAndSecretTests(InitializedClusterFixture fixture)
     public async Task ANamespaceThatRequiresPostQuantumReleasesOnlyToXWingRecipients()
     {
         using var workload = new TestWorkload("post-quantum");
-        var ns = fixture.Grains.GetGrain<Namespaces.INamespaceGrain>("post-quantum");
-        await ns.CreateAsync(new Namespaces.NamespaceCreateRequest(
-            Namespaces.NamespaceGovernance.Registry, InitializedClusterFixture.DevPolicy with { RequirePostQuantum = true }, "admin-0"));
+        var ns = fixture.Grains.GetGrain<INamespaceGrain>("post-quantum");
+        await ns.CreateAsync(new NamespaceCreateRequest(
+            NamespaceGovernance.Registry, InitializedClusterFixture.DevPolicy with { RequirePostQuantum = true }, "admin-0"));
         await ns.AddMeasurementAsync(workload.Identity, "pq", "admin-0");
 
         KmsException classical = await Assert.ThrowsAsync<KmsException>(() => workload.DeriveAsync(fixture.Grains));
