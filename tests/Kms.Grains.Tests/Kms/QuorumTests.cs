@@ -24,6 +24,15 @@ public sealed class QuorumTests
             async () => await clusterGrain.GetStatusAsync() is { State: ClusterState.Degraded } status ? status : throw new InvalidOperationException(),
             TimeSpan.FromSeconds(20))).State);
 
+        // A refresh needs every holder: it fails, says why, and the current epoch stays in force.
+        ClusterStatus before = await clusterGrain.GetStatusAsync();
+        KmsException refresh = await Assert.ThrowsAsync<KmsException>(() => clusterGrain.RefreshAsync());
+        Assert.Equal(KmsErrorKind.Unavailable, refresh.Kind);
+        Assert.Contains(victims[0], refresh.Message, StringComparison.Ordinal);
+        ClusterStatus after = await clusterGrain.GetStatusAsync();
+        Assert.Equal(before.Epoch, after.Epoch);
+        Assert.Equal(refresh.Message, after.LastRefreshError);
+
         // A namespace key is evaluated by the two live holders; the cached one is still served.
         using var fresh = new TestWorkload("created-with-one-down");
         await CreateAsync(cluster, fresh);
