@@ -23,11 +23,16 @@ public sealed class NamespaceCertificateAuthority : IDisposable
     private const int SerialSize = 16;
 
     private readonly DeterministicEcdsaSignatureGenerator _signer;
+
+    // Leaves are signed by the platform (OpenSSL): their serials are random, so a deterministic signature buys nothing
+    // there, and BouncyCastle's signer cost 4.6 ms a leaf against the platform's ~0.1 ms (bench `release-load --certificates`).
+    private readonly X509SignatureGenerator _leafSigner;
     private readonly X509SubjectKeyIdentifierExtension _subjectKeyIdentifier;
 
     private NamespaceCertificateAuthority(DeterministicEcdsaSignatureGenerator signer, byte[] certificateDer, X509SubjectKeyIdentifierExtension ski, X500DistinguishedName subject, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         _signer = signer;
+        _leafSigner = X509SignatureGenerator.CreateForECDsa(signer.Key);
         CertificateDer = certificateDer;
         _subjectKeyIdentifier = ski;
         Subject = subject;
@@ -157,7 +162,7 @@ public sealed class NamespaceCertificateAuthority : IDisposable
 
         byte[] serial = RandomNumberGenerator.GetBytes(SerialSize);
         NormalizeSerial(serial);
-        using X509Certificate2 certificate = builder.Create(Subject, _signer, notBefore, notAfter, serial);
+        using X509Certificate2 certificate = builder.Create(Subject, _leafSigner, notBefore, notAfter, serial);
         return new IssuedCertificate(certificate.RawData, serial, notBefore, notAfter);
     }
 

@@ -25,6 +25,13 @@ public sealed class KmsGrainOptions
     /// </summary>
     public TimeSpan CloneWindow { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How soon the release record of an instance already known (count, latest releases, last seen) is written after a
+    /// release; a new instance, a new key, a clone flag and a revocation are written before the call returns.
+    /// Default: 1 s.
+    /// </summary>
+    public TimeSpan ReleaseRecordFlushDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many of its latest releases an identity's record keeps (the count of all is kept). Default: 100.</summary>
     public int ReleaseRecordsKept { get; set; } = 100;
 
@@ -50,6 +57,7 @@ public sealed class KmsGrainOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingChallenges, 1, nameof(MaxPendingChallenges));
         ArgumentOutOfRangeException.ThrowIfLessThan(CloneWindow, TimeSpan.Zero, nameof(CloneWindow));
         ArgumentOutOfRangeException.ThrowIfLessThan(ReleaseRecordsKept, 0, nameof(ReleaseRecordsKept));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReleaseRecordFlushDelay, TimeSpan.Zero, nameof(ReleaseRecordFlushDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(InstancesKept, 1, nameof(InstancesKept));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CertificateValidity, TimeSpan.Zero, nameof(CertificateValidity));
         ArgumentNullException.ThrowIfNull(Governance, nameof(Governance));

@@ -8,7 +8,11 @@ namespace Kms.Grains.Workloads;
 
 /// <summary>
 /// Implements <see cref="IWorkloadIdentityGrain"/>. Challenges live in memory only (they expire within a minute; if
-/// the activation moves, the workload asks again); instances, releases and revocation are stored, one write per change.
+/// the activation moves, the workload asks again). What clone detection and revocation rely on — a new instance, the
+/// key an instance is bound to, a clone flag, a revocation — is written before the call returns; the release record
+/// (count, latest releases, last seen) of an instance already known is written within
+/// <see cref="KmsGrainOptions.ReleaseRecordFlushDelay"/>, so that an image's thousands of instances do not queue every
+/// release behind a durable write of this one grain.
 /// </summary>
 internal sealed partial class WorkloadIdentityGrain(
     [PersistentState("identity", GrainStorageNames.Kms)] IPersistentState<WorkloadIdentityState> state,
@@ -17,6 +21,7 @@ internal sealed partial class WorkloadIdentityGrain(
     ILogger<WorkloadIdentityGrain> logger) : Grain, IWorkloadIdentityGrain
 {
     private readonly Dictionary<string, PendingChallenge> _challenges = new(StringComparer.Ordinal);
+    private IGrainTimer? _flush;
 
     private WorkloadIdentityState S => state.State;
 
@@ -59,6 +64,7 @@ internal sealed partial class WorkloadIdentityGrain(
         string instanceId = Convert.ToHexStringLower(request.InstanceId);
         ConsumeChallenge(Convert.ToHexStringLower(request.Challenge), instanceId, now);
 
+        bool mustPersist = false;
         if (S.Instances.TryGetValue(instanceId, out InstanceState? instance))
         {
             if (instance.CloneSuspected)
@@ -70,7 +76,7 @@ internal sealed partial class WorkloadIdentityGrain(
             if (live && !CryptographicOperations.FixedTimeEquals(instance.RecipientKeyHash, request.RecipientKeyHash))
             {
                 instance.CloneSuspected = true;
-                await state.WriteStateAsync(cancellationToken);
+                await WriteAsync(cancellationToken);
                 LogCloneSuspected(logger, this.GetPrimaryKeyString(), instanceId);
                 throw new KmsException(
                     KmsErrorKind.PolicyDenied,
@@ -84,6 +90,7 @@ internal sealed partial class WorkloadIdentityGrain(
             DropLeastRecentInstances();
         }
 
+        mustPersist = !CryptographicOperations.FixedTimeEquals(instance.RecipientKeyHash, request.RecipientKeyHash);
         instance.LastSeen = now;
         instance.RecipientKeyHash = request.RecipientKeyHash;
         S.Releases++;
@@ -93,7 +100,22 @@ internal sealed partial class WorkloadIdentityGrain(
             S.RecentReleases.RemoveRange(0, S.RecentReleases.Count - Options.ReleaseRecordsKept);
         }
 
-        await state.WriteStateAsync(cancellationToken);
+        if (mustPersist)
+        {
+            await WriteAsync(cancellationToken);
+        }
+        else
+        {
+            _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(Options.ReleaseRecordFlushDelay, Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_flush is not null)
+        {
+            await WriteAsync(cancellationToken);
+        }
     }
 
     public async Task<WorkloadIdentityStatus> RevokeAsync(string admin, CancellationToken cancellationToken)
@@ -102,7 +124,7 @@ internal sealed partial class WorkloadIdentityGrain(
         {
             S.RevokedAt = time.GetUtcNow();
             S.RevokedBy = admin;
-            await state.WriteStateAsync(cancellationToken);
+            await WriteAsync(cancellationToken);
             _challenges.Clear();
             LogRevoked(logger, this.GetPrimaryKeyString(), admin);
         }
@@ -111,6 +133,16 @@ internal sealed partial class WorkloadIdentityGrain(
     }
 
     public Task<WorkloadIdentityStatus> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult(Status());
+
+    private Task FlushAsync(CancellationToken cancellationToken) => _flush is null ? Task.CompletedTask : WriteAsync(cancellationToken);
+
+    /// <summary>Writes the whole record (one ETag-checked write), which also carries any release not yet written.</summary>
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        _flush?.Dispose();
+        _flush = null;
+        await state.WriteStateAsync(cancellationToken);
+    }
 
     private void ConsumeChallenge(string challenge, string instanceId, DateTimeOffset now)
     {
