@@ -5,7 +5,7 @@ namespace Kms.Benchmarks.Release;
 /// <summary>A command's arguments: positional numbers in order, <c>--name value</c> options and <c>--flag</c>s.</summary>
 internal sealed class BenchArguments
 {
-    private static readonly HashSet<string> s_flags = new(StringComparer.Ordinal) { "--certificates", "--grains", "--releases" };
+    private static readonly HashSet<string> s_flags = new(StringComparer.Ordinal) { "--certificates", "--grains", "--breakdown", "--releases" };
     private readonly List<string> _positional = [];
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
 

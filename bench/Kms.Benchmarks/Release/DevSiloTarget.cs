@@ -48,7 +48,10 @@ internal sealed class DevSiloTarget : IAsyncDisposable
 
     public bool InProcess => _app is not null;
 
-    /// <summary>From <c>--url &lt;url&gt; --data-dir &lt;path&gt;</c>, or a fresh in-process dev silo without them.</summary>
+    /// <summary>
+    /// From <c>--url &lt;url&gt; --data-dir &lt;path&gt;</c>, or a fresh in-process dev silo without them, in a new directory
+    /// under <c>--silo-root &lt;dir&gt;</c> if given (on a tmpfs such as /dev/shm, grain state writes skip the disk's fsync).
+    /// </summary>
     public static async Task<DevSiloTarget> OpenAsync(BenchArguments arguments, CancellationToken cancellationToken)
     {
         DevSiloTarget target;
@@ -61,7 +64,7 @@ internal sealed class DevSiloTarget : IAsyncDisposable
         }
         else
         {
-            target = await StartInProcessAsync(cancellationToken);
+            target = await StartInProcessAsync(arguments.Option("--silo-root"), cancellationToken);
         }
 
         return target;
@@ -126,9 +129,12 @@ internal sealed class DevSiloTarget : IAsyncDisposable
         }
     }
 
-    private static async Task<DevSiloTarget> StartInProcessAsync(CancellationToken cancellationToken)
+    /// <summary>Starts a dev silo whose directory is a fresh one under <paramref name="root"/> (default: the temp directory).</summary>
+    private static async Task<DevSiloTarget> StartInProcessAsync(string? root, CancellationToken cancellationToken)
     {
-        string directory = Directory.CreateTempSubdirectory("kms-bench-silo-").FullName;
+        string directory = root is null
+            ? Directory.CreateTempSubdirectory("kms-bench-silo-").FullName
+            : Directory.CreateDirectory(Path.Combine(root, "kms-bench-silo-" + Guid.NewGuid().ToString("N"))).FullName;
         var launch = new SiloLaunchContext(
             ["--dev", "--urls", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"],
             new Dictionary<string, string>(),

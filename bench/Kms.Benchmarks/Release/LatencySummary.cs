@@ -23,8 +23,14 @@ internal sealed record LatencySummary(string Name, long Count, TimeSpan Elapsed,
 
     public static TimeSpan Ticks(long stopwatchTicks) => TimeSpan.FromSeconds(stopwatchTicks / (double)Stopwatch.Frequency);
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Name,-22} {PerSecond,9:N0}/s   p50 {Ms(P50),8}   p90 {Ms(P90),8}   p99 {Ms(P99),8}   max {Ms(Max),8}   mean {Ms(Mean),8}   ({Count:N0} in {Elapsed.TotalSeconds:F1} s)");
+    public override string ToString()
+    {
+        // A window of a run (the first 1,000 requests) has no rate of its own.
+        string rate = Elapsed > TimeSpan.Zero ? PerSecond.ToString("N0", CultureInfo.InvariantCulture) + "/s" : string.Empty;
+        string over = Elapsed > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" in {Elapsed.TotalSeconds:F1} s") : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Name,-24} {rate,11}   p50 {Ms(P50),8}   p90 {Ms(P90),8}   p99 {Ms(P99),8}   max {Ms(Max),8}   mean {Ms(Mean),8}   ({Count:N0}{over})");
+    }
 
     private static string Ms(TimeSpan value) => value.TotalMilliseconds.ToString("F2", CultureInfo.InvariantCulture) + " ms";
 }

@@ -4,13 +4,14 @@ using System.Globalization;
 namespace Kms.Benchmarks.Release;
 
 /// <summary>
-/// <c>release-load [connections] [seconds] [--certificates] [--identities n] [--warmup s] [--grains]
+/// <c>release-load [connections] [seconds] [--certificates] [--identities n] [--warmup s] [--grains|--breakdown]
 /// [--url &lt;url&gt; --data-dir &lt;path&gt;]</c>: a closed-loop load of releases against a dev silo. Each connection is one
 /// instance of a workload and loops: POST a challenge, sign dev evidence over it (ECDSA P-256, in this process), POST
 /// the evidence for a derived key (or, with --certificates, for a certificate of the instance's CSR). A release is that
 /// pair; the report gives releases/s, HTTP requests/s (two per release) and the latency of each step over every sample.
 /// --identities spreads the connections over n registered workload images (default 1: one image, many instances);
-/// --grains calls the grains of the in-process silo directly (no HTTP) to show what HTTP costs.
+/// --grains calls the grains of the in-process silo directly (no HTTP) to show what HTTP costs; --breakdown makes each
+/// release of derived keys from its steps, called and timed one by one (see <see cref="BreakdownReleaseCalls"/>).
 /// </summary>
 internal static class ReleaseLoad
 {
@@ -26,8 +27,8 @@ internal static class ReleaseLoad
 
         await using DevSiloTarget target = await DevSiloTarget.OpenAsync(arguments, cancellationToken);
         using HttpClient client = target.CreateLoadClient(connections);
-        IReleaseCalls calls = arguments.Flag("--grains")
-            ? new GrainReleaseCalls(target.Grains ?? throw new ArgumentException("--grains needs the in-process silo (no --url)."))
+        IReleaseCalls calls = arguments.Flag("--breakdown") ? new BreakdownReleaseCalls(InProcessGrains(target))
+            : arguments.Flag("--grains") ? new GrainReleaseCalls(InProcessGrains(target))
             : new HttpReleaseCalls(client);
 
         BenchWorkload[] workloads = Enumerable.Range(0, identities).Select(i => new BenchWorkload($"bench-app-{i}")).ToArray();
@@ -43,11 +44,14 @@ internal static class ReleaseLoad
             var steps = new ReleaseSteps(calls, target, instances);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"release-load: {(certificates ? "certificates from CSRs" : "derived keys")}, {connections} connections, {identities} identities, " +
-                $"{(calls is HttpReleaseCalls ? "HTTP " + target.BaseAddress : "grain calls (no HTTP)")}, {(target.InProcess ? "in-process silo" : "silo at a URL")}, " +
+                $"{(calls is HttpReleaseCalls ? "HTTP " + target.BaseAddress : calls is GrainReleaseCalls ? "grain calls (no HTTP)" : "grain calls step by step (no HTTP)")}, {(target.InProcess ? "in-process silo" : "silo at a URL")}, " +
                 $"{Environment.ProcessorCount} cores, load average {LoadAverage.Read()}"));
             await steps.RunAsync(warmup, record: false, cancellationToken);
+            var breakdown = calls as BreakdownReleaseCalls;
+            breakdown?.Recording = true;
             ReleaseRun run = await steps.RunAsync(duration, record: true, cancellationToken);
             run.Print();
+            breakdown?.Print(run.Elapsed);
             Console.WriteLine($"load average after: {LoadAverage.Read()}");
             return 0;
         }
@@ -59,6 +63,9 @@ internal static class ReleaseLoad
             }
         }
     }
+
+    private static IGrainFactory InProcessGrains(DevSiloTarget target)
+        => target.Grains ?? throw new ArgumentException("--grains and --breakdown need the in-process silo (no --url).");
 }
 
 /// <summary>The closed loop of every connection, with each step timed.</summary>
