@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Kms.Benchmarks.Release;
@@ -31,11 +30,11 @@ internal static class IdentityRegistration
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"identities: {count:N0} identities, {concurrency} concurrent, HTTP {target.BaseAddress}, {Environment.ProcessorCount} cores, load average {LoadAverage.Read()}"));
-            Report("challenge (new identity)", await TimeEachAsync(count, concurrency, i => calls.ChallengeAsync(Namespace, instances[i], cancellationToken)));
+            Report("challenge (new identity)", await IndexedRun.TimeEachAsync(count, concurrency, i => calls.ChallengeAsync(Namespace, instances[i], cancellationToken)));
             if (releases)
             {
-                Report("register measurement", await TimeEachAsync(count, concurrency, i => target.RegisterAsync(Namespace, instances[i].Workload.Identity, cancellationToken)));
-                Report("release (challenge+key)", await TimeEachAsync(count, concurrency, async i =>
+                Report("register measurement", await IndexedRun.TimeEachAsync(count, concurrency, i => target.RegisterAsync(Namespace, instances[i].Workload.Identity, cancellationToken)));
+                Report("release (challenge+key)", await IndexedRun.TimeEachAsync(count, concurrency, async i =>
                 {
                     BenchInstance instance = instances[i];
                     byte[] challenge = await calls.ChallengeAsync(Namespace, instance, cancellationToken);
@@ -54,24 +53,6 @@ internal static class IdentityRegistration
                 instance.Dispose();
             }
         }
-    }
-
-    /// <summary>Runs <paramref name="operation"/> for 0 … count-1 in order of start, and the time of each by index.</summary>
-    private static async Task<(long[] Ticks, TimeSpan Elapsed)> TimeEachAsync(int count, int concurrency, Func<int, Task> operation)
-    {
-        long[] ticks = new long[count];
-        int next = -1;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-        {
-            for (int i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
-            {
-                long start = Stopwatch.GetTimestamp();
-                await operation(i);
-                ticks[i] = Stopwatch.GetTimestamp() - start;
-            }
-        })));
-        return (ticks, clock.Elapsed);
     }
 
     private static void Report(string name, (long[] Ticks, TimeSpan Elapsed) run)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Kms.Grains.Cluster;
@@ -72,23 +71,10 @@ internal static class ThresholdDerive
         CryptographicOperations.ZeroMemory(key);
     }
 
-    /// <summary>Runs <paramref name="operation"/> for 0 … count-1, <paramref name="parallel"/> at a time, timing each.</summary>
-    internal static async Task<LatencySummary> MeasureAsync(string name, int count, int parallel, Func<int, Task> operation)
+    private static async Task<LatencySummary> MeasureAsync(string name, int count, int parallel, Func<int, Task> operation)
     {
-        long[] ticks = new long[count];
-        int next = -1;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => Task.Run(async () =>
-        {
-            for (int i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
-            {
-                long start = Stopwatch.GetTimestamp();
-                await operation(i);
-                ticks[i] = Stopwatch.GetTimestamp() - start;
-            }
-        })));
-        clock.Stop();
-        return LatencySummary.Of(name, ticks, clock.Elapsed);
+        (long[] ticks, TimeSpan elapsed) = await IndexedRun.TimeEachAsync(count, parallel, operation);
+        return LatencySummary.Of(name, ticks, elapsed);
     }
 }
 
