@@ -8,7 +8,8 @@ namespace Kms.Benchmarks.Release;
 /// they accumulate (the first and the last 1,000, and the mean of each tenth). Always: one challenge per identity — the
 /// first call of a workload, which activates its identity grain (a state read, no write). With --releases, first each
 /// identity's measurement is registered (an admin PUT: a write of the namespace's registry), then each identity does one
-/// release (challenge, evidence, derived key: a write of the identity's record).
+/// release (challenge, evidence, derived key: a write of the identity's record). 1,000 other identities ask for a
+/// challenge first, uncounted (JIT, connections).
 /// </summary>
 internal static class IdentityRegistration
 {
@@ -30,6 +31,10 @@ internal static class IdentityRegistration
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"identities: {count:N0} identities, {concurrency} concurrent, HTTP {target.BaseAddress}, {Environment.ProcessorCount} cores, load average {LoadAverage.Read()}"));
+            // Warm-up (not counted): other identities, so that JIT and connection set-up are not in the first 1,000.
+            BenchInstance[] warmup = Enumerable.Range(0, Math.Min(count, Window)).Select(i => new BenchInstance(new BenchWorkload($"warm-{run}-{i}"), certificates: false)).ToArray();
+            await IndexedRun.TimeEachAsync(warmup.Length, concurrency, i => calls.ChallengeAsync(Namespace, warmup[i], cancellationToken));
+            Array.ForEach(warmup, instance => instance.Dispose());
             Report("challenge (new identity)", await IndexedRun.TimeEachAsync(count, concurrency, i => calls.ChallengeAsync(Namespace, instances[i], cancellationToken)));
             if (releases)
             {
