@@ -10,10 +10,10 @@ using Kms.Grains.Workloads;
 namespace Kms.Benchmarks.Release;
 
 /// <summary>
-/// A derived-key release made of the steps <c>ReleaseWorkerGrain.ReleaseDerivedKeyAsync</c> takes, each called and
-/// timed on its own against an in-process silo: verify the evidence (a call to a release worker), the namespace's
-/// grant (policy decision and its cached key), the identity's admission (challenge consumed, release recorded: one
-/// state write), then derive and seal here. Shows where the time of a release goes without changing the product.
+/// A release made of the steps <c>ReleaseWorkerGrain</c> takes, each called and timed on its own against an
+/// in-process silo: verify the evidence (a call to a release worker), the namespace's grant (policy decision and its
+/// cached key) or its certificate (policy decision, CSR parsed, leaf signed), the identity's admission (challenge
+/// consumed, release recorded: one state write), then for a key derive and seal here. Shows where the time of a release goes without changing the product.
 /// </summary>
 internal sealed class BreakdownReleaseCalls(IGrainFactory grains) : IReleaseCalls
 {
@@ -26,23 +26,30 @@ internal sealed class BreakdownReleaseCalls(IGrainFactory grains) : IReleaseCall
 
     public async Task ReleaseAsync(string ns, BenchInstance instance, byte[] challenge, byte[] evidence, bool check, CancellationToken cancellationToken)
     {
-        if (instance.Scheme == "csr")
-        {
-            throw new ArgumentException("--breakdown measures derived keys only.");
-        }
-
         long start = Stopwatch.GetTimestamp();
         byte[] reportData = ReleaseBinding.ReportData(challenge, instance.InstanceId, instance.Scheme, instance.BoundKey);
         VerifiedWorkload workload = await grains.GetGrain<IReleaseWorkerGrain>(0)
             .VerifyAsync(new EvidenceSubmission("dev", evidence), reportData, cancellationToken);
         long verified = Record("  verify evidence", start);
+        if (instance.Scheme == "csr")
+        {
+            IssuedCertificateRecord issued = await grains.GetGrain<INamespaceGrain>(ns).IssueCertificateAsync(workload, instance.CsrDer, cancellationToken);
+            long signed = Record("  namespace issues cert", verified);
+            await AdmitAsync(ns, instance, challenge, "certificate", issued.Serial, cancellationToken);
+            Record("  identity admit (write)", signed);
+            if (check)
+            {
+                ReleaseChecks.Certificate(issued.CertificatePem, issued.CaCertificatePem);
+            }
+
+            return;
+        }
+
         ReleaseGrant grant = await grains.GetGrain<INamespaceGrain>(ns).GrantReleaseAsync(workload, cancellationToken);
         long granted = Record("  namespace grant", verified);
         try
         {
-            await Identity(ns, instance).AdmitAsync(
-                new AdmissionRequest(challenge, instance.InstanceId, SHA256.HashData(instance.BoundKey), "derived-key", $"storage/disk/v1@{grant.KeyEpoch}"),
-                cancellationToken);
+            await AdmitAsync(ns, instance, challenge, "derived-key", $"storage/disk/v1@{grant.KeyEpoch}", cancellationToken);
             long admitted = Record("  identity admit (write)", granted);
             byte[] derived = KeyTreeDerivation.DeriveKey(grant.NamespaceKey, new DerivedKeyLabel("storage", ns, grant.Identity, "disk", 1), 32);
             (byte[] encapsulation, byte[] ciphertext) = ReleaseSealer.Seal(new RecipientKey(instance.Scheme, instance.BoundKey), derived);
@@ -66,6 +73,10 @@ internal sealed class BreakdownReleaseCalls(IGrainFactory grains) : IReleaseCall
             Console.WriteLine(LatencySummary.Of(step, ticks, elapsed));
         }
     }
+
+    private Task AdmitAsync(string ns, BenchInstance instance, byte[] challenge, string kind, string detail, CancellationToken cancellationToken)
+        => Identity(ns, instance).AdmitAsync(
+            new AdmissionRequest(challenge, instance.InstanceId, SHA256.HashData(instance.BoundKey), kind, detail), cancellationToken);
 
     private IWorkloadIdentityGrain Identity(string ns, BenchInstance instance)
         => grains.GetGrain<IWorkloadIdentityGrain>(WorkloadIdentityKey.Create(ns, instance.Workload.Identity));

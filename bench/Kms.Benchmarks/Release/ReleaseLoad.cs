@@ -103,7 +103,7 @@ internal sealed class ReleaseSteps(IReleaseCalls calls, DevSiloTarget target, Be
             }
         }, cancellationToken)));
         clock.Stop();
-        return new ReleaseRun(samples, clock.Elapsed, instances[0].Scheme == "csr");
+        return new ReleaseRun(samples, clock.Elapsed, instances[0].Scheme == "csr", calls is HttpReleaseCalls);
     }
 }
 
@@ -118,17 +118,17 @@ internal sealed class StepSamples
     public List<long> Pair { get; } = new(1 << 14);
 }
 
-internal sealed record ReleaseRun(StepSamples[] Samples, TimeSpan Elapsed, bool Certificates)
+internal sealed record ReleaseRun(StepSamples[] Samples, TimeSpan Elapsed, bool Certificates, bool Http)
 {
     public void Print()
     {
         LatencySummary pair = LatencySummary.Of(Certificates ? "release (cert pair)" : "release (key pair)", Samples.SelectMany(s => s.Pair), Elapsed);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{pair.PerSecond:N0} releases/s = {2 * pair.PerSecond:N0} HTTP requests/s over {Elapsed.TotalSeconds:F1} s"));
+            $"{pair.PerSecond:N0} releases/s = {2 * pair.PerSecond:N0} {(Http ? "HTTP requests" : "calls (challenge, release)")}/s over {Elapsed.TotalSeconds:F1} s"));
         Console.WriteLine(pair);
-        Console.WriteLine(LatencySummary.Of("  POST challenges", Samples.SelectMany(s => s.Challenge), Elapsed));
+        Console.WriteLine(LatencySummary.Of(Http ? "  POST challenges" : "  challenge", Samples.SelectMany(s => s.Challenge), Elapsed));
         Console.WriteLine(LatencySummary.Of("  sign dev evidence", Samples.SelectMany(s => s.Evidence), Elapsed));
-        Console.WriteLine(LatencySummary.Of(Certificates ? "  POST certificates" : "  POST keys", Samples.SelectMany(s => s.Release), Elapsed));
+        Console.WriteLine(LatencySummary.Of((Http ? "  POST " : "  ") + (Certificates ? "certificates" : "keys"), Samples.SelectMany(s => s.Release), Elapsed));
     }
 }
 
