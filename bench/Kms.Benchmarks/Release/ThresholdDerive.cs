@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Kms.Grains.Cluster;
 using Kms.Grains.Hosting;
+using Kms.Grains.KeyShares;
 using Kms.Grains.Namespaces;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,8 @@ namespace Kms.Benchmarks.Release;
 /// loopback TCP) with the root key dealt 2 of 3. Measures (1) creating <c>count</c> namespaces — each evaluates its key
 /// by threshold across the silos, derives its CA and writes its state — and (2) the threshold evaluation alone, as the
 /// namespace grain runs it (<see cref="NamespaceKeyEvaluator"/> from a silo: partial evaluations from all three holders
-/// at once, DLEQ proofs checked, the first two combined). <c>--parallel</c> runs that many at a time.
+/// at once, DLEQ proofs checked, the first two combined), and (3) one holder's partial evaluation alone (a grain call to
+/// a key-share grain on another silo). <c>--parallel</c> runs that many at a time.
 /// </summary>
 internal static class ThresholdDerive
 {
@@ -54,6 +56,8 @@ internal static class ThresholdDerive
             Console.WriteLine(await MeasureAsync("namespace create", count, parallel, i => grains.GetGrain<INamespaceGrain>($"ns-{run}-{i}")
                 .CreateAsync(new NamespaceCreateRequest(NamespaceGovernance.Registry, policy, "bench-admin"), cancellationToken)));
             Console.WriteLine(await MeasureAsync("NK evaluation (2 of 3)", count, parallel, i => EvaluateAsync(evaluator, committee, $"ns-{run}-{i}", cancellationToken)));
+            IKeyShareGrain holder = grains.GetGrain<IKeyShareGrain>(KeyShareGrainKey.Create(committee.Members[^1].SiloName, committee.Epoch));
+            Console.WriteLine(await MeasureAsync("  one holder's partial", count, parallel, i => holder.EvaluateAsync($"ns-{run}-{i}", 1, cancellationToken)));
             Console.WriteLine($"load average after: {LoadAverage.Read()}");
             return 0;
         }
