@@ -6,6 +6,10 @@ namespace Kms.Benchmarks.Release;
 internal sealed class BenchArguments
 {
     private static readonly HashSet<string> s_flags = new(StringComparer.Ordinal) { "--certificates", "--grains", "--breakdown", "--releases" };
+    private static readonly HashSet<string> s_options = new(StringComparer.Ordinal)
+    {
+        "--url", "--data-dir", "--silo-root", "--warmup", "--identities", "--parallel", "--concurrency",
+    };
     private readonly List<string> _positional = [];
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
 
@@ -23,9 +27,13 @@ internal sealed class BenchArguments
             {
                 _options[arg] = null;
             }
-            else
+            else if (s_options.Contains(arg))
             {
                 _options[arg] = next.MoveNext() ? next.Current : throw new ArgumentException($"{arg} needs a value.");
+            }
+            else
+            {
+                throw new ArgumentException($"Unknown option {arg}.");
             }
         }
     }

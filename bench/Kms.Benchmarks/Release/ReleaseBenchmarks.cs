@@ -3,9 +3,9 @@ namespace Kms.Benchmarks.Release;
 /// <summary>
 /// Load runs of the KMS's own work (issue 11's benchmark), with figures over every sample:
 /// <code>
-/// dotnet run -c Release --project bench/Kms.Benchmarks -- release-load [connections] [seconds] [--certificates] [--identities n] [--grains|--breakdown] [--url &lt;url&gt; --data-dir &lt;path&gt;]
+/// dotnet run -c Release --project bench/Kms.Benchmarks -- release-load [connections] [seconds] [--certificates] [--identities n] [--warmup s] [--grains|--breakdown] [--silo-root &lt;dir&gt;] [--url &lt;url&gt; --data-dir &lt;path&gt;]
 /// dotnet run -c Release --project bench/Kms.Benchmarks -- threshold-derive [count] [--parallel n]
-/// dotnet run -c Release --project bench/Kms.Benchmarks -- identities [count] [--concurrency n] [--releases]
+/// dotnet run -c Release --project bench/Kms.Benchmarks -- identities [count] [--concurrency n] [--releases] [--silo-root &lt;dir&gt;] [--url &lt;url&gt; --data-dir &lt;path&gt;]
 /// </code>
 /// </summary>
 internal static class ReleaseBenchmarks

@@ -5,17 +5,19 @@ namespace Kms.Benchmarks.Release;
 
 /// <summary>
 /// <c>release-load [connections] [seconds] [--certificates] [--identities n] [--warmup s] [--grains|--breakdown]
-/// [--url &lt;url&gt; --data-dir &lt;path&gt;]</c>: a closed-loop load of releases against a dev silo. Each connection is one
+/// [--silo-root &lt;dir&gt;] [--url &lt;url&gt; --data-dir &lt;path&gt;]</c>: a closed-loop load of releases against a dev silo. Each connection is one
 /// instance of a workload and loops: POST a challenge, sign dev evidence over it (ECDSA P-256, in this process), POST
 /// the evidence for a derived key (or, with --certificates, for a certificate of the instance's CSR). A release is that
 /// pair; the report gives releases/s, HTTP requests/s (two per release) and the latency of each step over every sample.
 /// --identities spreads the connections over n registered workload images (default 1: one image, many instances);
 /// --grains calls the grains of the in-process silo directly (no HTTP) to show what HTTP costs; --breakdown makes each
-/// release of derived keys from its steps, called and timed one by one (see <see cref="BreakdownReleaseCalls"/>).
+/// release from its steps, called and timed one by one (see <see cref="BreakdownReleaseCalls"/>); --silo-root puts
+/// the in-process silo's data under a given directory (/dev/shm: no fsync).
 /// </summary>
 internal static class ReleaseLoad
 {
-    private const string Namespace = "bench";
+    /// <summary>The namespace the load runs in.</summary>
+    public const string Namespace = "bench";
 
     public static async Task<int> RunAsync(BenchArguments arguments, CancellationToken cancellationToken)
     {
@@ -71,7 +73,7 @@ internal static class ReleaseLoad
 /// <summary>The closed loop of every connection, with each step timed.</summary>
 internal sealed class ReleaseSteps(IReleaseCalls calls, DevSiloTarget target, BenchInstance[] instances)
 {
-    private const string Namespace = "bench";
+    private const string Namespace = ReleaseLoad.Namespace;
     private readonly bool[] _checked = new bool[instances.Length];
 
     public async Task<ReleaseRun> RunAsync(TimeSpan duration, bool record, CancellationToken cancellationToken)
@@ -130,11 +132,4 @@ internal sealed record ReleaseRun(StepSamples[] Samples, TimeSpan Elapsed, bool 
         Console.WriteLine(LatencySummary.Of("  sign dev evidence", Samples.SelectMany(s => s.Evidence), Elapsed));
         Console.WriteLine(LatencySummary.Of((Http ? "  POST " : "  ") + (Certificates ? "certificates" : "keys"), Samples.SelectMany(s => s.Release), Elapsed));
     }
-}
-
-/// <summary>The 1, 5 and 15 minute load averages (Linux), to record how busy the machine was.</summary>
-internal static class LoadAverage
-{
-    public static string Read()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }
