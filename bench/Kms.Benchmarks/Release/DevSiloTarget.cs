@@ -145,13 +145,22 @@ internal sealed class DevSiloTarget : IAsyncDisposable
         // dev mode that a silo verifying TEE evidence does not have. Refusals still reach the load as HTTP problems.
         WebApplication app = KmsSiloHost.Build(launch, SiloCommandLine.Parse(launch.Args), TextWriter.Null,
             builder => builder.Logging.ClearProviders());
-        await app.StartAsync(cancellationToken);
-        string dataDirectory = app.Services.GetRequiredService<IOptions<KmsSiloOptions>>().Value.DataDirectory!;
-        var baseAddress = new Uri(app.Urls.First());
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            string dataDirectory = app.Services.GetRequiredService<IOptions<KmsSiloOptions>>().Value.DataDirectory!;
+            var baseAddress = new Uri(app.Urls.First());
 
-        // The dev silo initialises its cluster (and writes the dev admin key) just after it starts.
-        await WaitForClusterAsync(baseAddress, cancellationToken);
-        return new DevSiloTarget(app, directory, baseAddress, dataDirectory);
+            // The dev silo initialises its cluster (and writes the dev admin key) just after it starts.
+            await WaitForClusterAsync(baseAddress, cancellationToken);
+            return new DevSiloTarget(app, directory, baseAddress, dataDirectory);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
     }
 
     private static async Task WaitForClusterAsync(Uri baseAddress, CancellationToken cancellationToken)
