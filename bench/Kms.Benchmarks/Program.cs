@@ -1,11 +1,17 @@
 using BenchmarkDotNet.Running;
 using Kms.Benchmarks.Orleans;
+using Kms.Benchmarks.Release;
 
-// Load runs of the Orleans runtime (see Orleans/OrleansLoad.cs), or the BenchmarkDotNet benchmarks named on the
-// command line, e.g. dotnet run -c Release --project bench/Kms.Benchmarks -- --filter '*Hpke*'
+// Load runs of the Orleans runtime (see Orleans/OrleansLoad.cs), of the KMS's releases (Release/ReleaseBenchmarks.cs),
+// or the BenchmarkDotNet benchmarks named on the command line, e.g. dotnet run -c Release --project bench/Kms.Benchmarks -- --filter '*Hpke*'
 if (OrleansLoad.Handles(args))
 {
     return await OrleansLoad.RunAsync(args);
+}
+
+if (ReleaseBenchmarks.Handles(args))
+{
+    return await ReleaseBenchmarks.RunAsync(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(OrleansLoad).Assembly).Run(args);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kms.Benchmarks.Release;
 
 namespace Kms.Benchmarks.Orleans;
 
@@ -40,13 +41,8 @@ internal static class LatencyRecorder
         await Task.WhenAll(tasks);
         clock.Stop();
         long[] all = latencies.SelectMany(list => list).Order().ToArray();
-        return new LoadResult(all.Length, clock.Elapsed, Percentile(all, 0.50), Percentile(all, 0.99), Percentile(all, 0.999));
+        return new LoadResult(all.Length, clock.Elapsed, LatencySummary.At(all, 0.50), LatencySummary.At(all, 0.99), LatencySummary.At(all, 0.999));
     }
-
-    private static TimeSpan Percentile(long[] sorted, double quantile)
-        => sorted.Length == 0
-            ? TimeSpan.Zero
-            : TimeSpan.FromSeconds(sorted[Math.Min(sorted.Length - 1, (int)(quantile * sorted.Length))] / (double)Stopwatch.Frequency);
 }
 
 internal sealed record LoadResult(long Calls, TimeSpan Elapsed, TimeSpan P50, TimeSpan P99, TimeSpan P999)
