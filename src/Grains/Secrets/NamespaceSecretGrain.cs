@@ -68,10 +68,10 @@ internal sealed partial class NamespaceSecretGrain(
 
     private SecretVersionInfo Info() => new(SecretKey.Parse(this.GetPrimaryKeyString()).Name, S.Version, S.UpdatedAt, S.UpdatedBy, S.Value.Length);
 
-    [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Secret {Secret} set to version {Version} by admin {Admin}.")]
+    [LoggerMessage(EventId = 3601, Level = LogLevel.Information, Message = "Secret {Secret} set to version {Version} by admin {Admin}.")]
     private static partial void LogSet(ILogger logger, string secret, int version, string admin);
 
-    [LoggerMessage(EventId = 3502, Level = LogLevel.Warning, Message = "Secret {Secret} deleted by admin {Admin}.")]
+    [LoggerMessage(EventId = 3602, Level = LogLevel.Warning, Message = "Secret {Secret} deleted by admin {Admin}.")]
     private static partial void LogDeleted(ILogger logger, string secret, string admin);
 }
 
