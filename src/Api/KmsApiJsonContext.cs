@@ -32,6 +32,7 @@ namespace Kms.Api;
 [JsonSerializable(typeof(V1.CertificateBody))]
 [JsonSerializable(typeof(V1.VerifyRequestBody))]
 [JsonSerializable(typeof(V1.VerifiedEvidenceBody))]
+[JsonSerializable(typeof(V1.AdmissionBody))]
 [JsonSerializable(typeof(V1.IdentityBody))]
 [JsonSerializable(typeof(V1.SecretPutBody))]
 [JsonSerializable(typeof(V1.SecretInfoBody))]

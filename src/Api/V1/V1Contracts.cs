@@ -90,13 +90,20 @@ public sealed record CertificateRequestBody(EvidenceBody Evidence, string Challe
 public sealed record CertificateBody(string Identity, string Certificate, string CaCertificate, string Serial, DateTimeOffset NotAfter);
 
 /// <summary><c>POST /v1/attestation/verify</c>.</summary>
-public sealed record VerifyRequestBody(EvidenceBody Evidence, string ReportData);
+/// <param name="Namespace">Optional: also ask this namespace whether it would admit the workload (a dry run: no
+/// challenge is used and nothing is released).</param>
+public sealed record VerifyRequestBody(EvidenceBody Evidence, string ReportData, string? Namespace = null);
+
+/// <summary>A namespace's answer for verified evidence: its identity there (the contract identity of an onchain
+/// namespace) and whether and why it admits it.</summary>
+public sealed record AdmissionBody(string Namespace, bool Allowed, string Identity, string Reason);
 
 /// <summary>What verified evidence says.</summary>
-/// <param name="Identity">The measurement identity to register in a namespace for this workload.</param>
+/// <param name="Identity">The measurement identity to register in a registry namespace for this workload.</param>
+/// <param name="Admission">The asked namespace's decision, when one was named.</param>
 public sealed record VerifiedEvidenceBody(
     string EvidenceType, string Tee, bool Debug, string TcbStatus, string[] AdvisoryIds, Dictionary<string, string> Measurements, string ReportData,
-    string? Identity);
+    string? Identity, AdmissionBody? Admission = null);
 
 /// <summary>An instance seen under an identity.</summary>
 public sealed record InstanceBody(string InstanceId, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, bool CloneSuspected);

@@ -25,7 +25,7 @@ internal static class WorkloadEndpoints
         v1.MapPost("/namespaces/{ns}/keys", ReleaseKeyAsync).WithSummary("A derived key, sealed to the key the evidence binds.");
         v1.MapPost("/namespaces/{ns}/secrets/{name}", ReleaseSecretAsync).WithSummary("A namespace secret, sealed to the key the evidence binds.");
         v1.MapPost("/namespaces/{ns}/certificates", IssueCertificateAsync).WithSummary("A certificate from the namespace CA for an attested CSR.");
-        v1.MapPost("/attestation/verify", VerifyAsync).WithSummary("Verifies evidence against given report data and returns its claims.");
+        v1.MapPost("/attestation/verify", VerifyAsync).WithSummary("Verifies evidence against given report data and returns its claims (and, for a named namespace, whether it would admit them).");
     }
 
     private static async Task<NamespaceBody> GetNamespaceAsync(string ns, IGrainFactory grains, CancellationToken cancellationToken) =>
@@ -81,6 +81,14 @@ internal static class WorkloadEndpoints
         EvidenceBody evidence = V1Input.Required(body.Evidence, "evidence");
         var submission = new EvidenceSubmission(V1Input.Required(evidence.Type, "evidence.type"), V1Input.Base64(evidence.Evidence, "evidence.evidence"));
         byte[] reportData = V1Input.HexBytes(body.ReportData, "reportData", 64);
-        return (await grains.GetGrain<IReleaseWorkerGrain>(0).VerifyAsync(submission, reportData, cancellationToken)).ToBody();
+        string? ns = body.Namespace is null ? null : V1Input.Namespace(body.Namespace);
+        VerifiedWorkload verified = await grains.GetGrain<IReleaseWorkerGrain>(0).VerifyAsync(submission, reportData, cancellationToken);
+        if (ns is null)
+        {
+            return verified.ToBody();
+        }
+
+        AuthorizationDecision decision = await grains.GetGrain<INamespaceGrain>(ns).AuthorizeAsync(verified, cancellationToken);
+        return verified.ToBody() with { Admission = new AdmissionBody(ns, decision.Allowed, decision.Identity, decision.Reason) };
     }
 }

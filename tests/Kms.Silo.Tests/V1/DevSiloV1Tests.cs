@@ -137,6 +137,27 @@ public sealed class DevSiloV1Tests : IAsyncLifetime
         Assert.Equal(workload.Identity, verified.GetProperty("identity").GetString());
         Assert.Equal("dev", verified.GetProperty("tee").GetString());
 
+        // Named, a namespace answers as a dry run: nothing is released and no challenge is spent.
+        await CreateNamespaceAsync("dry-run", workload);
+        JsonElement admitted = await V1TestWorkload.ReadAsync(await Client.PostAsJsonAsync("/v1/attestation/verify", new
+        {
+            evidence = new { type = "dev", evidence },
+            reportData = Convert.ToHexStringLower(reportData),
+            @namespace = "dry-run",
+        }), 200);
+        Assert.True(admitted.GetProperty("admission").GetProperty("allowed").GetBoolean());
+        Assert.Equal(workload.Identity, admitted.GetProperty("admission").GetProperty("identity").GetString());
+        using var stranger = new V1TestWorkload(_devEvidenceKey, image: "not-registered");
+        string strangerEvidence = Convert.ToBase64String(Kms.Attestation.Dev.DevEvidence.Create(_devEvidenceKey, stranger.Measurements, reportData));
+        JsonElement refused = await V1TestWorkload.ReadAsync(await Client.PostAsJsonAsync("/v1/attestation/verify", new
+        {
+            evidence = new { type = "dev", evidence = strangerEvidence },
+            reportData = Convert.ToHexStringLower(reportData),
+            @namespace = "dry-run",
+        }), 200);
+        Assert.False(refused.GetProperty("admission").GetProperty("allowed").GetBoolean());
+        Assert.Contains("not in the namespace's registry", refused.GetProperty("admission").GetProperty("reason").GetString(), StringComparison.Ordinal);
+
         await AssertProblemAsync(await Client.PostAsJsonAsync("/v1/attestation/verify", new
         {
             evidence = new { type = "dev", evidence },
