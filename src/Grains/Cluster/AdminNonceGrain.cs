@@ -1,3 +1,5 @@
+using Kms.Grains.Storage;
+
 namespace Kms.Grains.Cluster;
 
 /// <summary>Implements <see cref="IAdminNonceGrain"/>: one write per accepted request (admin requests are rare).</summary>
@@ -28,7 +30,7 @@ internal sealed class AdminNonceGrain(
         }
 
         state.State.Nonces[nonce] = expiresAt;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
         return true;
     }
 }

@@ -3,6 +3,7 @@ using Kms.Crypto.P256;
 using Kms.Crypto.Sharing;
 using Kms.Grains.Hosting;
 using Kms.Grains.KeyShares;
+using Kms.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -65,7 +66,7 @@ internal sealed partial class ClusterGrain(
                 await Dealer.DealAsync(secret, silos, request.Threshold, epoch, cancellationToken);
             S.Admins = [.. request.Admins];
             Commit(epoch, request.Threshold, members, commitments);
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOrDeactivateAsync(this, cancellationToken);
             LogInitialized(logger, request.Threshold, members.Count, epoch);
             await SyncRefreshReminderAsync();
             return new ClusterInitResult(Status(), recovery);
@@ -123,7 +124,7 @@ internal sealed partial class ClusterGrain(
             Commit(epoch, request.Threshold, members, commitments);
             S.PendingWipes.AddRange(S.Initialized ? replaced : []);
             S.Initialized = true;
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOrDeactivateAsync(this, cancellationToken);
             LogRecovered(logger, request.Threshold, members.Count, epoch);
             await WipeReplacedAsync(cancellationToken);
             return Status();
@@ -166,13 +167,13 @@ internal sealed partial class ClusterGrain(
             List<string> replaced = S.Members.Select(m => KeyShareGrainKey.Create(m.SiloName, S.Epoch)).ToList();
             Commit(newEpoch, threshold, members, commitments);
             S.PendingWipes.AddRange(replaced);
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOrDeactivateAsync(this, cancellationToken);
             LogReshared(logger, what, threshold, members.Count, newEpoch);
         }
         catch (KmsException exception)
         {
             S.LastRefreshError = exception.Message;
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOrDeactivateAsync(this, cancellationToken);
             LogReshareFailed(logger, what, exception.Message);
             throw;
         }
@@ -184,7 +185,7 @@ internal sealed partial class ClusterGrain(
     private async Task<long> ReserveEpochAsync(CancellationToken cancellationToken)
     {
         S.LastUsedEpoch = Math.Max(S.LastUsedEpoch, S.Epoch) + 1;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
         return S.LastUsedEpoch;
     }
 
@@ -210,7 +211,7 @@ internal sealed partial class ClusterGrain(
         if (failed.Count != S.PendingWipes.Count)
         {
             S.PendingWipes = failed;
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOrDeactivateAsync(this, cancellationToken);
         }
     }
 

@@ -4,6 +4,7 @@ using Kms.Crypto.Hpke;
 using Kms.Crypto.Oprf;
 using Kms.Crypto.Sharing;
 using Kms.Grains.Placement;
+using Kms.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using CryptoReshareDealing = Kms.Crypto.Sharing.ReshareDealing;
 
@@ -152,7 +153,7 @@ internal sealed partial class KeyShareGrain(
 
         state.State.SealedShare = [];
         state.State.Wiped = true;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
         _share = null;
         LogWiped(logger, Key);
     }
@@ -197,7 +198,7 @@ internal sealed partial class KeyShareGrain(
             CryptographicOperations.ZeroMemory(encoded);
         }
 
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
         _share = share;
         _commitments = commitments;
         LogStored(logger, Key, share.Index);

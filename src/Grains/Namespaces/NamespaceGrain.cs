@@ -1,10 +1,11 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using Kms.Crypto.Certificates;
 using Kms.Crypto.Ethereum;
 using Kms.Crypto.KeyTree;
 using Kms.Grains.Cluster;
 using Kms.Grains.Hosting;
+using Kms.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -66,7 +67,7 @@ internal sealed partial class NamespaceGrain(
         S.Policy = request.Policy;
         S.KeyEpoch = CaEpoch;
         S.Exists = true;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
         LogCreated(logger, Name, request.Admin);
         return Info();
     }
@@ -82,7 +83,7 @@ internal sealed partial class NamespaceGrain(
         RequireExists();
         NamespaceNames.ValidatePolicy(policy);
         S.Policy = policy;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
         LogPolicySet(logger, Name, admin);
         return Info();
     }
@@ -116,7 +117,7 @@ internal sealed partial class NamespaceGrain(
 
         var record = new MeasurementRecord(identity, description, time.GetUtcNow(), admin, null, null);
         S.Measurements[identity] = record;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
         LogMeasurementAdded(logger, Name, identity, admin);
         return record;
     }
@@ -140,7 +141,7 @@ internal sealed partial class NamespaceGrain(
         {
             record = record with { RevokedAt = time.GetUtcNow(), RevokedBy = admin };
             S.Measurements[identity] = record;
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOrDeactivateAsync(this, cancellationToken);
             LogMeasurementRevoked(logger, Name, identity, admin);
         }
 
@@ -210,7 +211,7 @@ internal sealed partial class NamespaceGrain(
 
         S.NamespaceKeys[next] = key;
         S.KeyEpoch = next;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
         LogRotated(logger, Name, next, admin);
         return Info();
     }
@@ -280,7 +281,7 @@ internal sealed partial class NamespaceGrain(
         // Only a state written before the key was stored gets here (it is stored with its epoch); evaluate it again.
         key = await EvaluateKeyAsync(epoch, cancellationToken);
         S.NamespaceKeys[epoch] = key;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
         return key;
     }
 

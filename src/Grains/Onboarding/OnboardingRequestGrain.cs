@@ -2,6 +2,7 @@ using Kms.Crypto.Release;
 using Kms.Grains.Cluster;
 using Kms.Grains.Namespaces;
 using Kms.Grains.Release;
+using Kms.Grains.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Kms.Grains.Onboarding;
@@ -56,7 +57,7 @@ internal sealed partial class OnboardingRequestGrain(
         S.UpdatedAt = now;
         S.State = OnboardingState.Pending;
         S.ApprovalsRequired = Majority(cluster.Admins.Count);
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
         LogSubmitted(logger, Key, S.SiloName, verdict.Tee, verdict.Identity, verdict.TcbStatus);
         return Status();
     }
@@ -233,7 +234,7 @@ internal sealed partial class OnboardingRequestGrain(
     private Task WriteAsync(CancellationToken cancellationToken)
     {
         S.UpdatedAt = time.GetUtcNow();
-        return state.WriteStateAsync(cancellationToken);
+        return state.WriteOrDeactivateAsync(this, cancellationToken);
     }
 
     private OnboardingStatus Status() => new(

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Kms.Grains.Namespaces;
+using Kms.Grains.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Kms.Grains.Secrets;
@@ -32,7 +33,7 @@ internal sealed partial class NamespaceSecretGrain(
         S.Version++;
         S.UpdatedAt = time.GetUtcNow();
         S.UpdatedBy = admin;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
         LogSet(logger, this.GetPrimaryKeyString(), S.Version, admin);
         return Info();
     }
@@ -54,7 +55,7 @@ internal sealed partial class NamespaceSecretGrain(
         RequireExists();
         CryptographicOperations.ZeroMemory(S.Value);
         S.Value = [];
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
         LogDeleted(logger, this.GetPrimaryKeyString(), admin);
     }
 

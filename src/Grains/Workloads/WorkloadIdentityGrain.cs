@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Kms.Grains.Hosting;
 using Kms.Grains.Namespaces;
+using Kms.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -141,7 +142,7 @@ internal sealed partial class WorkloadIdentityGrain(
     {
         _flush?.Dispose();
         _flush = null;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
     }
 
     private void ConsumeChallenge(string challenge, string instanceId, DateTimeOffset now)
