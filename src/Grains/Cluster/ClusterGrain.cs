@@ -122,8 +122,7 @@ internal sealed partial class ClusterGrain(
             }
 
             Commit(epoch, request.Threshold, members, commitments);
-            S.PendingWipes.AddRange(S.Initialized ? replaced : []);
-            S.Initialized = true;
+            S.PendingWipes.AddRange(replaced);
             await state.WriteOrDeactivateAsync(this, cancellationToken);
             LogRecovered(logger, request.Threshold, members.Count, epoch);
             await WipeReplacedAsync(cancellationToken);
