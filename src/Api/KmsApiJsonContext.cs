@@ -38,6 +38,7 @@ namespace Kms.Api;
 [JsonSerializable(typeof(V1.SecretInfoBody))]
 [JsonSerializable(typeof(V1.SecretReleaseBody))]
 [JsonSerializable(typeof(V1.OnboardingSubmitBody))]
+[JsonSerializable(typeof(V1.OnchainApprovalBody))]
 [JsonSerializable(typeof(V1.OnboardingStatusBody))]
 public sealed partial class KmsApiJsonContext : JsonSerializerContext
 {

@@ -22,7 +22,7 @@ internal sealed partial class DevClusterBootstrap(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!await WaitForStartAsync(stoppingToken))
+        if (!await SiloStart.WaitAsync(lifetime, stoppingToken))
         {
             return;
         }
@@ -49,20 +49,6 @@ internal sealed partial class DevClusterBootstrap(
         }
     }
 
-    private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using CancellationTokenRegistration registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        try
-        {
-            await started.Task.WaitAsync(stoppingToken);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "DEV MODE: cluster initialised 1 of 1 on this silo; admin 'dev-admin' signs with {AdminKeyFile} in the data directory.")]
     private static partial void LogInitialized(ILogger logger, string adminKeyFile);

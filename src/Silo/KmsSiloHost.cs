@@ -87,6 +87,12 @@ public static class KmsSiloHost
             app = builder.Build();
             _ = app.Services.GetRequiredService<DataDirectoryLock>();
             _ = app.Services.GetRequiredService<Kms.Grains.Release.EvidenceVerifierSet>(); // fails fast, creates the dev evidence key
+            if (options.Onboarding.SubmitOnStart && app.Services.GetService<Kms.Attestation.Providers.IEvidenceProvider>() is null)
+            {
+                throw new SiloStartupException(
+                    "Silo:Onboarding:SubmitOnStart (--request-onboarding) needs evidence of this silo's TEE, and no evidence provider is configured.");
+            }
+
             if (tls is not null)
             {
                 _ = app.Services.GetRequiredService<ClusterTlsMaterial>();

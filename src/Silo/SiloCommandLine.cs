@@ -44,6 +44,8 @@ public sealed class SiloCommandLine
             $"Cluster id. Default: {KmsSiloOptions.DefaultDevClusterId} with --dev; required otherwise."),
         new("--service-id", "<id>", "Silo:ServiceId", "Service id (grain state is kept under it). Default: orleans-kms"),
         new("--silo-name", "<name>", "Silo:SiloName", "Name of this silo. Default: the machine name."),
+        new("--request-onboarding", null, "Silo:Onboarding:SubmitOnStart",
+            "Ask to join the committee at start-up with evidence of this silo's TEE (admins or the KMS contract approve). Default: off."),
         new("--dashboard", null, "Silo:Dashboard:Enabled",
             $"Serve the Orleans Dashboard on 127.0.0.1. Default: off."),
         new("--dashboard-port", "<port>", "Silo:Dashboard:Port", $"Dashboard port. Default: {SiloDashboardOptions.DefaultPort}"),

@@ -1,14 +1,17 @@
 using Kms.Client.Cluster.Azure;
 using System.Net;
+using Kms.Attestation.Providers;
 using Kms.Client.Cluster;
 using Kms.Grains.Hosting;
 using Kms.Grains.Release;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Kms.Silo.Onboarding;
 using Kms.Silo.Providers.Azure;
 using Kms.Silo.Providers.Postgres;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -57,6 +60,12 @@ internal static class SiloRuntime
                 if (options.Dev)
                 {
                     silo.Services.AddHostedService<DevClusterBootstrap>();
+                    silo.Services.TryAddSingleton<IEvidenceProvider>(_ => DevSiloEvidence.Create(options));
+                }
+
+                if (options.Onboarding.SubmitOnStart)
+                {
+                    silo.Services.AddHostedService<SiloOnboardingSubmitter>();
                 }
                 if (tls is not null)
                 {

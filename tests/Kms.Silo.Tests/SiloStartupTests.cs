@@ -145,6 +145,20 @@ public sealed class SiloStartupTests : IDisposable
     }
 
     [Fact]
+    public async Task NonDev_RequestingOnboardingWithoutAnEvidenceProvider_Refuses_AndSaysWhy()
+    {
+        WriteKey(RandomNumberGenerator.GetBytes(32), UnixFileMode.UserRead | UnixFileMode.UserWrite, "silo.key");
+        var error = new StringWriter();
+
+        int exitCode = await RunAsync([.. NonDevArgs("silo.key"), "--urls", "http://127.0.0.1:0", "--request-onboarding"], new StringWriter(), error);
+
+        Assert.Equal(KmsSiloProgram.ExitUsage, exitCode);
+        string line = Assert.Single(ErrorLines(error));
+        Assert.Contains("--request-onboarding", line, StringComparison.Ordinal);
+        Assert.Contains("no evidence provider", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ApiPortInUse_FailsWithExitCode2_AndOneLineThatNamesThePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);

@@ -9,7 +9,8 @@ namespace Kms.Api.V1;
 
 /// <summary>
 /// A silo asks to join the committee of root-key holders. Submitting is open: the evidence, which binds the silo's name
-/// and nonce, is the credential, and nothing happens before a majority of the registered admins approve.
+/// and nonce, is the credential, and nothing happens before a majority of the registered admins, or the KMS governance
+/// contract, approve.
 /// </summary>
 internal static class OnboardingEndpoints
 {
@@ -17,6 +18,10 @@ internal static class OnboardingEndpoints
     {
         v1.MapPost("/onboarding", SubmitAsync).WithSummary("A silo asks to join the committee with evidence that binds the request.");
         v1.MapGet("/onboarding/{hash}", GetAsync).WithSummary("An onboarding request: its evidence, approvals and state.");
+
+        // Open like submission: the chain is the authority (an operator's requestOnboard record, the identity allowlist).
+        v1.MapPost("/onboarding/{hash}/approve-onchain", ApproveOnchainAsync)
+            .WithSummary("Approves an onboarding request with the KMS governance contract's requestOnboard record.");
     }
 
     public static void MapAdmin(RouteGroupBuilder admin)
@@ -48,6 +53,14 @@ internal static class OnboardingEndpoints
 
     private static async Task<OnboardingStatusBody> ApproveAsync(string hash, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) =>
         (await Request(grains, V1Input.Identity(hash, "hash")).ApproveAsync(AdminRequestContext.AdminOf(context), cancellationToken)).ToBody();
+
+    private static async Task<OnboardingStatusBody> ApproveOnchainAsync(
+        string hash, OnchainApprovalBody body, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        string onchain = V1Input.Required(body.OnchainRequest, "onchainRequest");
+        byte[] onchainHash = V1Input.Hex32(onchain.StartsWith("0x", StringComparison.Ordinal) ? onchain[2..] : onchain, "onchainRequest");
+        return (await Request(grains, V1Input.Identity(hash, "hash")).ApproveOnchainAsync(onchainHash, cancellationToken)).ToBody();
+    }
 
     private static async Task<OnboardingStatusBody> RejectAsync(string hash, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) =>
         (await Request(grains, V1Input.Identity(hash, "hash")).RejectAsync(AdminRequestContext.AdminOf(context), cancellationToken)).ToBody();

@@ -19,9 +19,19 @@ public interface IOnboardingRequestGrain : IGrainWithStringKey
 
     /// <summary>Counts <paramref name="admin"/>'s approval (once per admin); the approval that reaches a majority of the
     /// registered admins reshares the committee to include the silo. Approving a failed request retries the reshare.</summary>
-    /// <exception cref="KmsException">No such request (404), not a registered admin (403), rejected (409).</exception>
+    /// <exception cref="KmsException">No such request (404), not a registered admin (403), rejected or expired (409).</exception>
     [Alias("Approve")]
     Task<OnboardingStatus> ApproveAsync(string admin, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts the KMS governance contract's approval: its onboarding record <paramref name="onchainRequestHash"/> (put
+    /// there by an operator with <c>requestOnboard</c>) names this request, and the contract allows the joining silo's
+    /// identity for that operator. Approved, the committee is reshared to include the silo, as after an admin majority.
+    /// </summary>
+    /// <exception cref="KmsException">No such request (404), not approved onchain (403), rejected or expired (409), the
+    /// chain or the contract unavailable (503).</exception>
+    [Alias("ApproveOnchain")]
+    Task<OnboardingStatus> ApproveOnchainAsync(byte[] onchainRequestHash, CancellationToken cancellationToken = default);
 
     /// <summary>Rejects the request: one registered admin's rejection ends it.</summary>
     /// <exception cref="KmsException">No such request (404), not a registered admin (403), already joined (409).</exception>

@@ -20,6 +20,9 @@ public enum OnboardingState
 
     /// <summary>Approved, but the reshare did not happen (the reason says why); an admin's next approval retries it.</summary>
     Failed = 4,
+
+    /// <summary>Not approved within the onboarding request lifetime; the silo submits a new request.</summary>
+    Expired = 5,
 }
 
 /// <summary>A silo's request to join the committee of root-key holders.</summary>

@@ -17,6 +17,13 @@ public sealed class GovernanceChainOptions
     /// </summary>
     public string? OperatorAddress { get; set; }
 
+    /// <summary>
+    /// The KMS governance contract (0x address, the Go system's <c>KMS.sol</c> ABI): its <c>requestOnboard</c> records
+    /// approve silos' onboarding requests when the joining silo's identity is allowlisted there for the requesting
+    /// operator. Default: <see langword="null"/>, onboarding is approved by the admins only.
+    /// </summary>
+    public string? KmsContract { get; set; }
+
     /// <summary>Reads happen at <c>latest − Confirmations</c>. Default: 3.</summary>
     public int Confirmations { get; set; } = 3;
 
@@ -37,6 +44,11 @@ public sealed class GovernanceChainOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(PollInterval, TimeSpan.Zero, Path(nameof(PollInterval)));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StalenessBound, TimeSpan.Zero, Path(nameof(StalenessBound)));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RpcTimeout, TimeSpan.Zero, Path(nameof(RpcTimeout)));
+        if (KmsContract is not null && !EthereumAddress.TryParse(KmsContract, out _))
+        {
+            throw new ArgumentException("The KMS governance contract is a 0x address (40 hex).", Path(nameof(KmsContract)));
+        }
+
         if (RpcUrl is null)
         {
             return;

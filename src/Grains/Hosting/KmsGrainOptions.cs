@@ -38,6 +38,12 @@ public sealed class KmsGrainOptions
     /// <summary>How many instances an identity's record keeps (least recently seen dropped first). Default: 1000.</summary>
     public int InstancesKept { get; set; } = 1000;
 
+    /// <summary>
+    /// How long an onboarding request may wait for approval; after that it is expired and the silo submits a new one
+    /// (fresh evidence). Default: 24 hours (the Go system's Shamir bootstrap timeout).
+    /// </summary>
+    public TimeSpan OnboardingRequestLifetime { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Validity of certificates issued to workloads. Default: 30 days.</summary>
     public TimeSpan CertificateValidity { get; set; } = TimeSpan.FromDays(30);
 
@@ -60,6 +66,7 @@ public sealed class KmsGrainOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReleaseRecordFlushDelay, TimeSpan.Zero, nameof(ReleaseRecordFlushDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(InstancesKept, 1, nameof(InstancesKept));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CertificateValidity, TimeSpan.Zero, nameof(CertificateValidity));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OnboardingRequestLifetime, TimeSpan.Zero, nameof(OnboardingRequestLifetime));
         ArgumentNullException.ThrowIfNull(Governance, nameof(Governance));
         Governance.Validate();
     }

@@ -1,6 +1,7 @@
 using Kms.Attestation;
 using Kms.Grains.KeyShares;
 using Kms.Grains.Namespaces;
+using Kms.Grains.Onboarding;
 using Kms.Grains.Placement;
 using Kms.Grains.Release;
 using Kms.Grains.Storage;
@@ -44,6 +45,7 @@ public static class KmsSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<EvidenceVerifierSet>();
         silo.Services.TryAddSingleton<OnchainGovernanceDirectory>();
+        silo.Services.TryAddSingleton<OnchainOnboardingApprovals>();
         silo.Services.AddOptions<KmsGrainOptions>().Validate(
             static options =>
             {

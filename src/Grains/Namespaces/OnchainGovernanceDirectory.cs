@@ -19,7 +19,7 @@ internal sealed class OnchainGovernanceDirectory : IDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ConcurrentDictionary<EthereumAddress, OnchainGovernance> _byContract = new();
-    private readonly Lazy<(HttpClient Http, ContractGovernanceChainReader Reader)>? _chain;
+    private readonly Lazy<(HttpClient Http, EthJsonRpcClient Client, ContractGovernanceChainReader Reader)>? _chain;
 
     public OnchainGovernanceDirectory(IOptions<KmsGrainOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
@@ -32,13 +32,19 @@ internal sealed class OnchainGovernanceDirectory : IDisposable
             {
                 var http = new HttpClient { Timeout = _options.RpcTimeout };
                 var client = new EthJsonRpcClient(http, new EthJsonRpcClientOptions { Endpoint = url });
-                return (http, new ContractGovernanceChainReader(client, EthereumAddress.Parse(_options.OperatorAddress!)));
+                return (http, client, new ContractGovernanceChainReader(client, EthereumAddress.Parse(_options.OperatorAddress!)));
             });
         }
     }
 
     /// <summary>Whether the silo has an Ethereum node configured.</summary>
     public bool IsConfigured => _chain is not null;
+
+    /// <summary>The JSON-RPC client of the configured node, shared by every onchain read of the silo.</summary>
+    /// <exception cref="KmsException">No node is configured (<see cref="KmsErrorKind.Unavailable"/>).</exception>
+    public EthJsonRpcClient Rpc => _chain is null
+        ? throw new KmsException(KmsErrorKind.Unavailable, "This silo has no governance RPC endpoint (Silo:Grains:Governance:RpcUrl).")
+        : _chain.Value.Client;
 
     /// <summary>The governance of the namespace <paramref name="namespace"/>, whose id is the contract address.</summary>
     /// <exception cref="KmsException">No node is configured (<see cref="KmsErrorKind.Unavailable"/>).</exception>

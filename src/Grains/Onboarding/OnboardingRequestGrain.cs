@@ -1,21 +1,28 @@
+using System.Security.Cryptography;
+using Kms.Crypto.Ethereum;
 using Kms.Crypto.Release;
 using Kms.Grains.Cluster;
+using Kms.Grains.Hosting;
 using Kms.Grains.Namespaces;
 using Kms.Grains.Release;
 using Kms.Grains.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Kms.Grains.Onboarding;
 
 /// <summary>
 /// Implements <see cref="IOnboardingRequestGrain"/>. The evidence is checked by the local release worker against the
 /// report data the request hash implies; approvals are counted against the admins the cluster grain holds (a majority
-/// of them, each once); the approval that reaches the majority asks the cluster grain to reshare to the current
-/// committee plus the silo. Calls go down only: this grain → cluster grain → key-share grains.
+/// of them, each once) or the KMS governance contract approves; the approval that reaches the majority asks the cluster
+/// grain to reshare to the current committee plus the silo. A request not approved within its lifetime expires. Calls go
+/// down only: this grain → cluster grain → key-share grains.
 /// </summary>
 internal sealed partial class OnboardingRequestGrain(
     [PersistentState("onboarding", GrainStorageNames.Kms)] IPersistentState<OnboardingRequestState> state,
     IClusterMembershipService membership,
+    OnchainOnboardingApprovals onchain,
+    IOptions<KmsGrainOptions> options,
     TimeProvider time,
     ILogger<OnboardingRequestGrain> logger) : Grain, IOnboardingRequestGrain
 {
@@ -57,6 +64,7 @@ internal sealed partial class OnboardingRequestGrain(
         S.UpdatedAt = now;
         S.State = OnboardingState.Pending;
         S.ApprovalsRequired = Majority(cluster.Admins.Count);
+        S.EvidenceHash = SHA256.HashData(request.Evidence.Evidence);
         await state.WriteOrDeactivateAsync(this, cancellationToken);
         LogSubmitted(logger, Key, S.SiloName, verdict.Tee, verdict.Identity, verdict.TcbStatus);
         return Status();
@@ -66,13 +74,12 @@ internal sealed partial class OnboardingRequestGrain(
     {
         RequireRecorded();
         string[] admins = await RequireAdminAsync(admin, cancellationToken);
-        switch (S.State)
+        if (S.State == OnboardingState.Joined)
         {
-            case OnboardingState.Joined:
-                return Status();
-            case OnboardingState.Rejected:
-                throw new KmsException(KmsErrorKind.Conflict, $"The request was rejected by {S.RejectedBy}; the silo must submit a new one.");
+            return Status();
         }
+
+        await RequireOpenAsync(cancellationToken);
 
         bool added = !S.Approvals.Any(a => a.Admin == admin);
         if (added)
@@ -97,13 +104,28 @@ internal sealed partial class OnboardingRequestGrain(
 
         // Reached the majority now, or earlier (a failed reshare, or one interrupted before its outcome was written).
         S.ApprovalsRequired = required;
-        S.State = OnboardingState.Resharing;
-        S.Reason = null;
-        await WriteAsync(cancellationToken);
         LogApproved(logger, Key, admin, counted, S.ApprovalsRequired);
-        await JoinAsync(cancellationToken);
-        await WriteAsync(cancellationToken);
-        return Status();
+        return await ReshareAsync(cancellationToken);
+    }
+
+    public async Task<OnboardingStatus> ApproveOnchainAsync(byte[] onchainRequestHash, CancellationToken cancellationToken)
+    {
+        RequireRecorded();
+        if (S.State == OnboardingState.Joined)
+        {
+            return Status();
+        }
+
+        await RequireOpenAsync(cancellationToken);
+        EthereumAddress @operator = await onchain.ApproveAsync(onchainRequestHash, Key, S.EvidenceHash, S.Verdict!, cancellationToken);
+        string approver = "onchain:" + @operator.ToLowerHexString();
+        if (!S.Approvals.Any(a => a.Admin == approver))
+        {
+            S.Approvals.Add(new OnboardingApproval(approver, time.GetUtcNow()));
+        }
+
+        LogApprovedOnchain(logger, Key, @operator.ToLowerHexString(), Convert.ToHexStringLower(onchainRequestHash));
+        return await ReshareAsync(cancellationToken);
     }
 
     public async Task<OnboardingStatus> RejectAsync(string admin, CancellationToken cancellationToken)
@@ -132,6 +154,43 @@ internal sealed partial class OnboardingRequestGrain(
         RequireRecorded();
         return Task.FromResult(Status());
     }
+
+    /// <summary>Marks the committee as resharing, reshares and records the outcome.</summary>
+    private async Task<OnboardingStatus> ReshareAsync(CancellationToken cancellationToken)
+    {
+        S.State = OnboardingState.Resharing;
+        S.Reason = null;
+        await WriteAsync(cancellationToken);
+        await JoinAsync(cancellationToken);
+        await WriteAsync(cancellationToken);
+        return Status();
+    }
+
+    /// <summary>Refuses approvals of a rejected or expired request (an expiry seen first is written).</summary>
+    private async Task RequireOpenAsync(CancellationToken cancellationToken)
+    {
+        if (S.State == OnboardingState.Rejected)
+        {
+            throw new KmsException(KmsErrorKind.Conflict, $"The request was rejected by {S.RejectedBy}; the silo must submit a new one.");
+        }
+
+        if (IsExpired())
+        {
+            if (S.State != OnboardingState.Expired)
+            {
+                S.State = OnboardingState.Expired;
+                await WriteAsync(cancellationToken);
+                LogExpired(logger, Key, S.SiloName);
+            }
+
+            throw new KmsException(KmsErrorKind.Conflict, $"The request expired (not approved within {options.Value.OnboardingRequestLifetime}); the silo must submit a new one.");
+        }
+    }
+
+    /// <summary>Whether a request still waiting for approval (pending, or failed and retried) has outlived its lifetime.</summary>
+    private bool IsExpired() =>
+        S.State == OnboardingState.Expired
+        || (S.State is OnboardingState.Pending or OnboardingState.Failed && time.GetUtcNow() - S.SubmittedAt > options.Value.OnboardingRequestLifetime);
 
     /// <summary>Moves the committee to the current holders plus the silo; records the outcome in state (not written).</summary>
     private async Task JoinAsync(CancellationToken cancellationToken)
@@ -240,7 +299,7 @@ internal sealed partial class OnboardingRequestGrain(
     private OnboardingStatus Status() => new(
         Key,
         S.SiloName,
-        S.State,
+        IsExpired() ? OnboardingState.Expired : S.State,
         S.Verdict!,
         S.SubmittedAt,
         S.Approvals.ToArray(),
@@ -264,4 +323,10 @@ internal sealed partial class OnboardingRequestGrain(
 
     [LoggerMessage(EventId = 3505, Level = LogLevel.Information, Message = "Onboarding request {Request} of silo {Silo} rejected by {Admin}.")]
     private static partial void LogRejected(ILogger logger, string request, string silo, string admin);
+
+    [LoggerMessage(EventId = 3506, Level = LogLevel.Information, Message = "Onboarding request {Request} approved onchain by operator {Operator} (KMS contract record {OnchainRequest}).")]
+    private static partial void LogApprovedOnchain(ILogger logger, string request, string @operator, string onchainRequest);
+
+    [LoggerMessage(EventId = 3507, Level = LogLevel.Information, Message = "Onboarding request {Request} of silo {Silo} expired without approval.")]
+    private static partial void LogExpired(ILogger logger, string request, string silo);
 }

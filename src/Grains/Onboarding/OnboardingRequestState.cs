@@ -45,4 +45,8 @@ public sealed class OnboardingRequestState
     /// <summary>When the state last changed.</summary>
     [Id(9)]
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>SHA-256 of the evidence as submitted: an onchain request may carry the evidence itself.</summary>
+    [Id(10)]
+    public byte[]? EvidenceHash { get; set; }
 }

@@ -31,6 +31,8 @@ public sealed class KmsSiloConfigurator : ISiloConfigurator
     internal const string ShareRefreshIntervalProperty = "KmsTests:ShareRefreshInterval";
     internal const string GovernanceRpcUrlProperty = "KmsTests:GovernanceRpcUrl";
     internal const string GovernanceOperatorProperty = "KmsTests:GovernanceOperator";
+    internal const string GovernanceKmsContractProperty = "KmsTests:GovernanceKmsContract";
+    internal const string OnboardingLifetimeProperty = "KmsTests:OnboardingLifetime";
 
     /// <inheritdoc />
     public void Configure(ISiloBuilder siloBuilder)
@@ -82,6 +84,11 @@ public sealed class KmsSiloConfigurator : ISiloConfigurator
             siloBuilder.Services.Configure<KmsGrainOptions>(options => options.ChallengeLifetime = TimeSpan.Parse(lifetime, CultureInfo.InvariantCulture));
         }
 
+        if (configuration[OnboardingLifetimeProperty] is { } onboardingLifetime)
+        {
+            siloBuilder.Services.Configure<KmsGrainOptions>(options => options.OnboardingRequestLifetime = TimeSpan.Parse(onboardingLifetime, CultureInfo.InvariantCulture));
+        }
+
         if (configuration[GovernanceRpcUrlProperty] is { } rpcUrl)
         {
             // Every decision reads the chain head (no confirmations, no poll interval) and a dead node is stale after 2 s.
@@ -89,6 +96,7 @@ public sealed class KmsSiloConfigurator : ISiloConfigurator
             {
                 options.Governance.RpcUrl = new Uri(rpcUrl);
                 options.Governance.OperatorAddress = configuration[GovernanceOperatorProperty];
+                options.Governance.KmsContract = configuration[GovernanceKmsContractProperty];
                 options.Governance.Confirmations = 0;
                 options.Governance.PollInterval = TimeSpan.Zero;
                 options.Governance.StalenessBound = TimeSpan.FromSeconds(2);

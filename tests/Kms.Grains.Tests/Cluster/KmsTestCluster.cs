@@ -31,11 +31,14 @@ public sealed class KmsTestCluster : IAsyncDisposable
     /// <summary>Starts a cluster of three silos.</summary>
     /// <param name="fastFailureDetection">Whether to declare a killed silo dead within seconds.</param>
     /// <param name="governanceRpc">The Ethereum node onchain namespaces are read from, and the operator account reads are made for.</param>
+    /// <param name="kmsContract">The KMS governance contract that approves onboarding (with <paramref name="governanceRpc"/>).</param>
     public static async Task<KmsTestCluster> StartAsync(
         bool fastFailureDetection = false,
         TimeSpan? challengeLifetime = null,
         (Uri RpcUrl, string Operator)? governanceRpc = null,
-        TimeSpan? shareRefreshInterval = null)
+        TimeSpan? shareRefreshInterval = null,
+        string? kmsContract = null,
+        TimeSpan? onboardingLifetime = null)
     {
         string directory = Path.Combine(Path.GetTempPath(), "kms-grains-tests-" + Guid.NewGuid().ToString("N"));
         var builder = new TestClusterBuilder(initialSilosCount: 3);
@@ -53,6 +56,16 @@ public sealed class KmsTestCluster : IAsyncDisposable
         if (challengeLifetime is { } lifetime)
         {
             builder.Properties[KmsSiloConfigurator.ChallengeLifetimeProperty] = lifetime.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        if (onboardingLifetime is { } onboarding)
+        {
+            builder.Properties[KmsSiloConfigurator.OnboardingLifetimeProperty] = onboarding.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        if (kmsContract is not null)
+        {
+            builder.Properties[KmsSiloConfigurator.GovernanceKmsContractProperty] = kmsContract;
         }
 
         if (governanceRpc is { } governance)
@@ -78,6 +91,15 @@ public sealed class KmsTestCluster : IAsyncDisposable
 
     /// <summary>The silo whose name is <paramref name="name"/>.</summary>
     public SiloHandle Silo(string name) => Cluster.Silos.Single(silo => silo.Name == name);
+
+    /// <summary>Waits until every running silo sees <paramref name="silo"/> as an active member.</summary>
+    public Task WaitUntilEverySiloSeesAsync(string silo) =>
+        Poll.UntilSucceedsAsync(
+            () => Cluster.Silos.All(s => Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<IClusterMembershipService>()
+                .CurrentSnapshot.Members.Values.Any(m => m.Name == silo && m.Status == SiloStatus.Active))
+                ? Task.FromResult(true)
+                : throw new InvalidOperationException($"Not every silo sees {silo} as active yet."),
+            TimeSpan.FromSeconds(30));
 
     /// <summary>A grain storage of a running silo, by provider name.</summary>
     public IGrainStorage Storage(string providerName)

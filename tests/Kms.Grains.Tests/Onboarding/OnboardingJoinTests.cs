@@ -29,7 +29,7 @@ public sealed class OnboardingJoinTests
         ClusterStatus initial = await clusterGrain.GetStatusAsync();
 
         SiloHandle fourth = await cluster.Cluster.StartAdditionalSiloAsync();
-        await WaitUntilEverySiloSeesAsync(cluster, fourth.Name);
+        await cluster.WaitUntilEverySiloSeesAsync(fourth.Name);
 
         // Submit, then two admins of two approve (the first twice); the status is readable while the committee reshares.
         var joining = new JoiningSilo(fourth.Name);
@@ -102,14 +102,6 @@ public sealed class OnboardingJoinTests
     }
 
     private static IKeyShareGrain Share(IGrainFactory grains, string silo, long epoch) => grains.GetGrain<IKeyShareGrain>($"{silo}/{epoch}");
-
-    private static async Task WaitUntilEverySiloSeesAsync(KmsTestCluster cluster, string silo) =>
-        await Poll.UntilSucceedsAsync(
-            () => cluster.Cluster.Silos.All(s => cluster.Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<IClusterMembershipService>()
-                .CurrentSnapshot.Members.Values.Any(m => m.Name == silo && m.Status == SiloStatus.Active))
-                ? Task.FromResult(true)
-                : throw new InvalidOperationException($"Not every silo sees {silo} as active yet."),
-            TimeSpan.FromSeconds(30));
 
     private static Task CreateAsync(IGrainFactory grains, TestWorkload workload) => workload.CreateNamespaceAsync(grains);
 }

@@ -74,6 +74,23 @@ public sealed class OnboardingV1Tests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OnchainApprovalNeedsAWellFormedRecordHashAndAKmsContract()
+    {
+        byte[] nonce = RandomNumberGenerator.GetBytes(32);
+        string hash = Convert.ToHexStringLower(OnboardingBinding.RequestHash("silo-onchain", nonce));
+        string record = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        await AssertProblemAsync(await Client.PostAsJsonAsync($"/v1/onboarding/{hash}/approve-onchain", new { onchainRequest = record }), 404, hash);
+        await V1TestWorkload.ReadAsync(await Client.PostAsJsonAsync("/v1/onboarding", Submission("silo-onchain", nonce)), 202);
+
+        await AssertProblemAsync(await Client.PostAsJsonAsync($"/v1/onboarding/{hash}/approve-onchain", new { onchainRequest = "0x1234" }), 400, "'onchainRequest'");
+        await AssertProblemAsync(await Client.PostAsJsonAsync($"/v1/onboarding/{hash}/approve-onchain", new { }), 400, "");
+
+        // The dev silo has no KMS governance contract: the chain cannot approve, and says so.
+        await AssertProblemAsync(await Client.PostAsJsonAsync($"/v1/onboarding/{hash}/approve-onchain", new { onchainRequest = record }), 503, "KmsContract");
+        Assert.Equal("pending", (await V1TestWorkload.ReadAsync(await Client.GetAsync($"/v1/onboarding/{hash}"), 200)).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task RandomAndMutatedBodiesAreRefusedAsMalformedOrUnauthenticated()
     {
         var random = new Random(7);
@@ -106,6 +123,7 @@ public sealed class OnboardingV1Tests : IAsyncLifetime
         JsonElement paths = (await V1TestWorkload.ReadAsync(await Client.GetAsync("/openapi/v1.json"), 200)).GetProperty("paths");
         Assert.True(paths.TryGetProperty("/v1/onboarding", out _));
         Assert.True(paths.TryGetProperty("/v1/onboarding/{hash}", out _));
+        Assert.False(paths.GetProperty("/v1/onboarding/{hash}/approve-onchain").GetProperty("post").TryGetProperty("security", out _));
         Assert.True(paths.GetProperty("/v1/onboarding/{hash}/approve").GetProperty("post").TryGetProperty("security", out _));
         Assert.True(paths.GetProperty("/v1/onboarding/{hash}/reject").GetProperty("post").TryGetProperty("security", out _));
         Assert.False(paths.GetProperty("/v1/onboarding").GetProperty("post").TryGetProperty("security", out _));

@@ -3,16 +3,20 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Kms.Attestation.Dev;
+using Kms.Attestation.Providers;
 using Kms.Client.Admin;
+using Kms.Crypto.Release;
 using Kms.Grains.Hosting;
 using Kms.Silo.Tests.Providers.Postgres;
 using Kms.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kms.Silo.Tests.V1;
 
 /// <summary>
 /// The native API on three production silos (mutual TLS, one PostgreSQL store) in this process, over real HTTP:
-/// init 2 of 3, the same key through every silo, one silo stopped still served, two stopped answer 503.
+/// init 2 of 3, the same key through every silo, a fourth silo that asks to join by itself at start-up and is approved,
+/// one silo stopped still served, only one holder left answers 503.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -32,16 +36,27 @@ public sealed class ThreeSiloV1Tests(PostgresServer server)
         var silos = new Dictionary<string, InProcessSilo>();
         try
         {
-            foreach (string name in s_names)
+            async Task<InProcessSilo> StartAsync(string name, params string[] extra)
             {
                 string[] args =
                 [
                     .. ProductionSiloArguments.Create(directory.Path, certificates, "v1-three", name, 0, storageKey),
-                    "--advertised-address", "127.0.0.1", "--store", "Postgres", "--postgres", connectionString,
+                    "--advertised-address", "127.0.0.1", "--store", "Postgres", "--postgres", connectionString, .. extra,
                 ];
                 args[Array.IndexOf(args, "--silo-port") + 1] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
-                silos[name] = await InProcessSilo.StartAsync(args, directory.Path, configureSilo: silo => silo.AddKmsEvidenceVerifier(
-                    DevEvidenceVerifier.Create(DevModeAcknowledgement.FromDevFlag(true), devEvidenceKey.ExportSubjectPublicKeyInfo())));
+                return await InProcessSilo.StartAsync(args, directory.Path, configureSilo: silo =>
+                {
+                    silo.AddKmsEvidenceVerifier(
+                        DevEvidenceVerifier.Create(DevModeAcknowledgement.FromDevFlag(true), devEvidenceKey.ExportSubjectPublicKeyInfo()));
+                    silo.Services.AddSingleton<IEvidenceProvider>(new DevEvidenceProvider(
+                        ECDsa.Create(devEvidenceKey.ExportParameters(includePrivateParameters: true)),
+                        new Dictionary<string, byte[]> { ["rtmr0"] = SHA384.HashData(System.Text.Encoding.ASCII.GetBytes(name)) }));
+                });
+            }
+
+            foreach (string name in s_names)
+            {
+                silos[name] = await StartAsync(name);
             }
 
             JsonElement init = await InitWhenAllJoinedAsync(silos["silo-a"].Client, adminKey);
@@ -60,18 +75,35 @@ public sealed class ThreeSiloV1Tests(PostgresServer server)
             Assert.Equal(throughA, throughB);
             Assert.Equal(throughA, throughC);
 
+            // A fourth silo asks to join by itself at start-up (its nonce is kept in its data directory); the admin
+            // approves, the committee is reshared to include it, and it serves the same key.
+            silos["silo-d"] = await StartAsync("silo-d", "--request-onboarding");
+            string nonceFile = directory.Combine("silo-d-data", "onboarding-nonce");
+            string hash = await PollAsync(async () => File.Exists(nonceFile)
+                && await silos["silo-a"].Client.GetAsync($"/v1/onboarding/{RequestHash("silo-d", nonceFile)}") is { IsSuccessStatusCode: true }
+                ? RequestHash("silo-d", nonceFile)
+                : null);
+            JsonElement joined = await V1TestWorkload.ReadAsync(await admin.PostAsync($"/v1/onboarding/{hash}/approve", null), 200);
+            Assert.True(joined.GetProperty("state").GetString() == "joined", joined.ToString());
+            await WaitForMembersAsync(silos["silo-a"].Client, 4);
+            Assert.Equal(throughA, await workload.DeriveAsync(silos["silo-d"].Client, "apps"));
+
             // One silo down: the threshold absorbs it, for cached and freshly evaluated namespace keys alike.
             await silos["silo-c"].DisposeAsync();
             silos.Remove("silo-c");
-            await WaitForMembersAsync(silos["silo-a"].Client, 2);
+            await WaitForMembersAsync(silos["silo-a"].Client, 3);
             Assert.Equal(throughA, await workload.DeriveAsync(silos["silo-a"].Client, "apps"));
             using var later = new V1TestWorkload(devEvidenceKey, image: "app-v2");
             await CreateAsync(admin, "apps-2", later);
             await later.DeriveAsync(silos["silo-b"].Client, "apps-2");
 
-            // Two down: the one left holds a share but not a quorum, and releases nothing.
-            await silos["silo-b"].DisposeAsync();
-            silos.Remove("silo-b");
+            // Three down: the one left holds a share but not a quorum, and releases nothing.
+            foreach (string name in new[] { "silo-b", "silo-d" })
+            {
+                await silos[name].DisposeAsync();
+                silos.Remove(name);
+            }
+
             await WaitForMembersAsync(silos["silo-a"].Client, 1);
             string challenge = await workload.ChallengeAsync(silos["silo-a"].Client, "apps");
             using HttpResponseMessage refused = await silos["silo-a"].Client.PostAsJsonAsync("/v1/namespaces/apps/keys", workload.KeyRequest(challenge));
@@ -115,6 +147,25 @@ public sealed class ThreeSiloV1Tests(PostgresServer server)
                 return await V1TestWorkload.ReadAsync(response, 200);
             }
 
+            await Task.Delay(250);
+        }
+    }
+
+    private static string RequestHash(string silo, string nonceFile) =>
+        Convert.ToHexStringLower(OnboardingBinding.RequestHash(silo, File.ReadAllBytes(nonceFile)));
+
+    private static async Task<T> PollAsync<T>(Func<Task<T?>> attempt)
+        where T : class
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (await attempt() is { } result)
+            {
+                return result;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "Timed out.");
             await Task.Delay(250);
         }
     }
