@@ -55,7 +55,15 @@ public interface INamespaceGrain : IGrainWithStringKey
     [Alias("GrantRelease")]
     Task<ReleaseGrant> GrantReleaseAsync(VerifiedWorkload workload, CancellationToken cancellationToken = default);
 
-    /// <summary>Authorizes the workload and issues a certificate for the CSR (DER) from the namespace CA.</summary>
+    /// <summary>Authorizes the workload and hands the namespace CA's key material to the release worker, which signs
+    /// the certificate itself (so signatures of one namespace never queue behind its activation).</summary>
+    /// <exception cref="KmsException">Refused (<see cref="KmsErrorKind.PolicyDenied"/>) or no quorum of key holders
+    /// (<see cref="KmsErrorKind.Unavailable"/>).</exception>
+    [Alias("GrantCertificate")]
+    Task<CertificateGrant> GrantCertificateAsync(VerifiedWorkload workload, CancellationToken cancellationToken = default);
+
+    /// <summary>Authorizes the workload and issues a certificate for the CSR (DER) from the namespace CA, in this
+    /// activation (release workers use <see cref="GrantCertificateAsync"/> instead).</summary>
     [Alias("IssueCertificate")]
     Task<IssuedCertificateRecord> IssueCertificateAsync(VerifiedWorkload workload, byte[] certificateRequest, CancellationToken cancellationToken = default);
 

@@ -119,6 +119,20 @@ public sealed record ReleaseGrant(
     [property: Id(2)] byte[] NamespaceKey,
     [property: Id(3)] bool RequirePostQuantum = false);
 
+/// <summary>
+/// An admitted workload's grant to have a certificate signed by the namespace CA on the local release worker: the CA's
+/// key material, from which the worker rebuilds the CA and checks it against <see cref="CaCertificate"/>. Never leaves
+/// the cluster; the worker wipes the material after use.
+/// </summary>
+/// <param name="CaCertificate">The namespace CA certificate (DER) on record.</param>
+/// <param name="CaCreatedAt">When the namespace was created: the CA certificate's start of validity.</param>
+[GenerateSerializer, Alias("Kms.Grains.Namespaces.CertificateGrant")]
+public sealed record CertificateGrant(
+    [property: Id(0)] string Identity,
+    [property: Id(1)] byte[] CaKeyMaterial,
+    [property: Id(2)] byte[] CaCertificate,
+    [property: Id(3)] DateTimeOffset CaCreatedAt);
+
 /// <summary>A certificate the namespace CA issued.</summary>
 [GenerateSerializer, Immutable, Alias("Kms.Grains.Namespaces.IssuedCertificateRecord")]
 public sealed record IssuedCertificateRecord(

@@ -44,6 +44,12 @@ public sealed class KmsGrainOptions
     /// </summary>
     public TimeSpan OnboardingRequestLifetime { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// The most entries (admitted or revoked) one namespace's measurement registry holds; more are refused (409). The
+    /// registry is part of the namespace state, which every change rewrites. Default: 10,000.
+    /// </summary>
+    public int MaxMeasurements { get; set; } = 10_000;
+
     /// <summary>Validity of certificates issued to workloads. Default: 30 days.</summary>
     public TimeSpan CertificateValidity { get; set; } = TimeSpan.FromDays(30);
 
@@ -67,6 +73,7 @@ public sealed class KmsGrainOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(InstancesKept, 1, nameof(InstancesKept));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CertificateValidity, TimeSpan.Zero, nameof(CertificateValidity));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OnboardingRequestLifetime, TimeSpan.Zero, nameof(OnboardingRequestLifetime));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxMeasurements, 1, nameof(MaxMeasurements));
         ArgumentNullException.ThrowIfNull(Governance, nameof(Governance));
         Governance.Validate();
     }

@@ -1,8 +1,6 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
 using Kms.Crypto.Certificates;
 using Kms.Crypto.Ethereum;
-using Kms.Crypto.KeyTree;
 using Kms.Grains.Cluster;
 using Kms.Grains.Hosting;
 using Kms.Grains.Storage;
@@ -115,6 +113,7 @@ internal sealed partial class NamespaceGrain(
             throw new KmsException(KmsErrorKind.MalformedInput, "A measurement description is at most 256 characters.");
         }
 
+        RequireRoomFor(identity);
         var record = new MeasurementRecord(identity, description, time.GetUtcNow(), admin, null, null);
         S.Measurements[identity] = record;
         await state.WriteOrDeactivateAsync(this, cancellationToken);
@@ -134,6 +133,7 @@ internal sealed partial class NamespaceGrain(
             }
 
             // Governance admits identities the registry never saw; the brake must hold for them too.
+            RequireRoomFor(identity);
             record = new MeasurementRecord(identity, "revoked over governance", time.GetUtcNow(), admin, null, null);
         }
 
@@ -168,34 +168,21 @@ internal sealed partial class NamespaceGrain(
         return new ReleaseGrant(decision.Identity, S.KeyEpoch, (byte[])key.Clone(), S.Policy.RequirePostQuantum);
     }
 
+    public async Task<CertificateGrant> GrantCertificateAsync(VerifiedWorkload workload, CancellationToken cancellationToken)
+    {
+        AuthorizationDecision decision = await AdmitAsync(workload, cancellationToken);
+        await RequireQuorumAsync(cancellationToken);
+        return new CertificateGrant(decision.Identity, NamespaceCa.DeriveKeyMaterial(Name, S.NamespaceKeys[CaEpoch]), S.CaCertificate, S.CreatedAt);
+    }
+
     public async Task<IssuedCertificateRecord> IssueCertificateAsync(VerifiedWorkload workload, byte[] certificateRequest, CancellationToken cancellationToken)
     {
         AuthorizationDecision decision = await AdmitAsync(workload, cancellationToken);
         await RequireQuorumAsync(cancellationToken);
-        ParsedCertificateRequest request;
-        try
-        {
-            request = CertificateRequestParser.ParseDer(certificateRequest);
-        }
-        catch (Exception exception) when (exception is CryptographicException or ArgumentException or FormatException)
-        {
-            throw new KmsException(KmsErrorKind.MalformedInput, $"The certificate request is malformed: {exception.Message}");
-        }
-
-        NamespaceCertificateAuthority ca = _ca ??= CreateCa();
-        IssuedCertificate issued;
-        try
-        {
-            issued = ca.IssueLeaf(request, LeafPolicy(), time.GetUtcNow());
-        }
-        catch (CertificatePolicyException exception)
-        {
-            throw new KmsException(KmsErrorKind.PolicyDenied, exception.Message);
-        }
-
-        LogCertificateIssued(logger, Name, decision.Identity, Convert.ToHexStringLower(issued.SerialNumber));
-        return new IssuedCertificateRecord(
-            decision.Identity, issued.ToPem(), ca.CertificatePem, Convert.ToHexStringLower(issued.SerialNumber), issued.NotAfter);
+        ParsedCertificateRequest request = NamespaceCa.ParseRequest(certificateRequest);
+        IssuedCertificateRecord issued = NamespaceCa.Issue(_ca ??= CreateCa(), request, decision.Identity, options.Value, time.GetUtcNow());
+        LogCertificateIssued(logger, Name, decision.Identity, issued.Serial);
+        return issued;
     }
 
     public async Task<NamespaceInfo> RotateKeyAsync(string admin, CancellationToken cancellationToken)
@@ -293,21 +280,10 @@ internal sealed partial class NamespaceGrain(
 
     private NamespaceCertificateAuthority CreateCa()
     {
-        byte[] material = KeyTreeDerivation.DeriveKey(S.NamespaceKeys[CaEpoch], new DerivedKeyLabel("namespace-ca", Name, string.Empty, "ca", 1));
+        byte[] material = NamespaceCa.DeriveKeyMaterial(Name, S.NamespaceKeys[CaEpoch]);
         try
         {
-            var ca = NamespaceCertificateAuthority.Create(material, new NamespaceCaOptions
-            {
-                Subject = new X500DistinguishedName($"CN={Name} namespace CA, O=Orleans.Kms"),
-                NotBefore = S.CreatedAt,
-            });
-            if (S.CaCertificate.Length != 0 && !ca.CertificateDer.Span.SequenceEqual(S.CaCertificate))
-            {
-                ca.Dispose();
-                throw new KmsException(KmsErrorKind.Unavailable, $"The CA of '{Name}' does not rebuild from its key; its state is inconsistent.");
-            }
-
-            return ca;
+            return NamespaceCa.Build(Name, material, S.CreatedAt, S.CaCertificate);
         }
         finally
         {
@@ -315,16 +291,22 @@ internal sealed partial class NamespaceGrain(
         }
     }
 
-    private LeafCertificatePolicy LeafPolicy() => new()
-    {
-        CommonNamePattern = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
-        Validity = options.Value.CertificateValidity,
-    };
-
     private NamespaceInfo Info() => new(
         Name, S.Governance, S.Policy, S.KeyEpoch,
         new string(PemEncoding.Write("CERTIFICATE", S.CaCertificate)) + "\n",
         S.CreatedAt, S.Measurements.Count);
+
+    /// <summary>The registry lives in the namespace state, which every change rewrites: it is bounded.</summary>
+    private void RequireRoomFor(string identity)
+    {
+        int limit = options.Value.MaxMeasurements;
+        if (S.Measurements.Count >= limit && !S.Measurements.ContainsKey(identity))
+        {
+            throw new KmsException(
+                KmsErrorKind.Conflict,
+                $"The measurement registry of '{Name}' holds its maximum of {limit} entries, revoked ones included (Silo:Grains:MaxMeasurements).");
+        }
+    }
 
     private void RequireExists()
     {

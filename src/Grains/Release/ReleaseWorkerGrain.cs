@@ -3,10 +3,12 @@ using Kms.Attestation;
 using Kms.Crypto.Certificates;
 using Kms.Crypto.KeyTree;
 using Kms.Crypto.Release;
+using Kms.Grains.Hosting;
 using Kms.Grains.Namespaces;
 using Kms.Grains.Secrets;
 using Kms.Grains.Workloads;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace Kms.Grains.Release;
@@ -14,13 +16,19 @@ namespace Kms.Grains.Release;
 /// <summary>
 /// Implements <see cref="IReleaseWorkerGrain"/> on the silo that received the request. Order of a release: check the
 /// request's shape, verify the evidence against the report data the request implies, let the namespace decide and
-/// hand over its key (or sign), let the identity consume its challenge and record the release, then derive and seal.
+/// hand over its key (or its CA's), let the identity consume its challenge and record the release, then derive and seal
+/// (or sign: certificates are signed here, so one namespace's signatures run in parallel on every core).
 /// Nothing is returned unless every step passed; the namespace key is wiped when the call ends.
 /// </summary>
 [StatelessWorker]
-internal sealed partial class ReleaseWorkerGrain(EvidenceVerifierSet verifiers, ILogger<ReleaseWorkerGrain> logger) : Grain, IReleaseWorkerGrain
+internal sealed partial class ReleaseWorkerGrain(
+    EvidenceVerifierSet verifiers,
+    IOptions<KmsGrainOptions> options,
+    TimeProvider time,
+    ILogger<ReleaseWorkerGrain> logger) : Grain, IReleaseWorkerGrain
 {
     private const int MaxEvidenceSize = 256 * 1024;
+    private readonly NamespaceCaCache _authorities = new();
 
     public async Task<VerifiedWorkload> VerifyAsync(EvidenceSubmission evidence, byte[] expectedReportData, CancellationToken cancellationToken)
     {
@@ -104,22 +112,22 @@ internal sealed partial class ReleaseWorkerGrain(EvidenceVerifierSet verifiers, 
 
     public async Task<IssuedCertificateRecord> IssueCertificateAsync(AttestedRequest request, byte[] certificateRequest, CancellationToken cancellationToken)
     {
-        ParsedCertificateRequest csr;
-        try
-        {
-            csr = CertificateRequestParser.ParseDer(certificateRequest ?? []);
-        }
-        catch (Exception exception) when (exception is CryptographicException or ArgumentException or FormatException)
-        {
-            throw new KmsException(KmsErrorKind.MalformedInput, $"The certificate request is malformed: {exception.Message}");
-        }
-
+        ParsedCertificateRequest csr = NamespaceCa.ParseRequest(certificateRequest);
         byte[] publicKey = csr.SubjectPublicKeyInfo.ToArray();
         VerifiedWorkload workload = await VerifyRequestAsync(request, "csr", publicKey, cancellationToken);
-        IssuedCertificateRecord issued = await GrainFactory.GetGrain<INamespaceGrain>(request.Namespace)
-            .IssueCertificateAsync(workload, certificateRequest!, cancellationToken);
+        CertificateGrant grant = await GrainFactory.GetGrain<INamespaceGrain>(request.Namespace).GrantCertificateAsync(workload, cancellationToken);
+        IssuedCertificateRecord issued = NamespaceCa.Issue(_authorities.Get(request.Namespace, grant), csr, grant.Identity, options.Value, time.GetUtcNow());
+
+        // Recorded (and the challenge consumed) before the certificate is returned; one refused here is never seen.
         await AdmitAsync(request, issued.Identity, publicKey, "certificate", issued.Serial, cancellationToken);
+        LogCertificateIssued(logger, request.Namespace, issued.Identity, issued.Serial);
         return issued;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _authorities.Dispose();
+        return Task.CompletedTask;
     }
 
     private async Task<VerifiedWorkload> VerifyRequestAsync(AttestedRequest request, string scheme, byte[] publicKey, CancellationToken cancellationToken)
@@ -164,4 +172,7 @@ internal sealed partial class ReleaseWorkerGrain(EvidenceVerifierSet verifiers, 
 
     [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Refused {EvidenceType} evidence ({Kind}): {Reason}")]
     private static partial void LogEvidenceRefused(ILogger logger, string evidenceType, string kind, string reason);
+
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "Namespace {Namespace}: certificate {Serial} issued to {Identity}.")]
+    private static partial void LogCertificateIssued(ILogger logger, string @namespace, string identity, string serial);
 }

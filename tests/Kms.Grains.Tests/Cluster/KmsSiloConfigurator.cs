@@ -33,6 +33,7 @@ public sealed class KmsSiloConfigurator : ISiloConfigurator
     internal const string GovernanceOperatorProperty = "KmsTests:GovernanceOperator";
     internal const string GovernanceKmsContractProperty = "KmsTests:GovernanceKmsContract";
     internal const string OnboardingLifetimeProperty = "KmsTests:OnboardingLifetime";
+    internal const string MaxMeasurementsProperty = "KmsTests:MaxMeasurements";
 
     /// <inheritdoc />
     public void Configure(ISiloBuilder siloBuilder)
@@ -82,6 +83,11 @@ public sealed class KmsSiloConfigurator : ISiloConfigurator
         if (configuration[ChallengeLifetimeProperty] is { } lifetime)
         {
             siloBuilder.Services.Configure<KmsGrainOptions>(options => options.ChallengeLifetime = TimeSpan.Parse(lifetime, CultureInfo.InvariantCulture));
+        }
+
+        if (configuration[MaxMeasurementsProperty] is { } maxMeasurements)
+        {
+            siloBuilder.Services.Configure<KmsGrainOptions>(options => options.MaxMeasurements = int.Parse(maxMeasurements, CultureInfo.InvariantCulture));
         }
 
         if (configuration[OnboardingLifetimeProperty] is { } onboardingLifetime)

@@ -38,7 +38,8 @@ public sealed class KmsTestCluster : IAsyncDisposable
         (Uri RpcUrl, string Operator)? governanceRpc = null,
         TimeSpan? shareRefreshInterval = null,
         string? kmsContract = null,
-        TimeSpan? onboardingLifetime = null)
+        TimeSpan? onboardingLifetime = null,
+        int? maxMeasurements = null)
     {
         string directory = Path.Combine(Path.GetTempPath(), "kms-grains-tests-" + Guid.NewGuid().ToString("N"));
         var builder = new TestClusterBuilder(initialSilosCount: 3);
@@ -56,6 +57,11 @@ public sealed class KmsTestCluster : IAsyncDisposable
         if (challengeLifetime is { } lifetime)
         {
             builder.Properties[KmsSiloConfigurator.ChallengeLifetimeProperty] = lifetime.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        if (maxMeasurements is { } max)
+        {
+            builder.Properties[KmsSiloConfigurator.MaxMeasurementsProperty] = max.ToString(CultureInfo.InvariantCulture);
         }
 
         if (onboardingLifetime is { } onboarding)

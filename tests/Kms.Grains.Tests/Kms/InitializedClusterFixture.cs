@@ -19,9 +19,12 @@ public sealed class InitializedClusterFixture : IAsyncLifetime
 
     public static NamespacePolicy DevPolicy { get; } = new(["dev"], false, []);
 
+    /// <summary>The registry bound of these silos (Silo:Grains:MaxMeasurements), low enough to reach in a test.</summary>
+    public const int MaxMeasurements = 40;
+
     public async Task InitializeAsync()
     {
-        _cluster = await KmsTestCluster.StartAsync(challengeLifetime: TimeSpan.FromSeconds(3));
+        _cluster = await KmsTestCluster.StartAsync(challengeLifetime: TimeSpan.FromSeconds(3), maxMeasurements: MaxMeasurements);
         Init = await Grains.GetGrain<IClusterGrain>(IClusterGrain.Key)
             .InitializeAsync(new ClusterInitRequest(2, [], Admins.Keys, 2));
     }

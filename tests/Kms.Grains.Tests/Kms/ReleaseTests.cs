@@ -59,6 +59,29 @@ public sealed class ReleaseTests(InitializedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheRegistryIsBoundedAndItsEntriesStayInForce()
+    {
+        using var workload = new TestWorkload("bounded-registry");
+        INamespaceGrain ns = await fixture.NamespaceWithAsync(workload);
+        for (int i = 1; i < InitializedClusterFixture.MaxMeasurements; i++)
+        {
+            await ns.AddMeasurementAsync(Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(i))), $"entry {i}", "admin-0");
+        }
+
+        string extra = Convert.ToHexStringLower(SHA256.HashData("one too many"u8));
+        KmsException full = await Assert.ThrowsAsync<KmsException>(() => ns.AddMeasurementAsync(extra, "over the bound", "admin-0"));
+        Assert.Equal(KmsErrorKind.Conflict, full.Kind);
+        Assert.Contains("maximum of 40 entries", full.Message, StringComparison.Ordinal);
+
+        // Entries already there are still updated and revoked; the workload is still served until its revocation.
+        await ns.AddMeasurementAsync(workload.Identity, "re-admitted", "admin-0");
+        await workload.DeriveAsync(Grains);
+        await ns.RevokeMeasurementAsync(workload.Identity, "admin-1");
+        Assert.Equal(KmsErrorKind.PolicyDenied, (await Assert.ThrowsAsync<KmsException>(() => workload.DeriveAsync(Grains))).Kind);
+        Assert.Equal(InitializedClusterFixture.MaxMeasurements, (await ns.ListMeasurementsAsync()).Count);
+    }
+
+    [Fact]
     public async Task ReplayedEvidenceAndExpiredChallengesAreRefused()
     {
         using var workload = new TestWorkload("replay");
