@@ -135,7 +135,24 @@ internal sealed partial class WorkloadIdentityGrain(
 
     public Task<WorkloadIdentityStatus> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult(Status());
 
-    private Task FlushAsync(CancellationToken cancellationToken) => _flush is null ? Task.CompletedTask : WriteAsync(cancellationToken);
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        // The timer is disposed only after its write: disposing a grain timer cancels its callback's token, and a
+        // write cancelled that way would deactivate the grain and lose every outstanding challenge.
+        IGrainTimer? fired = _flush;
+        if (fired is null)
+        {
+            return;
+        }
+
+        await state.WriteOrDeactivateAsync(this, cancellationToken);
+        if (ReferenceEquals(_flush, fired))
+        {
+            _flush = null;
+        }
+
+        fired.Dispose();
+    }
 
     /// <summary>Writes the whole record (one ETag-checked write), which also carries any release not yet written.</summary>
     private async Task WriteAsync(CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ using Kms.Grains.Namespaces;
 using Kms.Grains.Release;
 using Kms.Grains.Tests.Cluster;
 using Kms.Grains.Workloads;
+using Orleans.Storage;
 
 namespace Kms.Grains.Tests.Kms;
 
@@ -17,6 +18,15 @@ public sealed class ReleaseTests(InitializedClusterFixture fixture)
     private IGrainFactory Grains => fixture.Grains;
 
     private IReleaseWorkerGrain Worker => Grains.GetGrain<IReleaseWorkerGrain>(0);
+
+    /// <summary>The release count in the identity's stored (sealed) state, read through the grain storage.</summary>
+    private async Task<long> ReadStoredReleasesAsync(TestWorkload workload)
+    {
+        var stored = new GrainState<WorkloadIdentityState>(new WorkloadIdentityState());
+        await fixture.Cluster.Storage(GrainStorageNames.Kms).ReadStateAsync(
+            "identity", Grains.GetGrain<IWorkloadIdentityGrain>($"{workload.Namespace}/{workload.Identity}").GetGrainId(), stored);
+        return stored.State!.Releases;
+    }
 
     [Fact]
     public async Task AnAdmittedWorkloadGetsTheSameKeyEveryTimeAndItsReleasesAreRecorded()
@@ -38,6 +48,27 @@ public sealed class ReleaseTests(InitializedClusterFixture fixture)
         Assert.Equal(3, status.Releases);
         Assert.Equal(2, status.Instances.Count);
         Assert.All(status.RecentReleases, r => Assert.Equal("derived-key", r.Kind));
+    }
+
+    [Fact]
+    public async Task ChallengesOutstandingWhileTheReleaseRecordIsFlushedStayValid()
+    {
+        using var workload = new TestWorkload("record-flush");
+        await fixture.NamespaceWithAsync(workload);
+        await workload.DeriveAsync(Grains);
+        await workload.DeriveAsync(Grains); // a known instance: its record is written behind, after ReleaseRecordFlushDelay (1 s)
+
+        // Challenges issued before the flush; the flush must not end the activation that holds them.
+        byte[][] outstanding = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => workload.ChallengeAsync(Grains)));
+        WorkloadIdentityStatus flushed = await Poll.UntilSucceedsAsync(
+            async () => await ReadStoredReleasesAsync(workload) is 2 ? await Grains.GetGrain<IWorkloadIdentityGrain>($"record-flush/{workload.Identity}").GetStatusAsync() : throw new InvalidOperationException("not flushed yet"),
+            TimeSpan.FromSeconds(10));
+        Assert.Equal(2, flushed.Releases);
+        foreach (byte[] challenge in outstanding)
+        {
+            await Worker.ReleaseDerivedKeyAsync(
+                workload.Request(challenge, workload.Recipient.Scheme, workload.Recipient.PublicKey), workload.Recipient, new DerivedKeySpec("storage", "disk", 1, 32));
+        }
     }
 
     [Fact]
