@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,6 +14,10 @@ namespace Kms.Attestation.Dev;
 /// </summary>
 public sealed partial class DevEvidenceVerifier : IEvidenceVerifier
 {
+    // Importing the key costs as much as the verification; instances are kept for reuse, one caller at a time each
+    // (an ECDsa instance is not documented as safe for concurrent use).
+    private const int MaxPooledKeys = 16;
+    private readonly ConcurrentQueue<ECDsa> _keys = new();
     private readonly ECParameters _key;
     private readonly ILogger _logger;
 
@@ -50,12 +55,9 @@ public sealed partial class DevEvidenceVerifier : IEvidenceVerifier
         }
 
         (byte[] payload, byte[] signature) = DevEvidencePayload.ParseEnvelope(evidence.Span);
-        using (ECDsa key = ECDsa.Create(_key))
+        if (signature.Length != 64 || !VerifySignature(payload, signature))
         {
-            if (signature.Length != 64 || !key.VerifyData(payload, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
-            {
-                throw new AttestationException(AttestationFailureKind.BadSignature, "The dev evidence is not signed by the configured dev key.");
-            }
+            throw new AttestationException(AttestationFailureKind.BadSignature, "The dev evidence is not signed by the configured dev key.");
         }
 
         DevEvidencePayload parsed = DevEvidencePayload.Parse(payload);
@@ -76,6 +78,26 @@ public sealed partial class DevEvidenceVerifier : IEvidenceVerifier
             Debug = true,
             PlatformIds = platformIds,
         });
+    }
+
+    private bool VerifySignature(byte[] payload, byte[] signature)
+    {
+        ECDsa key = _keys.TryDequeue(out ECDsa? pooled) ? pooled : ECDsa.Create(_key);
+        try
+        {
+            return key.VerifyData(payload, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+        finally
+        {
+            if (_keys.Count < MaxPooledKeys)
+            {
+                _keys.Enqueue(key);
+            }
+            else
+            {
+                key.Dispose();
+            }
+        }
     }
 
     private static byte[] Pad(byte[] reportData)
