@@ -87,4 +87,15 @@ public static class KmsApiExtensions
         V1.V1Endpoints.Map(endpoints);
         return endpoints;
     }
+
+    /// <summary>
+    /// Maps the reference-KBS protocol under <c>/kbs/v0</c> (docs/kbs.md); its handlers call grains, and
+    /// <c>register_workload</c> needs an <see cref="Admin.IAdminKeyStore"/>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapKmsKbsApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        Kbs.KbsEndpoints.Map(endpoints);
+        return endpoints;
+    }
 }
