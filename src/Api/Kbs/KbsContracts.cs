@@ -6,8 +6,8 @@ namespace Kms.Api.Kbs;
 internal sealed record KbsRegisterBody(
     [property: JsonPropertyName("workload_id")] string WorkloadId,
     [property: JsonPropertyName("launch_measurement")] string LaunchMeasurement,
-    [property: JsonPropertyName("tee_config")] string? TeeConfig,
-    [property: JsonPropertyName("passphrase")] string Passphrase);
+    [property: JsonPropertyName("passphrase")] string Passphrase,
+    [property: JsonPropertyName("tee_config")] string? TeeConfig = null);
 
 /// <summary><c>POST /kbs/v0/auth</c>: kbs-types v0.2.0 <c>Request</c>.</summary>
 internal sealed record KbsRequestBody(
@@ -23,9 +23,9 @@ internal sealed record KbsChallengeBody(
 /// <summary>kbs-types v0.2.0 <c>TeePubKey</c>, plus <c>key</c> for <c>"alg":"hpke-xwing"</c>.</summary>
 internal sealed record KbsTeePubKeyBody(
     [property: JsonPropertyName("alg")] string Alg,
-    [property: JsonPropertyName("k-mod")] string? KMod,
-    [property: JsonPropertyName("k-exp")] string? KExp,
-    [property: JsonPropertyName("key")] string? Key);
+    [property: JsonPropertyName("k-mod")] string? KMod = null,
+    [property: JsonPropertyName("k-exp")] string? KExp = null,
+    [property: JsonPropertyName("key")] string? Key = null);
 
 /// <summary><c>POST /kbs/v0/attest</c>: kbs-types v0.2.0 <c>Attestation</c>.</summary>
 internal sealed record KbsAttestationBody(

@@ -80,8 +80,8 @@ internal sealed class KbsSessionGrain(IOptions<KmsGrainOptions> options, TimePro
             throw new KmsException(KmsErrorKind.PolicyDenied, $"The session is bound to the key of workload '{start.WorkloadId}'; it releases no other key.");
         }
 
+        // Kept until it expires, so that a second call is told why rather than that the session is unknown.
         _released = true;
-        DeactivateOnIdle();
         return Task.FromResult(_authorization);
     }
 
