@@ -98,4 +98,15 @@ public static class KmsApiExtensions
         Kbs.KbsEndpoints.Map(endpoints);
         return endpoints;
     }
+
+    /// <summary>
+    /// Maps tee-guardian's namespace attestation (<c>/attestation/{namespace}/register|verify</c>) and measurement
+    /// registry (<c>/measurements/…</c>) (docs/tee-guardian.md); the admin routes need an <see cref="Admin.IAdminKeyStore"/>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapKmsGuardianApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        Guardian.GuardianEndpoints.Map(endpoints);
+        return endpoints;
+    }
 }

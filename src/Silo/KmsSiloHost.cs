@@ -101,6 +101,7 @@ public static class KmsSiloHost
             app.MapKmsApi();
             app.MapKmsV1Api();
             app.MapKmsKbsApi();
+            app.MapKmsGuardianApi();
             LogStartup(app, options, storageKey);
             return app;
         }

@@ -64,8 +64,8 @@ internal static class KbsEndpoints
         KbsRequestBody body = await CompatibleBody.ReadJsonAsync(context, KbsJsonContext.Default.KbsRequestBody);
         KbsChallenge challenge = await grains.GetGrain<IKbsBrokerGrain>(0)
             .AuthAsync(new KbsAuthRequest(body.Version, body.Tee, body.ExtraParams), context.RequestAborted);
-        int maxAge = (int)Math.Max(1, (challenge.ExpiresAt - DateTimeOffset.UtcNow).TotalSeconds);
-        context.Response.Headers.SetCookie = $"{CookieName}={challenge.SessionId}; Path=/kbs/v0; Max-Age={maxAge}; HttpOnly; SameSite=Strict";
+        // A session cookie, as the reference sets it: the session's expiry is the server's to enforce.
+        context.Response.Headers.SetCookie = $"{CookieName}={challenge.SessionId}; Path=/kbs/v0; HttpOnly; SameSite=Strict";
         return Results.Json(new KbsChallengeBody(challenge.SessionId, string.Empty), KbsJsonContext.Default.KbsChallengeBody);
     }
 
