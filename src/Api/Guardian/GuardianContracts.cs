@@ -25,9 +25,9 @@ internal sealed record GuardianVerifiedBody(
 
 /// <summary>A measurement object, as tee-guardian's registry reads and writes it, with its hash.</summary>
 internal sealed record GuardianMeasurementBody(
-    [property: JsonPropertyName("namespace")] string? Namespace,
-    [property: JsonPropertyName("platform")] string? Platform,
-    [property: JsonPropertyName("data")] JsonElement? Data,
+    [property: JsonPropertyName("namespace")] string? Namespace = null,
+    [property: JsonPropertyName("platform")] string? Platform = null,
+    [property: JsonPropertyName("data")] JsonElement? Data = null,
     [property: JsonPropertyName("revoked_at")] long? RevokedAt = null,
     [property: JsonPropertyName("measurement_hash")] string? MeasurementHash = null);
 

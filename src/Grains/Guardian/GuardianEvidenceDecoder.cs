@@ -76,6 +76,11 @@ internal static class GuardianEvidenceDecoder
             {
                 throw Malformed($"Failed to parse evidence: {exception.Message}");
             }
+            catch (InvalidOperationException)
+            {
+                // A JSON string that is not valid UTF-8 (or escapes a lone surrogate) cannot be read as text.
+                throw Malformed("Failed to parse evidence: a string in it is not valid Unicode text.");
+            }
 
             throw Malformed("Unknown evidence: neither \"quote\" (TDX), \"attestation_report\" (SEV-SNP) nor \"dev\".");
         }

@@ -41,13 +41,52 @@ internal static class GuardianMeasurementData
             throw Malformed("data.debug_allowed is a boolean.");
         }
 
+        try
+        {
+            return Hash(platform, data);
+        }
+        catch (InvalidOperationException)
+        {
+            throw Malformed("data has a string that is not valid Unicode text.");
+        }
+    }
+
+    private static (string Hash, string DataJson) Hash(string platform, JsonObject data)
+    {
         byte[] hash = platform switch
         {
             "tdx" => MeasurementIdentitySchemes.TeeGuardianTdx([.. new[] { "rtmr0", "rtmr1", "rtmr2", "rtmr3" }.Select(name => (ReadOnlyMemory<byte>)Hex(data, name, 48, required: true)!)]),
             "sev_snp" => MeasurementIdentitySchemes.TeeGuardianSnp(Hex(data, "measurement", 48, required: true), Hex(data, "host_data", 32, required: false) ?? new byte[32]),
-            _ => throw Malformed("platform is \"tdx\" or \"sev_snp\"."),
+            "dev" => Convert.FromHexString(DevIdentity(data)),
+            _ => throw Malformed("platform is \"tdx\", \"sev_snp\" or (development only) \"dev\"."),
         };
         return (Convert.ToHexStringLower(hash), data.ToJsonString());
+    }
+
+    /// <summary>The "dev" platform (an Orleans.Kms extension): <c>{"measurements":{"rtmr0":"&lt;hex&gt;",…}}</c> as the dev
+    /// evidence carries them; the hash is the dev measurement identity.</summary>
+    private static string DevIdentity(JsonObject data)
+    {
+        if (!data.TryGetPropertyValue("measurements", out JsonNode? node) || node is not JsonObject measurements
+            || measurements.Count is 0 or > 32)
+        {
+            throw Malformed("data.measurements is an object of 1 to 32 named hex registers.");
+        }
+
+        var registers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string name, JsonNode? value) in measurements)
+        {
+            string? hex = value?.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+            if (name.Length is 0 or > 32 || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-')
+                || hex is not { Length: > 0 and <= 128 } || hex.Length % 2 != 0 || !hex.All(Uri.IsHexDigit))
+            {
+                throw Malformed("data.measurements maps names of [a-z0-9_-] to hex of 1 to 64 bytes.");
+            }
+
+            registers[name] = hex.ToLowerInvariant();
+        }
+
+        return Namespaces.MeasurementIdentity.Compute(new Namespaces.VerifiedWorkload("dev", "dev", true, "NotApplicable", [], registers, []));
     }
 
     private static byte[]? Hex(JsonObject data, string name, int bytes, bool required)

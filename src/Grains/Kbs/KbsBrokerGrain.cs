@@ -169,9 +169,10 @@ internal sealed partial class KbsBrokerGrain(
                 return id.GetString()!;
             }
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
-            // Answered below, like any other malformed extra-params.
+            // Answered below, like any other malformed extra-params (InvalidOperationException: a string that is not
+            // valid Unicode text).
         }
 
         throw new KmsException(KmsErrorKind.MalformedInput, "extra-params is JSON text naming the workload: {\"workload_id\":\"…\"}.");

@@ -48,16 +48,26 @@ internal static class KbsEvidenceDecoder
                 throw Malformed("tee-evidence is a JSON object.");
             }
 
-            return tee switch
+            try
             {
-                "snp" => Snp(document.RootElement),
-                "tdx" => new EvidenceSubmission("tdx-dcap", KbsEncoding.TryBase64(String(document.RootElement, "quote", required: true))
-                    ?? throw Malformed("tee-evidence.quote is not standard base64.")),
-                "dev" => new EvidenceSubmission("dev", Encoding.UTF8.GetBytes(teeEvidence)),
-                _ => throw Malformed("Unsupported TEE"),
-            };
+                return DecodeObject(tee, document.RootElement, teeEvidence);
+            }
+            catch (InvalidOperationException)
+            {
+                // A JSON string that escapes a lone surrogate cannot be read as text.
+                throw Malformed("tee-evidence has a string that is not valid Unicode text.");
+            }
         }
     }
+
+    private static EvidenceSubmission DecodeObject(string tee, JsonElement root, string teeEvidence) => tee switch
+    {
+        "snp" => Snp(root),
+        "tdx" => new EvidenceSubmission("tdx-dcap", KbsEncoding.TryBase64(String(root, "quote", required: true))
+            ?? throw Malformed("tee-evidence.quote is not standard base64.")),
+        "dev" => new EvidenceSubmission("dev", Encoding.UTF8.GetBytes(teeEvidence)),
+        _ => throw Malformed("Unsupported TEE"),
+    };
 
     private static EvidenceSubmission Snp(JsonElement root)
     {
