@@ -52,7 +52,7 @@ internal sealed partial class ApiExceptionMiddleware
             }
 
             context.Response.Clear();
-            await ProblemResponseWriter.WriteAsync(context, error, context.RequestAborted);
+            await ApiErrorFormat.WriteForEndpointAsync(context, error, context.RequestAborted);
         }
     }
 

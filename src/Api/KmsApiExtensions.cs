@@ -87,4 +87,26 @@ public static class KmsApiExtensions
         V1.V1Endpoints.Map(endpoints);
         return endpoints;
     }
+
+    /// <summary>
+    /// Maps the reference-KBS protocol under <c>/kbs/v0</c> (docs/kbs.md); its handlers call grains, and
+    /// <c>register_workload</c> needs an <see cref="Admin.IAdminKeyStore"/>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapKmsKbsApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        Kbs.KbsEndpoints.Map(endpoints);
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Maps tee-guardian's namespace attestation (<c>/attestation/{namespace}/register|verify</c>) and measurement
+    /// registry (<c>/measurements/…</c>) (docs/tee-guardian.md); the admin routes need an <see cref="Admin.IAdminKeyStore"/>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapKmsGuardianApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        Guardian.GuardianEndpoints.Map(endpoints);
+        return endpoints;
+    }
 }

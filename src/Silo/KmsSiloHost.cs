@@ -106,6 +106,8 @@ public static class KmsSiloHost
 
             app.MapKmsApi();
             app.MapKmsV1Api();
+            app.MapKmsKbsApi();
+            app.MapKmsGuardianApi();
             LogStartup(app, options, storageKey);
             return app;
         }

@@ -83,7 +83,7 @@ internal sealed partial class AdminRequestAuthenticator
             LogBodyTooLarge(_logger, request.Method, request.Path, _options.MaxBodyBytes);
             ApiError tooLarge = ApiErrorMapper.FromKind(ApiErrorKind.ContentTooLarge,
                 $"An admin request body may be at most {_options.MaxBodyBytes} bytes.");
-            await ProblemResponseWriter.WriteAsync(context, tooLarge, cancellationToken);
+            await ApiErrorFormat.WriteForEndpointAsync(context, tooLarge, cancellationToken);
             return false;
         }
 
@@ -154,7 +154,7 @@ internal sealed partial class AdminRequestAuthenticator
     {
         LogRejected(_logger, context.Request.Method, context.Request.Path, detail);
         context.Response.Headers.WWWAuthenticate = Scheme;
-        await ProblemResponseWriter.WriteAsync(
+        await ApiErrorFormat.WriteForEndpointAsync(
             context, ApiErrorMapper.FromKind(ApiErrorKind.Unauthenticated, detail), context.RequestAborted);
         return false;
     }

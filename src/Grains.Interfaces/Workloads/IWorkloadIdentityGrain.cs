@@ -16,6 +16,20 @@ public interface IWorkloadIdentityGrain : IGrainWithStringKey
     [Alias("Admit")]
     Task AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// tee-guardian's first phase: the challenge pending for <paramref name="instanceId"/> (returned again while it is
+    /// valid) or a new one.
+    /// </summary>
+    /// <exception cref="KmsException">The instance was already admitted under this identity (<see cref="KmsErrorKind.Conflict"/>:
+    /// a second instance presents its id) or the identity is revoked (<see cref="KmsErrorKind.PolicyDenied"/>).</exception>
+    [Alias("IssueEnrollmentChallenge")]
+    Task<IssuedChallenge> IssueEnrollmentChallengeAsync(byte[] instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>tee-guardian's second phase: as <see cref="AdmitAsync"/>, but a challenge this identity has not issued
+    /// (or already consumed) is <see cref="KmsErrorKind.NotFound"/> (its "No pending challenge").</summary>
+    [Alias("CompleteEnrollment")]
+    Task CompleteEnrollmentAsync(AdmissionRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Revokes the identity: nothing is released to it again.</summary>
     [Alias("Revoke")]
     Task<WorkloadIdentityStatus> RevokeAsync(string admin, CancellationToken cancellationToken = default);

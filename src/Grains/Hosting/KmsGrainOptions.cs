@@ -53,6 +53,9 @@ public sealed class KmsGrainOptions
     /// <summary>Validity of certificates issued to workloads. Default: 30 days.</summary>
     public TimeSpan CertificateValidity { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>The reference-KBS front end: session lifetime, RSA padding. Default: see <see cref="Kbs.KbsOptions"/>.</summary>
+    public Kbs.KbsOptions Kbs { get; set; } = new();
+
     /// <summary>The Ethereum node onchain namespaces are governed through. Default: none (no onchain namespaces).</summary>
     public GovernanceChainOptions Governance { get; set; } = new();
 
@@ -74,6 +77,8 @@ public sealed class KmsGrainOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CertificateValidity, TimeSpan.Zero, nameof(CertificateValidity));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OnboardingRequestLifetime, TimeSpan.Zero, nameof(OnboardingRequestLifetime));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMeasurements, 1, nameof(MaxMeasurements));
+        ArgumentNullException.ThrowIfNull(Kbs, nameof(Kbs));
+        Kbs.Validate();
         ArgumentNullException.ThrowIfNull(Governance, nameof(Governance));
         Governance.Validate();
     }

@@ -111,6 +111,40 @@ internal sealed partial class WorkloadIdentityGrain(
         }
     }
 
+    public Task<IssuedChallenge> IssueEnrollmentChallengeAsync(byte[] instanceId, CancellationToken cancellationToken)
+    {
+        RequireNonce(instanceId, "instance id");
+        RequireNotRevoked();
+        string instance = Convert.ToHexStringLower(instanceId);
+        if (S.Instances.ContainsKey(instance))
+        {
+            throw new KmsException(KmsErrorKind.Conflict, $"Instance {instance} is already registered under this identity; a second instance presenting its id is refused.");
+        }
+
+        DateTimeOffset now = time.GetUtcNow();
+        foreach ((string challenge, PendingChallenge pending) in _challenges)
+        {
+            if (pending.ExpiresAt > now && string.Equals(pending.InstanceId, instance, StringComparison.Ordinal))
+            {
+                return Task.FromResult(new IssuedChallenge(Convert.FromHexString(challenge), pending.ExpiresAt));
+            }
+        }
+
+        return IssueChallengeAsync(instanceId, cancellationToken);
+    }
+
+    public Task CompleteEnrollmentAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequireNonce(request.Challenge, "challenge");
+        if (!_challenges.ContainsKey(Convert.ToHexStringLower(request.Challenge)))
+        {
+            throw new KmsException(KmsErrorKind.NotFound, "No pending challenge: register first (or again; a challenge is used once).");
+        }
+
+        return AdmitAsync(request, cancellationToken);
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_flush is not null)

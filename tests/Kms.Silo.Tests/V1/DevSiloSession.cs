@@ -26,9 +26,11 @@ internal sealed class DevSiloSession : IAsyncDisposable
     /// <summary>Signs every request as "dev-admin".</summary>
     public HttpClient Admin { get; }
 
-    public static async Task<DevSiloSession> StartAsync()
+    /// <param name="workingDirectory">Where the silo runs (an appsettings.json there configures it); a fresh temp directory
+    /// by default.</param>
+    public static async Task<DevSiloSession> StartAsync(string? workingDirectory = null)
     {
-        InProcessSilo silo = await InProcessSilo.StartAsync();
+        InProcessSilo silo = await InProcessSilo.StartAsync(workingDirectory: workingDirectory);
         await silo.WaitForDevClusterAsync();
         ECDsa adminKey = LoadKey(Path.Combine(silo.DataDirectory, KmsSiloOptions.DevAdminKeyFileName));
         var admin = new HttpClient(new AdminRequestSigningHandler("dev-admin", adminKey) { InnerHandler = new SocketsHttpHandler() })
