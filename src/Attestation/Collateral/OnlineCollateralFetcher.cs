@@ -93,6 +93,24 @@ public sealed class OnlineCollateralFetcher : ICollateralSource
         return der;
     }
 
+    /// <summary>Fetches an AMD KDS CRL (<c>GET /{vcek|vlek}/v1/{family}/crl</c>, DER) into the cache.</summary>
+    public async Task<byte[]> FetchAmdCrlAsync(string processorFamily, string keyKind, CancellationToken cancellationToken)
+    {
+        if (processorFamily is not ("Milan" or "Genoa" or "Turin"))
+        {
+            throw new ArgumentException("Processor family must be Milan, Genoa or Turin.", nameof(processorFamily));
+        }
+
+        if (keyKind is not ("vcek" or "vlek"))
+        {
+            throw new ArgumentException("Key kind must be vcek or vlek.", nameof(keyKind));
+        }
+
+        (byte[] der, _) = await GetAsync(new Uri(_options.AmdKdsBaseUri, $"{keyKind}/v1/{processorFamily}/crl"), cancellationToken).ConfigureAwait(false);
+        await _cache.PutAmdCrlAsync(processorFamily, keyKind, der, cancellationToken).ConfigureAwait(false);
+        return der;
+    }
+
     /// <summary>
     /// Fetches an MAA instance's JWKS: its OpenID configuration names <c>jwks_uri</c>, which must have the issuer's
     /// scheme, host and port (a configuration cannot send the fetcher elsewhere).
@@ -151,6 +169,18 @@ public sealed class OnlineCollateralFetcher : ICollateralSource
         }
 
         return new ReadOnlyMemory<byte>(await FetchVcekAsync(processorFamily, chipId, reportedTcb, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ReadOnlyMemory<byte>?> GetAmdCrlAsync(string processorFamily, string keyKind, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte>? cached = await _cache.GetAmdCrlAsync(processorFamily, keyKind, cancellationToken).ConfigureAwait(false);
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        return new ReadOnlyMemory<byte>(await FetchAmdCrlAsync(processorFamily, keyKind, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
