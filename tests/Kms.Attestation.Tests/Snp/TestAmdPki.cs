@@ -49,12 +49,12 @@ internal sealed class TestAmdPki
     public static DateTime NextUpdate { get; } = new(2025, 1, 8, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>A CRL of the ARK revoking <paramref name="revoked"/>, signed with <paramref name="algorithm"/> (default AMD's PSS).</summary>
-    public byte[] Crl(IEnumerable<X509Certificate>? revoked = null, string algorithm = PssSha384, AsymmetricKeyParameter? signer = null, X509Name? issuer = null)
+    public byte[] Crl(IEnumerable<X509Certificate>? revoked = null, string algorithm = PssSha384, AsymmetricKeyParameter? signer = null, X509Name? issuer = null, DateTime? thisUpdate = null, DateTime? nextUpdate = null)
     {
         X509V2CrlGenerator generator = new();
         generator.SetIssuerDN(issuer ?? ArkName);
-        generator.SetThisUpdate(ThisUpdate);
-        generator.SetNextUpdate(NextUpdate);
+        generator.SetThisUpdate(thisUpdate ?? ThisUpdate);
+        generator.SetNextUpdate(nextUpdate ?? NextUpdate);
         foreach (X509Certificate certificate in revoked ?? [])
         {
             generator.AddCrlEntry(certificate.SerialNumber, ThisUpdate.AddDays(-1), CrlReason.KeyCompromise);
