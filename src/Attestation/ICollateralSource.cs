@@ -2,7 +2,7 @@ namespace Kms.Attestation;
 
 /// <summary>
 /// Supplies verification collateral in the formats the vendors serve it: Intel PCS v4 (TCB info and QE identity
-/// JSON with their issuer chains, CRLs in DER), AMD KDS (VCEK/VLEK DER, ASK/ARK PEM) and OpenID JWKS.
+/// JSON with their issuer chains, CRLs in DER), AMD KDS (VCEK/VLEK DER, ASK/ARK PEM, CRLs in DER) and OpenID JWKS.
 /// Returns null when the item is not available; verifiers turn that into <see cref="AttestationFailureKind.MissingCollateral"/>.
 /// </summary>
 public interface ICollateralSource
@@ -18,6 +18,12 @@ public interface ICollateralSource
 
     /// <summary>The DER VCEK for a processor family ("Milan", "Genoa", "Turin"), chip id and reported TCB.</summary>
     ValueTask<ReadOnlyMemory<byte>?> GetVcekAsync(string processorFamily, ReadOnlyMemory<byte> chipId, ulong reportedTcb, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The DER AMD KDS CRL of a processor family ("Milan", "Genoa", "Turin") for VCEK chains ("vcek") or VLEK chains
+    /// ("vlek"): <c>GET /{vcek|vlek}/v1/{family}/crl</c>.
+    /// </summary>
+    ValueTask<ReadOnlyMemory<byte>?> GetAmdCrlAsync(string processorFamily, string keyKind, CancellationToken cancellationToken);
 
     /// <summary>The JWKS JSON document of an MAA instance (by issuer URL).</summary>
     ValueTask<string?> GetJwksAsync(string issuer, CancellationToken cancellationToken);

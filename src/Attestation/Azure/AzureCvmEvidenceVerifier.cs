@@ -19,18 +19,27 @@ public sealed class AzureCvmEvidenceVerifier : IEvidenceVerifier
     private readonly SnpReportVerifier _snp;
     private readonly ICollateralSource? _collateral;
     private readonly IEvidenceVerifier? _tdxQuoteVerifier;
+    private readonly AmdRevocationChecker? _revocation;
+    private readonly TimeProvider _timeProvider;
 
     /// <param name="policy">The SNP policy and required PCRs.</param>
     /// <param name="timeProvider">The clock for certificate validity.</param>
     /// <param name="collateral">Where VCEKs come from when the evidence carries none.</param>
     /// <param name="tdxQuoteVerifier">The "tdx-dcap" verifier for Azure TDX; without it TDX evidence is refused.</param>
-    public AzureCvmEvidenceVerifier(AzureCvmPolicy policy, TimeProvider timeProvider, ICollateralSource? collateral = null, IEvidenceVerifier? tdxQuoteVerifier = null)
+    /// <param name="revocation">
+    /// AMD CRL handling for SNP evidence when <paramref name="collateral"/> is given (default fail closed); without a
+    /// collateral source no CRL is consulted and PlatformIds["amd_crl"] is "not-checked".
+    /// </param>
+    public AzureCvmEvidenceVerifier(AzureCvmPolicy policy, TimeProvider timeProvider, ICollateralSource? collateral = null, IEvidenceVerifier? tdxQuoteVerifier = null, AmdRevocationOptions? revocation = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         _policy = policy;
         _snp = new SnpReportVerifier(policy.Snp, timeProvider);
         _collateral = collateral;
         _tdxQuoteVerifier = tdxQuoteVerifier;
+        _timeProvider = timeProvider;
+        _revocation = collateral is null ? null : new AmdRevocationChecker(collateral, revocation);
     }
 
     /// <summary>"azure-cvm".</summary>
@@ -87,7 +96,7 @@ public sealed class AzureCvmEvidenceVerifier : IEvidenceVerifier
     {
         SnpReport report = SnpReport.Parse(hcl.HardwareReport.Span);
         byte[] vcek = container.Vcek ?? await SnpVcekLookup.FetchAsync(_collateral, report, cancellationToken).ConfigureAwait(false);
-        VerifiedEvidence verified = _snp.VerifyUnbound(hcl.HardwareReport.Span, vcek, TeeType.AzureSevSnp, out _);
+        VerifiedEvidence verified = _snp.VerifyUnbound(hcl.HardwareReport.Span, vcek, TeeType.AzureSevSnp, out _, out SnpEndorsementKey key);
 
         // The HCL (paravisor) requests the report from VMPL 0; a report from another VMPL is not the HCL's.
         if (report.Measurements.Vmpl != 0)
@@ -100,7 +109,10 @@ public sealed class AzureCvmEvidenceVerifier : IEvidenceVerifier
             throw new AttestationException(AttestationFailureKind.ReportDataMismatch, "The SNP report data is not the hash of the HCL runtime claims.");
         }
 
-        return verified;
+        string crl = _revocation is null
+            ? "not-checked"
+            : await _revocation.RequireNotRevokedAsync(key.Family, key.Kind, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return verified with { PlatformIds = new Dictionary<string, string>(verified.PlatformIds, StringComparer.Ordinal) { [AmdRevocationChecker.PlatformIdKey] = crl } };
     }
 
     private async ValueTask<VerifiedEvidence> VerifyTdxAsync(HclReport hcl, AzureCvmEvidence container, byte[] hardwareReportData, CancellationToken cancellationToken)

@@ -10,7 +10,9 @@ namespace Kms.Attestation.Azure;
 /// <see cref="MaaTokenOptions.ReportDataClaim"/>. A token carries no PCR values, so <see cref="AzureVtpmClaims.Pcrs"/>
 /// is empty and the result has no <see cref="VerifiedEvidence.Snp"/> / <see cref="VerifiedEvidence.Tdx"/> registers;
 /// the isolation TEE's claims are in <see cref="VerifiedEvidence.PlatformIds"/> under their claim names.
-/// TcbStatus is UpToDate when the token passed the compliance-status policy (MAA evaluated the TCB).
+/// TcbStatus is UpToDate when the token passed the compliance-status policy (MAA evaluated the TCB). The signing key's
+/// certificate must be current and self-signed, and its embedded SGX quote is checked by a
+/// <see cref="MaaSignerQuoteVerifier"/>; the outcome is in PlatformIds["maa_signer_quote"].
 /// </summary>
 public sealed class MaaEvidenceVerifier : IEvidenceVerifier
 {
@@ -18,13 +20,26 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
 
     private readonly MaaTokenVerifier _verifier;
     private readonly ICollateralSource _collateral;
+    private readonly MaaSignerQuoteVerifier _signerQuotes;
     private readonly ConcurrentDictionary<string, MaaSigningKeys> _keySets = new(StringComparer.Ordinal);
 
+    /// <summary>A verifier that checks signing certificates (validity, self-signature, key) but not their SGX quotes.</summary>
     public MaaEvidenceVerifier(MaaTokenOptions options, TimeProvider timeProvider, ICollateralSource collateral)
+        : this(options, timeProvider, collateral, MaaSignerQuoteVerifier.NotChecking)
+    {
+    }
+
+    /// <param name="options">Issuers, lifetime and claim policy.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="collateral">Where the issuers' JWKS documents come from.</param>
+    /// <param name="signerQuotes">Checks the SGX quote in the signing certificate of the key that signed a token.</param>
+    public MaaEvidenceVerifier(MaaTokenOptions options, TimeProvider timeProvider, ICollateralSource collateral, MaaSignerQuoteVerifier signerQuotes)
     {
         ArgumentNullException.ThrowIfNull(collateral);
+        ArgumentNullException.ThrowIfNull(signerQuotes);
         _verifier = new MaaTokenVerifier(options, timeProvider);
         _collateral = collateral;
+        _signerQuotes = signerQuotes;
     }
 
     /// <summary>"azure-maa".</summary>
@@ -50,7 +65,8 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
         string issuer = _verifier.ReadAllowedIssuer(token);
         string jwks = await _collateral.GetJwksAsync(issuer, cancellationToken).ConfigureAwait(false)
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"No JWKS is available for {issuer}.");
-        MaaToken verified = _verifier.Verify(token, GetKeys(jwks));
+        MaaSigningKeys keys = GetKeys(jwks);
+        MaaToken verified = _verifier.Verify(token, keys);
         if (!string.Equals(verified.Issuer, issuer, StringComparison.Ordinal))
         {
             // The keys that verified the token are those of `issuer`; a token must not speak for another instance.
@@ -58,11 +74,14 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
         }
 
         byte[] reportData = RequireBinding(verified, expectedReportData.Span);
+        keys.TryGetSigningKey(verified.KeyId, out MaaSigningKey? signingKey);
+        string signerQuote = await _signerQuotes.RequireAcceptedAsync(signingKey!, cancellationToken).ConfigureAwait(false);
 
         var platformIds = new Dictionary<string, string>(verified.TeeClaims, StringComparer.Ordinal)
         {
             ["maa_issuer"] = verified.Issuer,
             ["maa_tee_type"] = verified.TeeType,
+            [MaaSignerQuoteVerifier.PlatformIdKey] = signerQuote,
         };
         return new VerifiedEvidence
         {

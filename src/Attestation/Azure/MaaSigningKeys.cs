@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 
@@ -8,21 +7,31 @@ namespace Kms.Attestation.Azure;
 /// <summary>
 /// The RSA signing keys of one Azure Attestation instance, read from its JWKS document (GET {issuer}/certs).
 /// A key is given by "n"/"e", by an "x5c" certificate, or both — in which case the certificate's key must equal n/e.
+/// The certificate (<see cref="MaaSigningCertificate"/>) is kept: its validity and self-signature are checked when a
+/// token uses the key (<see cref="MaaTokenVerifier"/>), its embedded SGX quote by <see cref="MaaSignerQuoteVerifier"/>.
 /// JSON comments are tolerated (JWKS snapshots are often stored as JSONC). Non-RSA keys are ignored.
 /// </summary>
 public sealed class MaaSigningKeys
 {
     private const int MaxJwksLength = 1024 * 1024;
 
-    private readonly Dictionary<string, RSAParameters> _keys;
+    private readonly Dictionary<string, MaaSigningKey> _keys;
 
-    private MaaSigningKeys(Dictionary<string, RSAParameters> keys) => _keys = keys;
+    private MaaSigningKeys(Dictionary<string, MaaSigningKey> keys) => _keys = keys;
 
     /// <summary>The key ids present.</summary>
     public IReadOnlyCollection<string> KeyIds => _keys.Keys;
 
     /// <summary>The RSA public key with <paramref name="kid"/>, or false.</summary>
-    public bool TryGetKey(string kid, out RSAParameters key) => _keys.TryGetValue(kid, out key);
+    public bool TryGetKey(string kid, out RSAParameters key)
+    {
+        bool found = _keys.TryGetValue(kid, out MaaSigningKey? entry);
+        key = found ? entry!.Parameters : default;
+        return found;
+    }
+
+    /// <summary>The signing key with <paramref name="kid"/> (its imported RSA key and certificate), or false.</summary>
+    public bool TryGetSigningKey(string kid, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MaaSigningKey? key) => _keys.TryGetValue(kid, out key);
 
     /// <summary>Parses a JWKS document. Throws <see cref="AttestationException"/> (Malformed) on bad input.</summary>
     public static MaaSigningKeys Parse(string jwksJson)
@@ -41,7 +50,7 @@ public sealed class MaaSigningKeys
                 throw AttestationException.Malformed("The JWKS document has no \"keys\" array.");
             }
 
-            var result = new Dictionary<string, RSAParameters>(StringComparer.Ordinal);
+            var result = new Dictionary<string, MaaSigningKey>(StringComparer.Ordinal);
             foreach (JsonElement key in keys.EnumerateArray())
             {
                 if (key.ValueKind != JsonValueKind.Object || GetString(key, "kty") != "RSA" || GetString(key, "kid") is not { Length: > 0 } kid)
@@ -49,8 +58,7 @@ public sealed class MaaSigningKeys
                     continue;
                 }
 
-                RSAParameters parameters = ReadKey(key, kid);
-                if (!result.TryAdd(kid, parameters))
+                if (!result.TryAdd(kid, ReadKey(key, kid)))
                 {
                     throw AttestationException.Malformed($"The JWKS document lists key id {kid} twice.");
                 }
@@ -64,7 +72,7 @@ public sealed class MaaSigningKeys
         }
     }
 
-    private static RSAParameters ReadKey(JsonElement key, string kid)
+    private static MaaSigningKey ReadKey(JsonElement key, string kid)
     {
         RSAParameters? fromJwk = null;
         if (GetString(key, "n") is { } n && GetString(key, "e") is { } e)
@@ -73,31 +81,33 @@ public sealed class MaaSigningKeys
             RequireImportable(fromJwk.Value, kid);
         }
 
-        RSAParameters? fromCertificate = null;
+        MaaSigningCertificate? certificate = null;
         if (key.TryGetProperty("x5c", out JsonElement x5c) && x5c.ValueKind == JsonValueKind.Array && x5c.GetArrayLength() > 0)
         {
             string? leaf = x5c[0].ValueKind == JsonValueKind.String ? x5c[0].GetString() : null;
+            byte[] der;
             try
             {
-                using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(leaf ?? string.Empty));
-                using RSA rsa = certificate.GetRSAPublicKey() ?? throw AttestationException.Malformed($"The x5c certificate of key {kid} has no RSA key.");
-                RSAParameters exported = rsa.ExportParameters(false);
-                fromCertificate = new RSAParameters { Modulus = TrimLeadingZeros(exported.Modulus!), Exponent = TrimLeadingZeros(exported.Exponent!) };
+                der = Convert.FromBase64String(leaf ?? string.Empty);
             }
-            catch (Exception ex) when (ex is FormatException or CryptographicException)
+            catch (FormatException ex)
             {
-                throw new AttestationException(AttestationFailureKind.Malformed, $"The x5c certificate of key {kid} does not parse.", ex);
+                throw new AttestationException(AttestationFailureKind.Malformed, $"The x5c certificate of key {kid} is not base64.", ex);
             }
+
+            certificate = MaaSigningCertificate.Parse(der, kid);
+            RequireImportable(certificate.Key, kid);
         }
 
-        if (fromJwk is { } jwk && fromCertificate is { } cert &&
+        if (fromJwk is { } jwk && certificate is { Key: var cert } &&
             (!jwk.Modulus.AsSpan().SequenceEqual(cert.Modulus) || !jwk.Exponent.AsSpan().SequenceEqual(cert.Exponent)))
         {
             throw new AttestationException(AttestationFailureKind.UntrustedChain, $"Key {kid}: the x5c certificate's key differs from n/e.");
         }
 
         // Keys shorter than 2048 bits are kept so that a token naming one fails precisely (UnsupportedVersion) at use.
-        return fromJwk ?? fromCertificate ?? throw AttestationException.Malformed($"Key {kid} has neither n/e nor x5c.");
+        RSAParameters parameters = fromJwk ?? certificate?.Key ?? throw AttestationException.Malformed($"Key {kid} has neither n/e nor x5c.");
+        return new MaaSigningKey(kid, parameters, RSA.Create(parameters), certificate);
     }
 
     /// <summary>
@@ -137,14 +147,12 @@ public sealed class MaaSigningKeys
         }
     }
 
-    private static byte[] TrimLeadingZeros(byte[] value)
-    {
-        int i = 0;
-        while (i < value.Length - 1 && value[i] == 0)
-        {
-            i++;
-        }
-
-        return i == 0 ? value : value[i..];
-    }
+    private static byte[] TrimLeadingZeros(byte[] value) => MaaSigningCertificate.TrimLeadingZeros(value);
 }
+
+/// <summary>One RSA signing key of an MAA instance: its parameters, the key imported once for verification, and its certificate when the JWKS has one.</summary>
+/// <param name="KeyId">The JWK "kid".</param>
+/// <param name="Parameters">Modulus and exponent.</param>
+/// <param name="Rsa">The imported public key, shared by all verifications (RSA verification is thread safe).</param>
+/// <param name="Certificate">The x5c leaf certificate; null for an n/e-only key.</param>
+public sealed record MaaSigningKey(string KeyId, RSAParameters Parameters, RSA Rsa, MaaSigningCertificate? Certificate);

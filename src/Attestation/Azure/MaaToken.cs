@@ -5,6 +5,9 @@ public sealed record MaaToken
 {
     public required string Issuer { get; init; }
 
+    /// <summary>The key id (JWT "kid") of the JWKS key that verified the token.</summary>
+    public string KeyId { get; init; } = string.Empty;
+
     public required DateTimeOffset IssuedAt { get; init; }
 
     public required DateTimeOffset ExpiresAt { get; init; }

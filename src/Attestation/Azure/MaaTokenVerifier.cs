@@ -59,17 +59,20 @@ public sealed class MaaTokenVerifier
             throw new AttestationException(AttestationFailureKind.UnsupportedVersion, "Tokens with critical header parameters are not accepted.");
         }
 
-        if (string.IsNullOrEmpty(jwt.Kid) || !keys.TryGetKey(jwt.Kid, out RSAParameters key))
+        if (string.IsNullOrEmpty(jwt.Kid) || !keys.TryGetSigningKey(jwt.Kid, out MaaSigningKey? key))
         {
             throw new AttestationException(AttestationFailureKind.UntrustedChain, "The token's key id is not in the issuer's JWKS.");
         }
 
-        if (key.Modulus!.Length < 256)
+        if (key.Parameters.Modulus!.Length < 256)
         {
             throw new AttestationException(AttestationFailureKind.UnsupportedVersion, "The token's signing key is shorter than 2048 bits.");
         }
 
         VerifySignature(token, jwt, key);
+
+        // A key published with a certificate is only as good as the certificate: current and validly self-signed.
+        key.Certificate?.RequireValidSelfSigned(_timeProvider.GetUtcNow(), key.KeyId);
 
         (JsonDocument payload, string payloadJson) = ParsePayload(jwt);
         using JsonDocument _ = payload;
@@ -77,7 +80,7 @@ public sealed class MaaTokenVerifier
         string issuer = RequireString(claims, "iss");
         RequireAllowedIssuer(issuer);
         (DateTimeOffset issuedAt, DateTimeOffset expiresAt) = CheckLifetime(claims);
-        return ReadTeeClaims(claims, issuer, issuedAt, expiresAt, payloadJson);
+        return ReadTeeClaims(claims, issuer, issuedAt, expiresAt, payloadJson) with { KeyId = key.KeyId };
     }
 
     private static JsonWebToken ParseCompact(string token)
@@ -103,7 +106,7 @@ public sealed class MaaTokenVerifier
         }
     }
 
-    private static void VerifySignature(string token, JsonWebToken jwt, RSAParameters key)
+    private static void VerifySignature(string token, JsonWebToken jwt, MaaSigningKey key)
     {
         byte[] signature;
         try
@@ -118,8 +121,7 @@ public sealed class MaaTokenVerifier
         string trimmed = token.Trim();
         int signedLength = trimmed.LastIndexOf('.');
         byte[] signedBytes = Encoding.ASCII.GetBytes(trimmed[..signedLength]);
-        using RSA rsa = RSA.Create(key);
-        if (signature.Length != key.Modulus!.Length || !rsa.VerifyData(signedBytes, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+        if (signature.Length != key.Parameters.Modulus!.Length || !key.Rsa.VerifyData(signedBytes, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
         {
             throw new AttestationException(AttestationFailureKind.BadSignature, "The token signature does not verify.");
         }

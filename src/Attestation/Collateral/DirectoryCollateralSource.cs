@@ -15,6 +15,7 @@ namespace Kms.Attestation.Collateral;
 /// intel/crl/root.der                             Intel SGX Root CA CRL (DER)
 /// intel/crl/platform.der, intel/crl/processor.der  PCK CRLs (DER) from /sgx/certification/v4/pckcrl?ca=...
 /// amd/vcek/{Family}/{chipId hex}/{reportedTcb as 16 hex digits}.der   AMD KDS VCEK (DER)
+/// amd/crl/{Family}/{vcek|vlek}.der               AMD KDS CRL (DER) from /{vcek|vlek}/v1/{Family}/crl
 /// jwks/{SHA-256 of the issuer URL, hex}.json     JWKS document of an Azure Attestation instance
 /// </code>
 /// Readers never follow names from input into the file system: FMSPCs, chip ids and TCBs are hex, CRL and family names
@@ -27,6 +28,7 @@ public sealed class DirectoryCollateralSource : ICollateralSource
 
     private static readonly string[] s_crlNames = ["root", "platform", "processor"];
     private static readonly string[] s_processorFamilies = ["Milan", "Genoa", "Turin"];
+    private static readonly string[] s_amdKeyKinds = ["vcek", "vlek"];
 
     public DirectoryCollateralSource(string rootDirectory)
     {
@@ -65,6 +67,13 @@ public sealed class DirectoryCollateralSource : ICollateralSource
     }
 
     /// <inheritdoc />
+    public async ValueTask<ReadOnlyMemory<byte>?> GetAmdCrlAsync(string processorFamily, string keyKind, CancellationToken cancellationToken)
+    {
+        string? path = AmdCrlPath(processorFamily, keyKind);
+        return AsMemory(path is null ? null : await ReadAsync(path, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc />
     public async ValueTask<string?> GetJwksAsync(string issuer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(issuer);
@@ -87,6 +96,10 @@ public sealed class DirectoryCollateralSource : ICollateralSource
     /// <summary>Stores a DER VCEK.</summary>
     public Task PutVcekAsync(string processorFamily, ReadOnlyMemory<byte> chipId, ulong reportedTcb, ReadOnlyMemory<byte> der, CancellationToken cancellationToken) =>
         WriteAsync(VcekPath(processorFamily, chipId.Span, reportedTcb) ?? throw new ArgumentException("Unknown processor family or bad chip id.", nameof(processorFamily)), der, cancellationToken);
+
+    /// <summary>Stores a DER AMD KDS CRL ("vcek" or "vlek") of a processor family.</summary>
+    public Task PutAmdCrlAsync(string processorFamily, string keyKind, ReadOnlyMemory<byte> der, CancellationToken cancellationToken) =>
+        WriteAsync(AmdCrlPath(processorFamily, keyKind) ?? throw new ArgumentException("Unknown processor family or key kind.", nameof(processorFamily)), der, cancellationToken);
 
     /// <summary>Stores a JWKS document.</summary>
     public Task PutJwksAsync(string issuer, string jwksJson, CancellationToken cancellationToken) =>
@@ -116,6 +129,13 @@ public sealed class DirectoryCollateralSource : ICollateralSource
         }
 
         return Path.Combine(RootDirectory, "amd", "vcek", s_processorFamilies[index], Convert.ToHexStringLower(chipId), reportedTcb.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + ".der");
+    }
+
+    private string? AmdCrlPath(string family, string keyKind)
+    {
+        int familyIndex = Array.IndexOf(s_processorFamilies, family);
+        int kindIndex = Array.IndexOf(s_amdKeyKinds, keyKind);
+        return familyIndex < 0 || kindIndex < 0 ? null : Path.Combine(RootDirectory, "amd", "crl", s_processorFamilies[familyIndex], s_amdKeyKinds[kindIndex] + ".der");
     }
 
     private string JwksPath(string issuer) =>

@@ -18,6 +18,9 @@ public sealed class OnlineCollateralFetcher : ICollateralSource
 
     private readonly HttpClient _http;
     private readonly DirectoryCollateralSource _cache;
+
+    /// <summary>The cache directory this fetcher fills.</summary>
+    internal DirectoryCollateralSource Cache => _cache;
     private readonly CollateralFetcherOptions _options;
 
     public OnlineCollateralFetcher(HttpClient httpClient, DirectoryCollateralSource cache, CollateralFetcherOptions? options = null)
@@ -48,15 +51,23 @@ public sealed class OnlineCollateralFetcher : ICollateralSource
     /// <summary>Fetches a CRL into the cache: "root" from the root CA's distribution point, "platform"/"processor" from PCS.</summary>
     public async Task<byte[]> FetchCrlAsync(string name, CancellationToken cancellationToken)
     {
+        (byte[] der, _) = await DownloadCrlAsync(name, cancellationToken).ConfigureAwait(false);
+        await _cache.PutCrlAsync(name, der, cancellationToken).ConfigureAwait(false);
+        return der;
+    }
+
+    /// <summary>Downloads a CRL without storing it, with PCS' SGX-PCK-CRL-Issuer-Chain header (PCK CRLs) when sent.</summary>
+    internal async Task<(byte[] Der, string? IssuerChainPem)> DownloadCrlAsync(string name, CancellationToken cancellationToken)
+    {
         Uri uri = name switch
         {
             "root" => _options.IntelRootCrlUri,
             "platform" or "processor" => new Uri(_options.IntelPcsBaseUri, $"sgx/certification/v4/pckcrl?ca={name}&encoding=der"),
             _ => throw new ArgumentException("CRL name must be root, platform or processor.", nameof(name)),
         };
-        (byte[] der, _) = await GetAsync(uri, cancellationToken).ConfigureAwait(false);
-        await _cache.PutCrlAsync(name, der, cancellationToken).ConfigureAwait(false);
-        return der;
+        (byte[] der, HttpResponseHeaders headers) = await GetAsync(uri, cancellationToken).ConfigureAwait(false);
+        string? chain = headers.TryGetValues("SGX-PCK-CRL-Issuer-Chain", out IEnumerable<string>? values) ? Uri.UnescapeDataString(string.Concat(values)) : null;
+        return (der, chain);
     }
 
     /// <summary>Fetches everything a TDX quote of this FMSPC needs: TCB info, TD_QE identity, root and PCK CRLs.</summary>
@@ -74,6 +85,14 @@ public sealed class OnlineCollateralFetcher : ICollateralSource
     /// </summary>
     public async Task<byte[]> FetchVcekAsync(string processorFamily, ReadOnlyMemory<byte> chipId, ulong reportedTcb, CancellationToken cancellationToken)
     {
+        byte[] der = await DownloadVcekAsync(processorFamily, chipId, reportedTcb, cancellationToken).ConfigureAwait(false);
+        await _cache.PutVcekAsync(processorFamily, chipId, reportedTcb, der, cancellationToken).ConfigureAwait(false);
+        return der;
+    }
+
+    /// <summary>Downloads a VCEK without storing it.</summary>
+    internal async Task<byte[]> DownloadVcekAsync(string processorFamily, ReadOnlyMemory<byte> chipId, ulong reportedTcb, CancellationToken cancellationToken)
+    {
         if (chipId.Length != 64)
         {
             throw new ArgumentException("The chip id must be 64 bytes.", nameof(chipId));
@@ -89,7 +108,31 @@ public sealed class OnlineCollateralFetcher : ICollateralSource
         };
         Uri uri = new(_options.AmdKdsBaseUri, $"vcek/v1/{processorFamily}/{query}");
         (byte[] der, _) = await GetAsync(uri, cancellationToken).ConfigureAwait(false);
-        await _cache.PutVcekAsync(processorFamily, chipId, reportedTcb, der, cancellationToken).ConfigureAwait(false);
+        return der;
+    }
+
+    /// <summary>Fetches an AMD KDS CRL (<c>GET /{vcek|vlek}/v1/{family}/crl</c>, DER) into the cache.</summary>
+    public async Task<byte[]> FetchAmdCrlAsync(string processorFamily, string keyKind, CancellationToken cancellationToken)
+    {
+        byte[] der = await DownloadAmdCrlAsync(processorFamily, keyKind, cancellationToken).ConfigureAwait(false);
+        await _cache.PutAmdCrlAsync(processorFamily, keyKind, der, cancellationToken).ConfigureAwait(false);
+        return der;
+    }
+
+    /// <summary>Downloads an AMD KDS CRL without storing it.</summary>
+    internal async Task<byte[]> DownloadAmdCrlAsync(string processorFamily, string keyKind, CancellationToken cancellationToken)
+    {
+        if (processorFamily is not ("Milan" or "Genoa" or "Turin"))
+        {
+            throw new ArgumentException("Processor family must be Milan, Genoa or Turin.", nameof(processorFamily));
+        }
+
+        if (keyKind is not ("vcek" or "vlek"))
+        {
+            throw new ArgumentException("Key kind must be vcek or vlek.", nameof(keyKind));
+        }
+
+        (byte[] der, _) = await GetAsync(new Uri(_options.AmdKdsBaseUri, $"{keyKind}/v1/{processorFamily}/crl"), cancellationToken).ConfigureAwait(false);
         return der;
     }
 
@@ -154,6 +197,18 @@ public sealed class OnlineCollateralFetcher : ICollateralSource
     }
 
     /// <inheritdoc />
+    public async ValueTask<ReadOnlyMemory<byte>?> GetAmdCrlAsync(string processorFamily, string keyKind, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte>? cached = await _cache.GetAmdCrlAsync(processorFamily, keyKind, cancellationToken).ConfigureAwait(false);
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        return new ReadOnlyMemory<byte>(await FetchAmdCrlAsync(processorFamily, keyKind, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc />
     public async ValueTask<string?> GetJwksAsync(string issuer, CancellationToken cancellationToken) =>
         await _cache.GetJwksAsync(issuer, cancellationToken).ConfigureAwait(false)
         ?? await FetchJwksAsync(issuer, cancellationToken).ConfigureAwait(false);
@@ -168,20 +223,37 @@ public sealed class OnlineCollateralFetcher : ICollateralSource
             throw new ArgumentException("FMSPC must be 12 hex digits.", nameof(fmspc));
         }
 
-        Uri uri = new(_options.IntelPcsBaseUri, $"{PcsPath(tee)}/certification/v4/tcb?fmspc={fmspc.ToUpperInvariant()}");
-        (byte[] body, HttpResponseHeaders headers) = await GetAsync(uri, cancellationToken).ConfigureAwait(false);
-        SignedCollateral collateral = new(body, IssuerChain(headers, s_tcbInfoChainHeaders, uri));
+        SignedCollateral collateral = await DownloadTcbInfoAsync(tee, fmspc, cancellationToken).ConfigureAwait(false);
         await _cache.PutTcbInfoAsync(tee, fmspc, collateral, cancellationToken).ConfigureAwait(false);
         return collateral;
     }
 
+    /// <summary>Downloads a TCB info response and its issuer chain without storing them.</summary>
+    internal async Task<SignedCollateral> DownloadTcbInfoAsync(TeeType tee, string fmspc, CancellationToken cancellationToken)
+    {
+        if (fmspc is not { Length: 12 } || !fmspc.All(char.IsAsciiHexDigit) || PcsPath(tee) is null)
+        {
+            throw new ArgumentException("FMSPC must be 12 hex digits of an SGX or TDX platform.", nameof(fmspc));
+        }
+
+        Uri uri = new(_options.IntelPcsBaseUri, $"{PcsPath(tee)}/certification/v4/tcb?fmspc={fmspc.ToUpperInvariant()}");
+        (byte[] body, HttpResponseHeaders headers) = await GetAsync(uri, cancellationToken).ConfigureAwait(false);
+        return new SignedCollateral(body, IssuerChain(headers, s_tcbInfoChainHeaders, uri));
+    }
+
     private async Task<SignedCollateral> FetchQeIdentityAsync(TeeType tee, CancellationToken cancellationToken)
+    {
+        SignedCollateral collateral = await DownloadQeIdentityAsync(tee, cancellationToken).ConfigureAwait(false);
+        await _cache.PutQeIdentityAsync(tee, collateral, cancellationToken).ConfigureAwait(false);
+        return collateral;
+    }
+
+    /// <summary>Downloads a QE identity response and its issuer chain without storing them.</summary>
+    internal async Task<SignedCollateral> DownloadQeIdentityAsync(TeeType tee, CancellationToken cancellationToken)
     {
         Uri uri = new(_options.IntelPcsBaseUri, $"{PcsPath(tee)}/certification/v4/qe/identity");
         (byte[] body, HttpResponseHeaders headers) = await GetAsync(uri, cancellationToken).ConfigureAwait(false);
-        SignedCollateral collateral = new(body, IssuerChain(headers, s_qeIdentityChainHeaders, uri));
-        await _cache.PutQeIdentityAsync(tee, collateral, cancellationToken).ConfigureAwait(false);
-        return collateral;
+        return new SignedCollateral(body, IssuerChain(headers, s_qeIdentityChainHeaders, uri));
     }
 
     private async Task FetchCollateralAsync(TeeType tee, string fmspc, string pckCa, CancellationToken cancellationToken)

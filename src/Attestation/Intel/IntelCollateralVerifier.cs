@@ -169,25 +169,37 @@ internal sealed class IntelCollateralVerifier
     private VerifiedSigned<T> VerifySigned<T>(SignedCollateral collateral, string member, Func<ReadOnlyMemory<byte>, T> parse) =>
         // The parsed type is part of the kind: the same bytes parsed as SGX and as TDX TCB info are different entries.
         _cache.GetOrAdd(_anchorTag + member + ":" + typeof(T).Name, collateral.Body.Span, System.Text.Encoding.UTF8.GetBytes(collateral.IssuerChainPem), () =>
+            VerifySignedCollateral(collateral, member, parse, _root));
+
+    /// <summary>
+    /// Verifies a PCS response body (<paramref name="member"/> signed by the first certificate of its issuer chain,
+    /// which <paramref name="root"/> issued; the chain ends at <paramref name="root"/>) and parses the signed member.
+    /// Time and revocation are the caller's to check.
+    /// </summary>
+    internal static VerifiedSigned<T> VerifySignedCollateral<T>(SignedCollateral collateral, string member, Func<ReadOnlyMemory<byte>, T> parse, X509Certificate2 root)
+    {
+        X509Certificate2[] chain = PemCertificates.Parse(collateral.IssuerChainPem);
+        if (chain.Length != 2)
         {
-            X509Certificate2[] chain = PemCertificates.Parse(collateral.IssuerChainPem);
-            if (chain.Length != 2)
-            {
-                throw new AttestationException(AttestationFailureKind.UntrustedChain, $"The {member} issuer chain holds {chain.Length} certificates, not 2 (signer, root).");
-            }
+            throw new AttestationException(AttestationFailureKind.UntrustedChain, $"The {member} issuer chain holds {chain.Length} certificates, not 2 (signer, root).");
+        }
 
-            RequirePinnedRoot(chain[1]);
-            CertificateLinks.RequireIssuedBy(chain[0], _root);
-            (ReadOnlyMemory<byte> signed, byte[] signature) = SignedJsonBody.Split(collateral.Body, member);
-            using ECDsa key = chain[0].GetECDsaPublicKey()
-                ?? throw new AttestationException(AttestationFailureKind.UntrustedChain, "The collateral signing certificate does not have an ECDSA key.");
-            if (!key.VerifyData(signed.Span, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
-            {
-                throw new AttestationException(AttestationFailureKind.BadSignature, $"The {member} signature does not verify.");
-            }
+        if (!chain[1].RawDataMemory.Span.SequenceEqual(root.RawDataMemory.Span))
+        {
+            throw new AttestationException(AttestationFailureKind.UntrustedChain, "The chain does not end at the pinned Intel SGX Root CA.");
+        }
 
-            return new VerifiedSigned<T>(parse(signed), chain[0]);
-        });
+        CertificateLinks.RequireIssuedBy(chain[0], root);
+        (ReadOnlyMemory<byte> signed, byte[] signature) = SignedJsonBody.Split(collateral.Body, member);
+        using ECDsa key = chain[0].GetECDsaPublicKey()
+            ?? throw new AttestationException(AttestationFailureKind.UntrustedChain, "The collateral signing certificate does not have an ECDSA key.");
+        if (!key.VerifyData(signed.Span, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+        {
+            throw new AttestationException(AttestationFailureKind.BadSignature, $"The {member} signature does not verify.");
+        }
+
+        return new VerifiedSigned<T>(parse(signed), chain[0]);
+    }
 
     private VerifiedCa VerifyCa(X509Certificate2 intermediate) =>
         _cache.GetOrAdd(_anchorTag + "pck-ca", intermediate.RawDataMemory.Span, default, () =>
@@ -205,7 +217,8 @@ internal sealed class IntelCollateralVerifier
             return new VerifiedCa(intermediate, key, crlName);
         });
 
-    private static CertificateRevocationList VerifyCrl(ReadOnlyMemory<byte> der, X509Certificate2 issuer)
+    /// <summary>Parses a DER CRL and requires <paramref name="issuer"/>'s signature on it.</summary>
+    internal static CertificateRevocationList VerifyCrl(ReadOnlyMemory<byte> der, X509Certificate2 issuer)
     {
         CertificateRevocationList crl = CertificateRevocationList.Parse(der);
         if (!crl.VerifiedBy(issuer))

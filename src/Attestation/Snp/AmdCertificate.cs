@@ -10,7 +10,7 @@ namespace Kms.Attestation.Snp;
 /// </summary>
 internal sealed class AmdCertificate
 {
-    private const string RsaPssOid = "1.2.840.113549.1.1.10";
+    internal const string RsaPssOid = "1.2.840.113549.1.1.10";
     private const string Sha384Oid = "2.16.840.1.101.3.4.2.2";
     private const string Mgf1Oid = "1.2.840.113549.1.1.8";
 
@@ -122,7 +122,8 @@ internal sealed class AmdCertificate
         return Convert.FromBase64String(pem[fields.Base64Data]);
     }
 
-    private static void ValidatePssParameters(AsnReader parameters)
+    /// <summary>Requires RSASSA-PSS parameters SHA-384, MGF1-SHA-384, salt 48 (AMD's certificates and CRLs).</summary>
+    internal static void ValidatePssParameters(AsnReader parameters)
     {
         // RSASSA-PSS-params: hashAlgorithm [0], maskGenAlgorithm [1], saltLength [2], trailerField [3] (optional).
         AsnReader hash = parameters.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();

@@ -37,8 +37,23 @@ public sealed class SnpReportVerifier
             throw new ArgumentException("The expected report data must be 1 to 64 bytes.", nameof(expectedReportData));
         }
 
-        VerifiedEvidence evidence = VerifyUnbound(report, endorsementKeyDer, TeeType.SevSnp, out _);
+        VerifiedEvidence evidence = VerifyUnbound(report, endorsementKeyDer, TeeType.SevSnp, out _, out _);
         RequireReportData(evidence.ReportData.Span, expectedReportData);
+        return evidence;
+    }
+
+    /// <summary>As <see cref="Verify"/>, also naming the family and kind of the endorsement key (for a revocation check).</summary>
+    internal VerifiedEvidence Verify(ReadOnlySpan<byte> report, ReadOnlySpan<byte> endorsementKeyDer, ReadOnlySpan<byte> expectedReportData, out SnpProcessorFamily family, out SnpSigningKey kind)
+    {
+        if (expectedReportData.IsEmpty || expectedReportData.Length > 64)
+        {
+            throw new ArgumentException("The expected report data must be 1 to 64 bytes.", nameof(expectedReportData));
+        }
+
+        VerifiedEvidence evidence = VerifyUnbound(report, endorsementKeyDer, TeeType.SevSnp, out _, out SnpEndorsementKey key);
+        RequireReportData(evidence.ReportData.Span, expectedReportData);
+        family = key.Family;
+        kind = key.Kind;
         return evidence;
     }
 
@@ -46,10 +61,10 @@ public sealed class SnpReportVerifier
     /// Verifies everything except the report-data binding, for callers (Azure vTPM evidence) whose report data binds
     /// something else that they check themselves.
     /// </summary>
-    internal VerifiedEvidence VerifyUnbound(ReadOnlySpan<byte> reportBytes, ReadOnlySpan<byte> endorsementKeyDer, TeeType tee, out SnpReport report)
+    internal VerifiedEvidence VerifyUnbound(ReadOnlySpan<byte> reportBytes, ReadOnlySpan<byte> endorsementKeyDer, TeeType tee, out SnpReport report, out SnpEndorsementKey key)
     {
         report = SnpReport.Parse(reportBytes);
-        SnpEndorsementKey key = GetEndorsementKey(endorsementKeyDer, report.SigningKey);
+        key = GetEndorsementKey(endorsementKeyDer, report.SigningKey);
         DateTimeOffset now = _timeProvider.GetUtcNow();
         key.Chain.RequireValidAt(now, key.Kind);
         key.Certificate.RequireValidAt(now, key.Kind == SnpSigningKey.Vlek ? "VLEK" : "VCEK");

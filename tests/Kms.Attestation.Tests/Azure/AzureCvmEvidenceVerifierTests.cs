@@ -83,9 +83,15 @@ public sealed class AzureCvmEvidenceVerifierTests
     {
         JsonObject container = AzureCvmTestData.Container();
         container.Remove("vcek");
-        var verifier = new AzureCvmEvidenceVerifier(new AzureCvmPolicy(), SnpTestData.Clock, new GenoaVcekSource());
+        var verifier = new AzureCvmEvidenceVerifier(new AzureCvmPolicy(), SnpTestData.Clock, new GenoaVcekSource(), revocation: new Kms.Attestation.Snp.AmdRevocationOptions { AllowMissingCrl = true });
         VerifiedEvidence evidence = await verifier.VerifyAsync(AzureCvmTestData.Utf8(container), AzureCvmTestData.Nonce);
         Assert.Equal("Genoa", evidence.PlatformIds["processor_family"]);
+        Assert.Equal("missing", evidence.PlatformIds["amd_crl"]);
+
+        // By default a collateral source without the AMD CRL fails closed.
+        var strict = new AzureCvmEvidenceVerifier(new AzureCvmPolicy(), SnpTestData.Clock, new GenoaVcekSource());
+        AttestationException e = await Assert.ThrowsAsync<AttestationException>(async () => await strict.VerifyAsync(AzureCvmTestData.Utf8(container), AzureCvmTestData.Nonce));
+        Assert.Equal(AttestationFailureKind.MissingCollateral, e.Kind);
     }
 
     [TestDataTheory]
@@ -143,6 +149,9 @@ public sealed class AzureCvmEvidenceVerifierTests
 
         public ValueTask<ReadOnlyMemory<byte>?> GetVcekAsync(string processorFamily, ReadOnlyMemory<byte> chipId, ulong reportedTcb, CancellationToken cancellationToken) =>
             new(processorFamily == "Genoa" ? SnpTestData.GenoaVcek : (ReadOnlyMemory<byte>?)null);
+
+        public ValueTask<ReadOnlyMemory<byte>?> GetAmdCrlAsync(string processorFamily, string keyKind, CancellationToken cancellationToken) => new((ReadOnlyMemory<byte>?)null);
+
 
         public ValueTask<string?> GetJwksAsync(string issuer, CancellationToken cancellationToken) => new((string?)null);
     }

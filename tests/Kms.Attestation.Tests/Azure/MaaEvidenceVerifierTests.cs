@@ -81,6 +81,9 @@ public sealed class MaaEvidenceVerifierTests
 
         public ValueTask<ReadOnlyMemory<byte>?> GetVcekAsync(string processorFamily, ReadOnlyMemory<byte> chipId, ulong reportedTcb, CancellationToken cancellationToken) => new((ReadOnlyMemory<byte>?)null);
 
+        public ValueTask<ReadOnlyMemory<byte>?> GetAmdCrlAsync(string processorFamily, string keyKind, CancellationToken cancellationToken) => new((ReadOnlyMemory<byte>?)null);
+
+
         public ValueTask<string?> GetJwksAsync(string issuer, CancellationToken cancellationToken) => new(jwks);
     }
 }

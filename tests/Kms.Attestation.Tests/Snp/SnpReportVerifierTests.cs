@@ -237,14 +237,20 @@ public sealed class SnpReportVerifierTests
         var withCert = new SnpEvidenceVerifier(SnpPolicy.Default, SnpTestData.Clock);
         VerifiedEvidence evidence = await withCert.VerifyAsync(report.Concat(SnpTestData.GenoaVcek).ToArray(), rd);
         Assert.Equal(TeeType.SevSnp, evidence.Tee);
+        Assert.Equal("not-checked", evidence.PlatformIds["amd_crl"]);
 
         var noSource = new SnpEvidenceVerifier(SnpPolicy.Default, SnpTestData.Clock);
         AttestationException e = await Assert.ThrowsAsync<AttestationException>(async () => await noSource.VerifyAsync(report, rd));
         Assert.Equal(AttestationFailureKind.MissingCollateral, e.Kind);
 
         var source = new VcekOnlyCollateral("Genoa", SnpTestData.GenoaVcek);
-        var withSource = new SnpEvidenceVerifier(SnpPolicy.Default, SnpTestData.Clock, source);
-        Assert.NotNull(await withSource.VerifyAsync(report, rd));
+        var withSource = new SnpEvidenceVerifier(SnpPolicy.Default, SnpTestData.Clock, source, new AmdRevocationOptions { AllowMissingCrl = true });
+        Assert.Equal("missing", (await withSource.VerifyAsync(report, rd)).PlatformIds["amd_crl"]);
+
+        // The production default: a collateral source without the family's CRL fails closed.
+        e = await Assert.ThrowsAsync<AttestationException>(async () => await new SnpEvidenceVerifier(SnpPolicy.Default, SnpTestData.Clock, source).VerifyAsync(report, rd));
+        Assert.Equal(AttestationFailureKind.MissingCollateral, e.Kind);
+        Assert.Contains("Genoa VCEK CRL", e.Message, StringComparison.Ordinal);
 
         var wrongFamily = new SnpEvidenceVerifier(SnpPolicy.Default, SnpTestData.Clock, new VcekOnlyCollateral("Milan", SnpTestData.GenoaVcek));
         e = await Assert.ThrowsAsync<AttestationException>(async () => await wrongFamily.VerifyAsync(report, rd));
@@ -269,6 +275,9 @@ public sealed class SnpReportVerifierTests
 
         public ValueTask<ReadOnlyMemory<byte>?> GetVcekAsync(string processorFamily, ReadOnlyMemory<byte> chipId, ulong reportedTcb, CancellationToken cancellationToken) =>
             new(processorFamily == family ? vcek : (ReadOnlyMemory<byte>?)null);
+
+        public ValueTask<ReadOnlyMemory<byte>?> GetAmdCrlAsync(string processorFamily, string keyKind, CancellationToken cancellationToken) => new((ReadOnlyMemory<byte>?)null);
+
 
         public ValueTask<string?> GetJwksAsync(string issuer, CancellationToken cancellationToken) => new((string?)null);
     }
