@@ -100,6 +100,7 @@ public static class KmsSiloHost
 
             app.MapKmsApi();
             app.MapKmsV1Api();
+            app.MapKmsRegistryApi();
             LogStartup(app, options, storageKey);
             return app;
         }

@@ -9,6 +9,7 @@ using Kms.Silo.Providers.Azure;
 using Kms.Silo.Providers.Postgres;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -57,6 +58,10 @@ internal static class SiloRuntime
                 if (options.Dev)
                 {
                     silo.Services.AddHostedService<DevClusterBootstrap>();
+
+                    // The silo's own evidence (Go registry answers) is dev evidence under the dev key, unless the host
+                    // registered a real provider.
+                    silo.Services.TryAddSingleton<Kms.Attestation.Providers.IEvidenceProvider>(_ => DevSiloEvidence.CreateProvider(options));
                 }
                 if (tls is not null)
                 {

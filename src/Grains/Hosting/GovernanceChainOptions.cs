@@ -17,6 +17,13 @@ public sealed class GovernanceChainOptions
     /// </summary>
     public string? OperatorAddress { get; set; }
 
+    /// <summary>
+    /// The KMS governance contract (KMS.sol / KmsGovernance ABI, 0x address; the Go system's <c>--kms-contract</c>):
+    /// its <c>ApplicationAllowed(app)</c> decides which applications the Go-compatible registry front end
+    /// (<c>/api/attested/secrets</c>, <c>/api/public/pki</c>) serves. Default: <see langword="null"/>, no application is served.
+    /// </summary>
+    public string? KmsContract { get; set; }
+
     /// <summary>Reads happen at <c>latest − Confirmations</c>. Default: 3.</summary>
     public int Confirmations { get; set; } = 3;
 
@@ -45,6 +52,11 @@ public sealed class GovernanceChainOptions
         if (!RpcUrl.IsAbsoluteUri || RpcUrl.Scheme is not ("http" or "https"))
         {
             throw new ArgumentException("The governance RPC URL is an absolute http or https URL.", Path(nameof(RpcUrl)));
+        }
+
+        if (KmsContract is not null && !EthereumAddress.TryParse(KmsContract, out _))
+        {
+            throw new ArgumentException("The KMS governance contract is a 0x + 40 hex address.", Path(nameof(KmsContract)));
         }
 
         if (!EthereumAddress.TryParse(OperatorAddress, out _))

@@ -44,6 +44,7 @@ public static class KmsSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<EvidenceVerifierSet>();
         silo.Services.TryAddSingleton<OnchainGovernanceDirectory>();
+        silo.Services.TryAddSingleton<Release.RegistrySigningCache>();
         silo.Services.AddOptions<KmsGrainOptions>().Validate(
             static options =>
             {
