@@ -237,7 +237,7 @@ internal sealed partial class RegistryWorkerGrain(
         return RegistryResult<T>.Fail(exception.Outcome, exception.Message);
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Go registry: certificate {Serial} issued in {Namespace} to identity {Identity}.")]
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Debug, Message = "Go registry: certificate {Serial} issued in {Namespace} to identity {Identity}.")]
     private static partial void LogIssued(ILogger logger, string @namespace, string identity, string serial);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Go registry: request refused ({Outcome}): {Reason}")]

@@ -154,6 +154,40 @@ public sealed class RegistryApiTests(RegistrySiloFixture fixture) : IClassFixtur
     }
 
     [RequiresAnvilFact]
+    public async Task ChainChanges_AreInForceForTheNextRequest()
+    {
+        using RegistryTestWorkload workload = RegistryTestWorkload.Proxied(0);
+        byte[] csr = workload.Csr(RegistryTestWorkload.AppCommonName(fixture.Registry), workload.CastOperatorSignature(AnvilFixture.DevKey1));
+        await ExpectAsync(await PostAsync(fixture.Namespace, csr, workload), "secrets-200");
+        try
+        {
+            // The instance operator loses ROLE_OPERATOR (RoleRevoked): IdentityAllowed now reverts for it.
+            await fixture.Chain.Registry().RevokeRoleAsync(Kms.Governance.Contracts.KmsGovernanceContract.RoleOperator, RegistrySiloFixture.InstanceOperator);
+            await Task.Delay(300);
+            await ExpectAsync(await PostAsync(fixture.Namespace, csr, workload), "secrets-401-operator-not-authorized");
+        }
+        finally
+        {
+            await fixture.Chain.Registry().GrantRoleAsync(Kms.Governance.Contracts.KmsGovernanceContract.RoleOperator, RegistrySiloFixture.InstanceOperator);
+        }
+
+        try
+        {
+            // The KMS governance drops the application.
+            await fixture.Chain.Kms().RemoveAllowlistedApplicationAsync(fixture.Registry);
+            await Task.Delay(300);
+            await ExpectAsync(await PostAsync(fixture.Namespace, csr, workload), "secrets-401-application-not-allowed");
+        }
+        finally
+        {
+            await fixture.Chain.Kms().AllowApplicationAsync(fixture.Registry);
+        }
+
+        await Task.Delay(300);
+        await ExpectAsync(await PostAsync(fixture.Namespace, csr, workload), "secrets-200");
+    }
+
+    [RequiresAnvilFact]
     public async Task Onboard_IsAnExplicit501_AndMalformedIdsA400()
     {
         using HttpResponseMessage response = await fixture.Client.GetAsync("/api/attested/onboard/" + new string('a', 64));
