@@ -109,4 +109,16 @@ public static class KmsApiExtensions
         Guardian.GuardianEndpoints.Map(endpoints);
         return endpoints;
     }
+
+    /// <summary>
+    /// Maps the Go TEE registry front end (<c>POST /api/attested/secrets/{contract}</c>,
+    /// <c>GET /api/attested/onboard/{id}</c>, <c>GET /api/public/pki/{contract}</c>; docs/registry-compat.md). Its
+    /// handlers call grains, so the host must run an Orleans silo or client.
+    /// </summary>
+    public static IEndpointRouteBuilder MapKmsRegistryApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        Registry.RegistryEndpoints.Map(endpoints);
+        return endpoints;
+    }
 }

@@ -108,6 +108,7 @@ public static class KmsSiloHost
             app.MapKmsV1Api();
             app.MapKmsKbsApi();
             app.MapKmsGuardianApi();
+            app.MapKmsRegistryApi();
             LogStartup(app, options, storageKey);
             return app;
         }

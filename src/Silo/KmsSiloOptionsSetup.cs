@@ -85,6 +85,13 @@ public static class KmsSiloOptionsSetup
         {
             options.DataDirectory ??= KmsSiloOptions.DefaultDevDataDirectory;
             options.ClusterId ??= KmsSiloOptions.DefaultDevClusterId;
+
+            // The Go registry front end's namespaces admit the dev evidence only a dev silo verifies.
+            Kms.Grains.Hosting.RegistryFrontEndOptions registry = options.Grains.Registry;
+            if (!registry.TeeTypes.Contains("dev", StringComparer.Ordinal))
+            {
+                registry.TeeTypes = [.. registry.TeeTypes, "dev"];
+            }
         }
 
         if (options.DataDirectory is not null)

@@ -31,6 +31,14 @@ public sealed class ContractGovernanceChainReader : IGovernanceChainReader
         new KmsGovernanceContract(_client, contract).IsIdentityAllowedAsync(identity.Bytes.ToArray(), _operator, BlockTag.Number(block), cancellationToken);
 
     /// <inheritdoc/>
+    public Task<bool> IsIdentityAllowedForOperatorAsync(EthereumAddress contract, WorkloadIdentity identity, EthereumAddress @operator, ulong block, CancellationToken cancellationToken) =>
+        new KmsGovernanceContract(_client, contract).IsIdentityAllowedAsync(identity.Bytes.ToArray(), @operator, BlockTag.Number(block), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> IsApplicationAllowedAsync(EthereumAddress kmsGovernance, EthereumAddress application, ulong block, CancellationToken cancellationToken) =>
+        new KmsGovernanceContract(_client, kmsGovernance).IsApplicationAllowedAsync(application, BlockTag.Number(block), cancellationToken);
+
+    /// <inheritdoc/>
     public async Task<byte[]?> GetConfigHashAsync(EthereumAddress registry, WorkloadIdentity identity, ulong block, CancellationToken cancellationToken)
     {
         try
@@ -99,6 +107,8 @@ public sealed class ContractGovernanceChainReader : IGovernanceChainReader
             IdentityRemoved x => IdentityChange(contract, block, x.Identity),
             IdentityConfigSet x => IdentityChange(contract, block, x.Identity),
             IdentityConfigRemoved x => IdentityChange(contract, block, x.Identity),
+            // The Go system's KMS.sol emits nothing on these; answers are also cached per block (OnchainGovernance).
+            ApplicationAllowlisted or ApplicationRemoved => new GovernanceChange(contract, block, GovernanceChangeScope.Everything),
             RoleGranted x => new GovernanceChange(contract, block, GovernanceChangeScope.Account, Account: x.Account),
             RoleRevoked x => new GovernanceChange(contract, block, GovernanceChangeScope.Account, Account: x.Account),
             null or OwnershipTransferred => new GovernanceChange(contract, block, GovernanceChangeScope.Everything),

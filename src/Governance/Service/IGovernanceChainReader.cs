@@ -41,6 +41,20 @@ public interface IGovernanceChainReader
     /// <summary><c>IdentityAllowed(identity, operator)</c> on <paramref name="contract"/> at <paramref name="block"/>.</summary>
     Task<bool> IsIdentityAllowedAsync(EthereumAddress contract, WorkloadIdentity identity, ulong block, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <c>IdentityAllowed(identity, operator)</c> on <paramref name="contract"/> at <paramref name="block"/>, asked on
+    /// behalf of <paramref name="operator"/> (the Go registry's instance operator) rather than this KMS's own account.
+    /// A revert (the operator lacks ROLE_OPERATOR) throws <see cref="Contracts.ContractRevertException"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">This reader cannot ask on behalf of another operator.</exception>
+    Task<bool> IsIdentityAllowedForOperatorAsync(EthereumAddress contract, WorkloadIdentity identity, EthereumAddress @operator, ulong block, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This governance reader cannot ask IdentityAllowed on behalf of another operator.");
+
+    /// <summary><c>ApplicationAllowed(application)</c> on the KMS governance contract <paramref name="kmsGovernance"/> at <paramref name="block"/>.</summary>
+    /// <exception cref="NotSupportedException">This reader cannot read the application allowlist.</exception>
+    Task<bool> IsApplicationAllowedAsync(EthereumAddress kmsGovernance, EthereumAddress application, ulong block, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This governance reader cannot read the KMS application allowlist.");
+
     /// <summary>The config hash of <paramref name="identity"/> in a registry at <paramref name="block"/>, or <see langword="null"/> when none is mapped.</summary>
     Task<byte[]?> GetConfigHashAsync(EthereumAddress registry, WorkloadIdentity identity, ulong block, CancellationToken cancellationToken);
 

@@ -67,6 +67,31 @@ public interface INamespaceGrain : IGrainWithStringKey
     [Alias("IssueCertificate")]
     Task<IssuedCertificateRecord> IssueCertificateAsync(VerifiedWorkload workload, byte[] certificateRequest, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Go TEE registry: whether the KMS governance contract allows this onchain namespace's application
+    /// (<c>ApplicationAllowed</c>); <see cref="Registry.RegistryRefusal.None"/> when it does. No key material.
+    /// </summary>
+    /// <exception cref="KmsException">The chain cannot be read (<see cref="KmsErrorKind.Unavailable"/>).</exception>
+    [Alias("CheckRegistryApplication")]
+    Task<Registry.RegistryGrantResult> CheckRegistryApplicationAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Go TEE registry: the decision for one instance — the application is allowed, the namespace policy admits the
+    /// workload, and the registry's <c>IdentityAllowed(identity, operator)</c> says yes for <paramref name="operator"/>
+    /// (0x address recovered from the CSR; the zero address without one) — and, when admitted, the key material.
+    /// Creates the onchain namespace on first use when the application is allowed.
+    /// </summary>
+    /// <exception cref="KmsException">The chain or the key shares cannot be had (<see cref="KmsErrorKind.Unavailable"/>).</exception>
+    [Alias("GrantRegistry")]
+    Task<Registry.RegistryGrantResult> GrantRegistryAsync(VerifiedWorkload workload, string @operator, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Go TEE registry: the public key material of the namespace's PKI (CA and app key), creating the onchain namespace
+    /// on first use when the application is allowed. The identity of the grant is empty.
+    /// </summary>
+    [Alias("GetRegistryPki")]
+    Task<Registry.RegistryGrantResult> GetRegistryPkiAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Starts a new key epoch: keys derived afterwards differ from those before.</summary>
     [Alias("RotateKey")]
     Task<NamespaceInfo> RotateKeyAsync(string admin, CancellationToken cancellationToken = default);

@@ -18,9 +18,11 @@ public sealed class GovernanceChainOptions
     public string? OperatorAddress { get; set; }
 
     /// <summary>
-    /// The KMS governance contract (0x address, the Go system's <c>KMS.sol</c> ABI): its <c>requestOnboard</c> records
-    /// approve silos' onboarding requests when the joining silo's identity is allowlisted there for the requesting
-    /// operator. Default: <see langword="null"/>, onboarding is approved by the admins only.
+    /// The KMS governance contract (KMS.sol / KmsGovernance ABI, 0x address; the Go system's <c>--kms-contract</c>):
+    /// its <c>ApplicationAllowed(app)</c> decides which applications the Go-compatible registry front end
+    /// (<c>/api/attested/secrets</c>, <c>/api/public/pki</c>) serves, and its <c>requestOnboard</c> records approve
+    /// silos' onboarding requests when the joining silo's identity is allowlisted there for the requesting operator.
+    /// Default: <see langword="null"/>, no application is served and onboarding is approved by the admins only.
     /// </summary>
     public string? KmsContract { get; set; }
 

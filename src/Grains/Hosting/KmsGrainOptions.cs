@@ -59,6 +59,9 @@ public sealed class KmsGrainOptions
     /// <summary>The Ethereum node onchain namespaces are governed through. Default: none (no onchain namespaces).</summary>
     public GovernanceChainOptions Governance { get; set; } = new();
 
+    /// <summary>The Go TEE registry front end (<c>/api/attested/*</c>, <c>/api/public/pki</c>).</summary>
+    public RegistryFrontEndOptions Registry { get; set; } = new();
+
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()
     {
@@ -81,5 +84,7 @@ public sealed class KmsGrainOptions
         Kbs.Validate();
         ArgumentNullException.ThrowIfNull(Governance, nameof(Governance));
         Governance.Validate();
+        ArgumentNullException.ThrowIfNull(Registry, nameof(Registry));
+        Registry.Validate();
     }
 }

@@ -46,6 +46,7 @@ public static class KmsSiloBuilderExtensions
         silo.Services.TryAddSingleton<EvidenceVerifierSet>();
         silo.Services.TryAddSingleton<OnchainGovernanceDirectory>();
         silo.Services.TryAddSingleton<OnchainOnboardingApprovals>();
+        silo.Services.TryAddSingleton<Release.RegistrySigningCache>();
         silo.Services.AddOptions<KmsGrainOptions>().Validate(
             static options =>
             {

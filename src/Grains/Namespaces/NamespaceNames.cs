@@ -31,7 +31,8 @@ public static partial class NamespaceNames
             throw new KmsException(KmsErrorKind.MalformedInput, $"Unknown TEE type '{Printable(tee)}' (known: {string.Join(", ", TeeTypes)}).");
         }
 
-        if (policy.TcbStatuses.FirstOrDefault(s => !Enum.TryParse<Kms.Attestation.TcbStatus>(s, ignoreCase: false, out _) || int.TryParse(s, out _)) is { } status)
+        // ProxyAttested: what the namespace sees of an instance a trusted attested-TLS proxy vouched for (no TCB known).
+        if (policy.TcbStatuses.FirstOrDefault(s => s != Hosting.RegistryFrontEndOptions.ProxyAttestedTcbStatus && !Enum.TryParse<Kms.Attestation.TcbStatus>(s, ignoreCase: false, out _) || int.TryParse(s, out _)) is { } status)
         {
             throw new KmsException(KmsErrorKind.MalformedInput, $"Unknown TCB status '{Printable(status)}'.");
         }

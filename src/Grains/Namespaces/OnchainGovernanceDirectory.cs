@@ -48,7 +48,14 @@ internal sealed class OnchainGovernanceDirectory : IDisposable
 
     /// <summary>The governance of the namespace <paramref name="namespace"/>, whose id is the contract address.</summary>
     /// <exception cref="KmsException">No node is configured (<see cref="KmsErrorKind.Unavailable"/>).</exception>
-    public INamespaceGovernance For(string @namespace, EthereumAddress contract)
+    public INamespaceGovernance For(string @namespace, EthereumAddress contract) => Onchain(@namespace, contract);
+
+    /// <summary>This KMS's operator address (the <c>operator</c> of the Go registry's AppSecrets), or null without a node.</summary>
+    public EthereumAddress? OperatorAddress => _chain is null ? null : EthereumAddress.Parse(_options.OperatorAddress!);
+
+    /// <summary>The concrete onchain governance of a namespace (the Go registry front end asks it per operator).</summary>
+    /// <exception cref="KmsException">No node is configured (<see cref="KmsErrorKind.Unavailable"/>).</exception>
+    public OnchainGovernance Onchain(string @namespace, EthereumAddress contract)
     {
         if (_chain is null)
         {
@@ -59,7 +66,7 @@ internal sealed class OnchainGovernanceDirectory : IDisposable
             _chain.Value.Reader,
             new OnchainGovernanceOptions
             {
-                Namespaces = { [@namespace] = new OnchainNamespace(c) },
+                Namespaces = { [@namespace] = new OnchainNamespace(c, _options.KmsContract is { } kms ? EthereumAddress.Parse(kms) : null) },
                 Confirmations = _options.Confirmations,
                 PollInterval = _options.PollInterval,
                 StalenessBound = _options.StalenessBound,
