@@ -21,9 +21,10 @@ internal static class ProblemReader
                 reason = Text(document.RootElement, "reason");
             }
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
-            // Not a problem document (a proxy's HTML page, say): the status says enough.
+            // Not a problem document (a proxy's HTML page, invalid UTF-8 in a string): the status says enough.
+            title = detail = type = reason = null;
         }
 
         return new KmsApiException(status, title ?? reasonPhrase, detail, type, reason, requestUri);
