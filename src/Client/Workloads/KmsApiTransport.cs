@@ -52,7 +52,7 @@ public sealed partial class KmsApiTransport
 
     /// <summary>Creates a transport with the retry settings of <paramref name="options"/>.</summary>
     public KmsApiTransport(HttpClient http, KmsWorkloadClientOptions options, ILogger? logger = null)
-        : this(http, options?.BaseAddresses ?? [], options!.RequestTimeout, options.Rounds, options.RetryDelay, options.MaxResponseBytes, logger)
+        : this(http, Required(options).BaseAddresses, options.RequestTimeout, options.Rounds, options.RetryDelay, options.MaxResponseBytes, logger)
     {
     }
 
@@ -148,6 +148,9 @@ public sealed partial class KmsApiTransport
             throw new TimeoutException($"{method} {uri} did not complete within {_requestTimeout.TotalSeconds:0.#} s.");
         }
     }
+
+    private static KmsWorkloadClientOptions Required(KmsWorkloadClientOptions? options) =>
+        options ?? throw new ArgumentNullException(nameof(options));
 
     private static async Task<byte[]> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
