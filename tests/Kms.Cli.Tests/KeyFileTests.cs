@@ -25,6 +25,11 @@ public sealed class KeyFileTests : IDisposable
             "--admin", $"ops={signing},{recoveryPublic}", "--json");
         Assert.True(accepted.ExitCode == 3, accepted.ToString());
 
+        CliResult sharesNowhere = await CliRunner.RunAsync("--url", _deadUrl, "cluster", "init", "--threshold", "1", "--recovery-threshold", "2",
+            "--admin", $"ops={signing},{recoveryPublic}");
+        Assert.Equal(2, sharesNowhere.ExitCode);
+        Assert.Contains("--out", sharesNowhere.StdErr, StringComparison.Ordinal);
+
         CliResult privateAsPublic = await CliRunner.RunAsync("--url", _deadUrl, "cluster", "init", "--threshold", "1", "--admin", $"ops={signing},{recovery}");
         Assert.Equal(2, privateAsPublic.ExitCode);
         Assert.Contains("not an X25519 key", privateAsPublic.StdErr, StringComparison.Ordinal);

@@ -14,6 +14,7 @@ public sealed class ConfigFsTsmEvidenceProvider : IEvidenceProvider
 {
     private const int InblobSize = 64;
     private const int MaxSmallFile = 64;
+    private const string SevProvider = "sev_guest";
 
     private readonly ConfigFsTsmOptions _options;
     private readonly string _expectedProvider;
@@ -38,12 +39,12 @@ public sealed class ConfigFsTsmEvidenceProvider : IEvidenceProvider
     public static ConfigFsTsmEvidenceProvider ForTdx(ConfigFsTsmOptions? options = null) => new("tdx-dcap", "tdx_guest", options, null);
 
     /// <summary>SEV-SNP attestation reports ("sev-snp"; the kernel's provider "sev_guest").</summary>
-    public static ConfigFsTsmEvidenceProvider ForSevSnp(ConfigFsTsmOptions? options = null) => new("sev-snp", "sev_guest", options, null);
+    public static ConfigFsTsmEvidenceProvider ForSevSnp(ConfigFsTsmOptions? options = null) => new("sev-snp", SevProvider, options, null);
 
     /// <summary>For tests: <paramref name="observer"/> runs after each step with the entry's path, where the kernel
     /// would act (create the attributes, make the report) or another process could interfere.</summary>
     internal static ConfigFsTsmEvidenceProvider ForTests(bool tdx, ConfigFsTsmOptions options, Func<ConfigFsTsmStep, string, CancellationToken, Task> observer) =>
-        tdx ? new("tdx-dcap", "tdx_guest", options, observer) : new("sev-snp", "sev_guest", options, observer);
+        tdx ? new("tdx-dcap", "tdx_guest", options, observer) : new("sev-snp", SevProvider, options, observer);
 
     /// <inheritdoc/>
     /// <exception cref="EvidenceProviderException">configfs-tsm is missing, belongs to another TEE, was written to
@@ -91,7 +92,13 @@ public sealed class ConfigFsTsmEvidenceProvider : IEvidenceProvider
             reportData.Span.CopyTo(inblob);
             await WriteAsync(entry, "inblob", inblob, cancellationToken).ConfigureAwait(false);
             await StepAsync(ConfigFsTsmStep.InblobWritten, entry, cancellationToken).ConfigureAwait(false);
-            byte[] outblob = await ReadOutblobAsync(entry, cancellationToken).ConfigureAwait(false);
+            byte[] outblob = await ReadBlobAsync(entry, "outblob", cancellationToken).ConfigureAwait(false)
+                ?? throw new EvidenceProviderException(EvidenceProviderFailure.Unavailable, $"The configfs-tsm entry {entry} has no outblob.");
+            if (_expectedProvider == SevProvider)
+            {
+                outblob = await AppendSigningCertificateAsync(entry, outblob, cancellationToken).ConfigureAwait(false);
+            }
+
             await StepAsync(ConfigFsTsmStep.OutblobRead, entry, cancellationToken).ConfigureAwait(false);
             long after = await ReadGenerationAsync(entry, cancellationToken).ConfigureAwait(false);
 
@@ -114,9 +121,45 @@ public sealed class ConfigFsTsmEvidenceProvider : IEvidenceProvider
     private Task StepAsync(ConfigFsTsmStep step, string entry, CancellationToken cancellationToken) =>
         _observer?.Invoke(step, entry, cancellationToken) ?? Task.CompletedTask;
 
-    private async Task<byte[]> ReadOutblobAsync(string entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// SEV-SNP: the report followed by the DER certificate of the key that signed it (the VCEK, or the VLEK when the
+    /// report's SIGNING_KEY says so), taken from the certificate table in <c>auxblob</c> when the host provides one
+    /// (the "sev-snp" evidence format); without it the report alone, and the KMS takes the VCEK from its cache.
+    /// </summary>
+    private async Task<byte[]> AppendSigningCertificateAsync(string entry, byte[] report, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(entry, "outblob");
+        if (report.Length != SnpReportResponse.ReportSize)
+        {
+            throw new EvidenceProviderException(EvidenceProviderFailure.MalformedOutput,
+                $"configfs-tsm returned an SEV-SNP report of {report.Length} bytes; a report is {SnpReportResponse.ReportSize}.");
+        }
+
+        byte[]? table = await ReadBlobAsync(entry, "auxblob", cancellationToken, optional: true).ConfigureAwait(false);
+        if (table is null)
+        {
+            return report;
+        }
+
+        // SIGNING_KEY: bits 2-4 of the 32-bit field at 0x48; 0 = VCEK, 1 = VLEK.
+        int signingKey = (report[0x48] >> 2) & 0x7;
+        byte[]? certificate = signingKey switch
+        {
+            0 => SnpCertificateTable.Find(table, SnpCertificateTable.VcekGuid),
+            1 => SnpCertificateTable.Find(table, SnpCertificateTable.VlekGuid),
+            _ => null,
+        };
+        return certificate is null ? report : [.. report, .. certificate];
+    }
+
+    /// <summary>A binary attribute, bounded; null when <paramref name="optional"/> and it is absent or empty.</summary>
+    private async Task<byte[]?> ReadBlobAsync(string entry, string name, CancellationToken cancellationToken, bool optional = false)
+    {
+        string path = Path.Combine(entry, name);
+        if (optional && !File.Exists(path))
+        {
+            return null;
+        }
+
         try
         {
             // Reading outblob is what makes the TEE produce the report; its size is not known beforehand (configfs
@@ -131,13 +174,13 @@ public sealed class ConfigFsTsmEvidenceProvider : IEvidenceProvider
 
             if (total == 0)
             {
-                throw new EvidenceProviderException(EvidenceProviderFailure.MalformedOutput, $"configfs-tsm returned an empty outblob ({path}).");
+                return optional ? null : throw new EvidenceProviderException(EvidenceProviderFailure.MalformedOutput, $"configfs-tsm returned an empty {name} ({path}).");
             }
 
             if (total > _options.MaxOutblobBytes)
             {
                 throw new EvidenceProviderException(EvidenceProviderFailure.MalformedOutput,
-                    $"configfs-tsm returned an outblob larger than {_options.MaxOutblobBytes} bytes ({path}).");
+                    $"configfs-tsm returned an {name} larger than {_options.MaxOutblobBytes} bytes ({path}).");
             }
 
             return buffer[..total];

@@ -51,6 +51,12 @@ internal static class ClusterCommands
         };
         cli.SetAction(command, async (context, parsed, cancellationToken) =>
         {
+            if (parsed.GetValue(recoveryThreshold) > 0 && parsed.GetValue(output) is null && !context.Json)
+            {
+                // The KMS keeps no copy: shares shown nowhere would be lost the moment they are dealt.
+                throw new CliUsageException("--recovery-threshold needs --out (or --json) so that the sealed recovery shares are kept.");
+            }
+
             object body = new
             {
                 threshold = parsed.GetValue(threshold),

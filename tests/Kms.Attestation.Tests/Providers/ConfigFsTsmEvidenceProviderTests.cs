@@ -31,16 +31,104 @@ public sealed class ConfigFsTsmEvidenceProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task SevSnp_WritesThePrivilegeLevel_WhenConfigured()
+    public async Task SevSnp_WritesThePrivilegeLevel_AndReturnsTheReportAlone_WithoutACertificateTable()
     {
-        var kernel = new FakeKernel("sev_guest");
+        var kernel = new FakeKernel("sev_guest") { Outblob = SnpReport };
         ConfigFsTsmEvidenceProvider provider = Provider(tdx: false, kernel, new ConfigFsTsmOptions { PrivilegeLevel = 2 });
 
-        byte[] evidence = await provider.GetEvidenceAsync(new byte[64]);
+        byte[] evidence = await provider.GetEvidenceAsync(new byte[] { 9, 8, 7 });
 
         Assert.Equal("sev-snp", provider.EvidenceType);
         Assert.Equal("2", kernel.PrivilegeLevelWritten);
-        Assert.StartsWith("QUOTE", Encoding.ASCII.GetString(evidence), StringComparison.Ordinal);
+        Assert.Equal(0x4A0, evidence.Length);
+        Assert.Equal(new byte[] { 9, 8, 7 }, evidence[0x50..0x53]);
+    }
+
+    [Theory]
+    [InlineData(0, "vcek")]
+    [InlineData(1, "vlek")]
+    public async Task SevSnp_AppendsTheCertificateOfTheSigningKey_FromTheAuxblobTable(int signingKey, string expected)
+    {
+        byte[] table = CertificateTable(
+            (SnpCertificateTable.VlekGuid.ToArray(), "vlek"u8.ToArray()),
+            (Enumerable.Repeat((byte)0x11, 16).ToArray(), "ask"u8.ToArray()),
+            (SnpCertificateTable.VcekGuid.ToArray(), "vcek"u8.ToArray()));
+        var kernel = new FakeKernel("sev_guest")
+        {
+            Outblob = inblob => SnpReport(inblob, signingKey),
+            Auxblob = table,
+        };
+
+        byte[] evidence = await Provider(tdx: false, kernel).GetEvidenceAsync(new byte[64]);
+
+        Assert.Equal(0x4A0 + 4, evidence.Length);
+        Assert.Equal(expected, Encoding.ASCII.GetString(evidence, 0x4A0, 4));
+    }
+
+    [TestDataFact]
+    public async Task SevSnp_ARealReportAndVcekFromConfigFs_IsEvidenceTheSnpVerifierAccepts()
+    {
+        byte[] report = Snp.SnpTestData.GenoaReport;
+        var kernel = new FakeKernel("sev_guest")
+        {
+            Outblob = _ => report,
+            Auxblob = CertificateTable((SnpCertificateTable.VcekGuid.ToArray(), Snp.SnpTestData.GenoaVcek)),
+        };
+
+        byte[] evidence = await Provider(tdx: false, kernel).GetEvidenceAsync(Snp.SnpTestData.ReportDataOf(report));
+
+        var verifier = new Kms.Attestation.Snp.SnpEvidenceVerifier(Kms.Attestation.Snp.SnpPolicy.Default, Snp.SnpTestData.Clock);
+        VerifiedEvidence verified = await verifier.VerifyAsync(evidence, Snp.SnpTestData.ReportDataOf(report));
+        Assert.Equal(TeeType.SevSnp, verified.Tee);
+    }
+
+    [Fact]
+    public async Task SevSnp_MalformedTableOrReport_IsRefused()
+    {
+        byte[] outside = CertificateTable((SnpCertificateTable.VcekGuid.ToArray(), "vcek"u8.ToArray()));
+        outside[20] = 0xFF; // length far past the buffer
+        EvidenceProviderException table = await Assert.ThrowsAsync<EvidenceProviderException>(() =>
+            Provider(false, new FakeKernel("sev_guest") { Outblob = SnpReport, Auxblob = outside }).GetEvidenceAsync(new byte[64]));
+        Assert.Equal(EvidenceProviderFailure.MalformedOutput, table.Failure);
+
+        EvidenceProviderException report = await Assert.ThrowsAsync<EvidenceProviderException>(() =>
+            Provider(false, new FakeKernel("sev_guest")).GetEvidenceAsync(new byte[64]));
+        Assert.Equal(EvidenceProviderFailure.MalformedOutput, report.Failure);
+        Assert.Contains("1184", report.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CertificateTable_Fuzzed_YieldsACertificateNothingOrTheProvidersError()
+    {
+        byte[] valid = CertificateTable(
+            (SnpCertificateTable.VcekGuid.ToArray(), new byte[100]), (SnpCertificateTable.VlekGuid.ToArray(), new byte[50]));
+        Assert.Equal(100, SnpCertificateTable.Find(valid, SnpCertificateTable.VcekGuid)!.Length);
+        Assert.Null(SnpCertificateTable.Find(CertificateTable(), SnpCertificateTable.VcekGuid));
+        Assert.Throws<EvidenceProviderException>(() => SnpCertificateTable.Find(new byte[23], SnpCertificateTable.VcekGuid));
+        Assert.Throws<EvidenceProviderException>(() => SnpCertificateTable.Find(
+            CertificateTable((SnpCertificateTable.VcekGuid.ToArray(), [1]), (SnpCertificateTable.VcekGuid.ToArray(), [2])), SnpCertificateTable.VcekGuid));
+        var random = new Random(4360);
+        for (int i = 0; i < 20000; i++)
+        {
+            byte[] input = i % 4 == 0 ? RandomBytes(random, random.Next(0, 200)) : valid.ToArray();
+            if (i % 4 != 0)
+            {
+                for (int j = random.Next(1, 4); j > 0; j--)
+                {
+                    input[random.Next(Math.Min(input.Length, 80))] = (byte)random.Next(256);
+                }
+            }
+
+            try
+            {
+                byte[]? found = SnpCertificateTable.Find(input, SnpCertificateTable.VcekGuid);
+                Assert.True(found is null || found.Length <= input.Length);
+            }
+            catch (EvidenceProviderException exception)
+            {
+                Assert.Equal(EvidenceProviderFailure.MalformedOutput, exception.Failure);
+            }
+        }
     }
 
     [Theory]
@@ -162,6 +250,33 @@ public sealed class ConfigFsTsmEvidenceProviderTests : IDisposable
         return ConfigFsTsmEvidenceProvider.ForTests(tdx, options, kernel.ActAsync);
     }
 
+    /// <summary>An SEV-SNP report shape: 1184 bytes, report data at 0x50, SIGNING_KEY in bits 2-4 at 0x48.</summary>
+    private static byte[] SnpReport(byte[] inblob) => SnpReport(inblob, 0);
+
+    private static byte[] SnpReport(byte[] inblob, int signingKey)
+    {
+        byte[] report = new byte[0x4A0];
+        inblob.CopyTo(report, 0x50);
+        report[0x48] = (byte)(signingKey << 2);
+        return report;
+    }
+
+    private static byte[] CertificateTable(params (byte[] Guid, byte[] Certificate)[] entries)
+    {
+        int offset = (entries.Length + 1) * 24;
+        var table = new List<byte>();
+        var data = new List<byte>();
+        foreach ((byte[] guid, byte[] certificate) in entries)
+        {
+            table.AddRange(guid);
+            table.AddRange(BitConverter.GetBytes((uint)(offset + data.Count)));
+            table.AddRange(BitConverter.GetBytes((uint)certificate.Length));
+            data.AddRange(certificate);
+        }
+
+        return [.. table, .. new byte[24], .. data];
+    }
+
     private static string RandomText(Random random) =>
         new(Enumerable.Range(0, random.Next(0, 80)).Select(_ => (char)random.Next(1, 128)).ToArray());
 
@@ -185,6 +300,8 @@ public sealed class ConfigFsTsmEvidenceProviderTests : IDisposable
 
         public Action<string, byte[]>? OnInblob { get; init; }
 
+        public byte[]? Auxblob { get; init; }
+
         public string? PrivilegeLevelWritten { get; private set; }
 
         public Task ActAsync(ConfigFsTsmStep step, string entry, CancellationToken cancellationToken)
@@ -203,6 +320,11 @@ public sealed class ConfigFsTsmEvidenceProviderTests : IDisposable
                     OnInblob?.Invoke(entry, inblob);
                     PrivilegeLevelWritten = File.ReadAllText(Path.Combine(entry, "privlevel")) is { Length: > 0 } level ? level : null;
                     File.WriteAllBytes(Path.Combine(entry, "outblob"), Outblob(inblob));
+                    if (Auxblob is not null)
+                    {
+                        File.WriteAllBytes(Path.Combine(entry, "auxblob"), Auxblob);
+                    }
+
                     if (long.TryParse(InitialGeneration, out long generation))
                     {
                         File.WriteAllText(Path.Combine(entry, "generation"), (generation + GenerationStep) + "\n");
