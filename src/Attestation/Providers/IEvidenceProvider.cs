@@ -12,6 +12,8 @@ public interface IEvidenceProvider
 
     /// <summary>Evidence whose report data is <paramref name="reportData"/> (1 to 64 bytes; shorter is zero-padded by
     /// TEEs that have a fixed 64-byte field).</summary>
-    /// <exception cref="AttestationException">The TEE could not produce evidence.</exception>
+    /// <exception cref="AttestationException">The evidence the TEE produced is malformed.</exception>
+    /// <exception cref="EvidenceProviderException">The TEE could not produce evidence (interface missing, another TEE,
+    /// concurrent use, empty or oversized output, not supported).</exception>
     Task<byte[]> GetEvidenceAsync(ReadOnlyMemory<byte> reportData, CancellationToken cancellationToken = default);
 }
