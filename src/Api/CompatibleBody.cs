@@ -60,7 +60,7 @@ internal static class CompatibleBody
         }
         finally
         {
-            body.Clear(); // zeroes the buffer: a registration body carries a secret
+            body.Clear(); // zeroes the final buffer (a registration body carries a secret); grown-out copies are left to the GC
         }
     }
 }
