@@ -58,5 +58,9 @@ internal static class CompatibleBody
             string where = exception.Path is { Length: > 0 and <= 128 } path ? $" at '{path}'" : string.Empty;
             throw ApiProblemException.MalformedInput($"The request body is not valid JSON for this route{where}.", exception);
         }
+        finally
+        {
+            body.Clear(); // zeroes the final buffer (a registration body carries a secret); grown-out copies are left to the GC
+        }
     }
 }

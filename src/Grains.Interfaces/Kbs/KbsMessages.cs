@@ -3,7 +3,8 @@ namespace Kms.Grains.Kbs;
 /// <summary>A <c>register_workload</c> request.</summary>
 /// <param name="LaunchMeasurement">Hex: an SEV-SNP launch MEASUREMENT (96 hex, admits SHA-256 of it: a workload with
 /// zero HOST_DATA) or a measurement identity (64 hex, as the registry computes it for any TEE type).</param>
-/// <param name="TeeConfig">The reference's <c>tee_config</c> JSON text (may be empty); kept for the record.</param>
+/// <param name="TeeConfig">The reference's <c>tee_config</c>: empty or JSON text; checked, not used (the namespace
+/// policy decides TEE types, debug and TCB).</param>
 /// <param name="Passphrase">The secret released to the workload (UTF-8 bytes); the holder wipes it.</param>
 [GenerateSerializer, Alias("Kms.Grains.Kbs.KbsWorkloadRegistration")]
 public sealed record KbsWorkloadRegistration(

@@ -8,7 +8,7 @@ namespace Kms.Grains.Kbs;
 
 /// <summary>
 /// A parsed <c>tee-pubkey</c>: how the secret will be sealed, and the report data the evidence must carry.
-/// RSA keys bind as the reference does, SHA-512(nonce ‖ k-mod ‖ k-exp) over the strings exactly as sent;
+/// RSA keys bind as the reference does, SHA-512(nonce ‖ k-mod ‖ k-exp) over the strings exactly as sent (UTF-8, which is ASCII for the base64 and hex they must be);
 /// X-Wing keys bind SHA-512(nonce ‖ "hpke-xwing" ‖ key) the same way.
 /// </summary>
 internal sealed record KbsTeeKey(string Scheme, byte[] PublicKey, byte[] ReportData)
@@ -68,9 +68,9 @@ internal sealed record KbsTeeKey(string Scheme, byte[] PublicKey, byte[] ReportD
     private static byte[] Bind(string nonce, string first, string second)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
-        hash.AppendData(Encoding.ASCII.GetBytes(nonce));
-        hash.AppendData(Encoding.ASCII.GetBytes(first));
-        hash.AppendData(Encoding.ASCII.GetBytes(second));
+        hash.AppendData(Encoding.UTF8.GetBytes(nonce));
+        hash.AppendData(Encoding.UTF8.GetBytes(first));
+        hash.AppendData(Encoding.UTF8.GetBytes(second));
         return hash.GetHashAndReset();
     }
 

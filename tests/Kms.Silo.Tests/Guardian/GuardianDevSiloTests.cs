@@ -145,6 +145,29 @@ public sealed class GuardianDevSiloTests : IAsyncLifetime
         await AssertErrorAsync(await _session.Admin.DeleteAsync($"/measurements/registry-ns/{new string('1', 64)}"), HttpStatusCode.NotFound, "Measurement not found");
     }
 
+    [RequiresKmsTestDataFact]
+    public async Task RealSnpEvidenceVerifiesButItsReportDataIsNotARegistration()
+    {
+        string root = Path.Combine(Environment.GetEnvironmentVariable("KMS_TESTDATA")!, "attestation", "sev-snp");
+        byte[] report = File.ReadAllBytes(Path.Combine(root, "trustee_azure_snp_genoa_report_v3_EXTRACTED.bin"));
+        string vcek = File.ReadAllText(Path.Combine(root, "trustee_azure_snp_vcek_genoa.pem"));
+        string ns = "guardian-snp";
+        await ReadAsync(await _session.Admin.PostAsJsonAsync($"/measurements/{ns}", new
+        {
+            platform = "sev_snp",
+            data = new { measurement = Convert.ToHexStringLower(report.AsSpan(0x90, 48)), host_data = Convert.ToHexStringLower(report.AsSpan(0xC0, 32)) },
+        }), HttpStatusCode.Created);
+
+        // Signature and chain verify (the pinned Genoa ARK); the report data the sample was made with is not 64 zero bytes.
+        string evidence = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new { attestation_report = Convert.ToHexStringLower(report), cert_chain = vcek }));
+        await AssertErrorAsync(await Client.PostAsJsonAsync($"/attestation/{ns}/register", new { evidence }), HttpStatusCode.Unauthorized,
+            "The sev-snp evidence does not verify: The report data does not bind this request.");
+        byte[] tampered = (byte[])report.Clone();
+        tampered[0x90] ^= 1;
+        string forged = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new { attestation_report = Convert.ToBase64String(tampered), cert_chain = vcek }));
+        await AssertErrorAsync(await Client.PostAsJsonAsync($"/attestation/{ns}/register", new { evidence = forged }), HttpStatusCode.Unauthorized, "signature does not verify");
+    }
+
     [Fact]
     public async Task HostileEvidenceGetsA4xxErrorObjectNeverA500()
     {
