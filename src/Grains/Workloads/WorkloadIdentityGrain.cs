@@ -135,7 +135,9 @@ internal sealed partial class WorkloadIdentityGrain(
 
     public Task<WorkloadIdentityStatus> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult(Status());
 
-    private Task FlushAsync(CancellationToken cancellationToken) => _flush is null ? Task.CompletedTask : WriteAsync(cancellationToken);
+    // Not under the timer's token: WriteAsync disposes the timer first, which cancels that token, so the write failed
+    // and the activation was deactivated with every challenge it had issued (found by the workload client's tests).
+    private Task FlushAsync(CancellationToken cancellationToken) => _flush is null ? Task.CompletedTask : WriteAsync(CancellationToken.None);
 
     /// <summary>Writes the whole record (one ETag-checked write), which also carries any release not yet written.</summary>
     private async Task WriteAsync(CancellationToken cancellationToken)

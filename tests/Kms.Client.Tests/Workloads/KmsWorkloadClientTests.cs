@@ -124,6 +124,27 @@ public sealed class KmsWorkloadClientTests(DevSiloFixture fixture)
     }
 
     [Fact]
+    public async Task AChallengeOutlivesTheIdentityGrainsDelayedReleaseRecordWrite()
+    {
+        // The second release of an instance already bound to its key is recorded by a timer one second later; a
+        // challenge issued before that write must still be there after it.
+        using var workload = new DevSiloWorkload(Silo);
+        using DevEvidenceProvider evidence = workload.Evidence();
+        var slow = new SlowProvider(evidence);
+        using var http = new HttpClient();
+        using var client = new KmsWorkloadClient(http, slow, workload.Options());
+        await workload.SetUpAsync(() => client.GetIdentityAsync(), [3]);
+        using (await client.DeriveKeyAsync("storage", "disk"))
+        using (await client.DeriveKeyAsync("storage", "disk"))
+        {
+        }
+
+        slow.Delay = TimeSpan.FromSeconds(2.5);
+        using ReleasedSecret secret = await client.GetSecretAsync("db");
+        Assert.Equal([3], secret.Value.ToArray());
+    }
+
+    [Fact]
     public async Task MissingNamespace_Is404_WhenTheClientLearnsItsIdentity()
     {
         using var workload = new DevSiloWorkload(Silo);
@@ -211,6 +232,20 @@ public sealed class KmsWorkloadClientTests(DevSiloFixture fixture)
         Assert.Equal(3, draining.Requests);
         Assert.Contains(error.InnerExceptions, e => e is KmsApiException { Status: 503, Detail: null });
         Assert.Contains(error.InnerExceptions, e => e is HttpRequestException);
+    }
+
+    /// <summary>Takes <see cref="Delay"/> before it makes evidence (a slow TEE).</summary>
+    private sealed class SlowProvider(IEvidenceProvider inner) : IEvidenceProvider
+    {
+        public TimeSpan Delay { get; set; }
+
+        public string EvidenceType => inner.EvidenceType;
+
+        public async Task<byte[]> GetEvidenceAsync(ReadOnlyMemory<byte> reportData, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Delay, cancellationToken);
+            return await inner.GetEvidenceAsync(reportData, cancellationToken);
+        }
     }
 
     /// <summary>Signs evidence over other report data than the client computed: a replayed or redirected request.</summary>
