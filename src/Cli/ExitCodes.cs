@@ -23,6 +23,3 @@ internal static class ExitCodes
 
 /// <summary>A bad argument or local file: exit code <see cref="ExitCodes.Usage"/>.</summary>
 internal sealed class CliUsageException(string message) : Exception(message);
-
-/// <summary>A local check that says no (e.g. a policy that does not verify): exit code <see cref="ExitCodes.Refused"/>.</summary>
-internal sealed class CliRefusedException(string message) : Exception(message);

@@ -137,13 +137,11 @@ internal sealed class KmsCli
             {
                 return Fail(json, ExitCodes.Usage, exception.Message, null);
             }
-            catch (CliRefusedException exception)
-            {
-                return Fail(json, ExitCodes.Refused, exception.Message, null);
-            }
             catch (Exception exception) when (exception is HttpRequestException or TimeoutException or InvalidDataException or CryptographicException
-                or Kms.Attestation.Providers.EvidenceProviderException)
+                or Kms.Attestation.Providers.EvidenceProviderException
+                or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
             {
+                // The last three: an answer without the members the API documents.
                 return Fail(json, ExitCodes.Unavailable, exception.Message, null);
             }
         }

@@ -19,6 +19,7 @@ public sealed class KmsWorkloadClient : IDisposable
     private readonly RecipientKeyPair _recipient;
     private readonly byte[] _instanceId;
     private readonly string _namespace;
+    private readonly string _namespaceId;
     private readonly SemaphoreSlim _identityLock = new(1, 1);
     private string? _identity;
 
@@ -36,6 +37,7 @@ public sealed class KmsWorkloadClient : IDisposable
         options.Validate();
         _transport = new KmsApiTransport(http, options, logger);
         _evidence = evidence;
+        _namespaceId = options.Namespace;
         _namespace = Uri.EscapeDataString(options.Namespace);
         _instanceId = options.InstanceId?.ToArray() ?? RandomNumberGenerator.GetBytes(ReleaseBinding.NonceSize);
         _identity = options.Identity;
@@ -48,7 +50,8 @@ public sealed class KmsWorkloadClient : IDisposable
     /// <summary>The scheme releases are sealed to.</summary>
     public string RecipientScheme => _recipient.Scheme;
 
-    /// <summary>The workload's measurement identity: configured, or learned once from the KMS.</summary>
+    /// <summary>The workload's identity in its namespace: configured, or learned once from the KMS (which verifies a
+    /// sample of this TEE's evidence and asks the namespace, so the namespace must exist).</summary>
     public async Task<string> GetIdentityAsync(CancellationToken cancellationToken = default)
     {
         if (_identity is string known)
@@ -61,10 +64,12 @@ public sealed class KmsWorkloadClient : IDisposable
         {
             if (_identity is null)
             {
-                VerifiedEvidenceBody verified = await VerifyAsync(null, cancellationToken).ConfigureAwait(false);
-                _identity = verified.Identity is { Length: 64 } identity
+                // The namespace's answer names the identity it knows the workload by: the measurement identity for a
+                // registry or policy-document namespace, the contract identity for an onchain one.
+                VerifiedEvidenceBody verified = await VerifyAsync(_namespaceId, cancellationToken).ConfigureAwait(false);
+                _identity = (verified.Admission?.Identity ?? verified.Identity) is { Length: 64 } identity && identity.All(char.IsAsciiHexDigitLower)
                     ? identity
-                    : throw new InvalidDataException("The KMS verified the evidence but returned no measurement identity.");
+                    : throw new InvalidDataException("The KMS verified the evidence but returned no well-formed identity.");
             }
 
             return _identity;

@@ -169,24 +169,9 @@ internal sealed partial class WorkloadIdentityGrain(
 
     public Task<WorkloadIdentityStatus> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult(Status());
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        // The timer is disposed only after its write: disposing a grain timer cancels its callback's token, and a
-        // write cancelled that way would deactivate the grain and lose every outstanding challenge.
-        IGrainTimer? fired = _flush;
-        if (fired is null)
-        {
-            return;
-        }
-
-        await state.WriteOrDeactivateAsync(this, cancellationToken);
-        if (ReferenceEquals(_flush, fired))
-        {
-            _flush = null;
-        }
-
-        fired.Dispose();
-    }
+    // Not under the timer's token: WriteAsync disposes the timer first, which cancels that token; a write cancelled that
+    // way deactivated the grain and lost every challenge it had issued.
+    private Task FlushAsync(CancellationToken cancellationToken) => _flush is null ? Task.CompletedTask : WriteAsync(CancellationToken.None);
 
     /// <summary>Writes the whole record (one ETag-checked write), which also carries any release not yet written.</summary>
     private async Task WriteAsync(CancellationToken cancellationToken)

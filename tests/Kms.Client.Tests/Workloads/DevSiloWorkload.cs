@@ -54,12 +54,15 @@ internal sealed class DevSiloWorkload : IDisposable
         return options;
     }
 
-    /// <summary>Creates the namespace, admits <paramref name="identity"/> and sets secret "db" to <paramref name="secret"/>.</summary>
-    public async Task SetUpAsync(string identity, byte[] secret)
+    /// <summary>Creates the namespace, admits the identity <paramref name="identity"/> learns (it needs the namespace)
+    /// and sets secret "db" to <paramref name="secret"/>; returns the identity.</summary>
+    public async Task<string> SetUpAsync(Func<Task<string>> identity, byte[] secret)
     {
         await Expect(await Admin.PutAsJsonAsync($"v1/namespaces/{Namespace}", new { policy = new { teeTypes = new[] { "dev" }, allowDebug = false, tcbStatuses = Array.Empty<string>() } }));
-        await AdmitAsync(identity);
+        string learned = await identity();
+        await AdmitAsync(learned);
         await Expect(await Admin.PutAsJsonAsync($"v1/namespaces/{Namespace}/secrets/db", new { value = Convert.ToBase64String(secret) }));
+        return learned;
     }
 
     public async Task AdmitAsync(string identity) =>

@@ -25,8 +25,7 @@ public sealed class KmsWorkloadClientTests(DevSiloFixture fixture)
         using DevEvidenceProvider evidence = workload.Evidence();
         using var http = new HttpClient();
         using var client = new KmsWorkloadClient(http, evidence, workload.Options(scheme));
-        string identity = await client.GetIdentityAsync();
-        await workload.SetUpAsync(identity, secretValue);
+        string identity = await workload.SetUpAsync(() => client.GetIdentityAsync(), secretValue);
 
         using ReleasedSecret key = await client.DeriveKeyAsync("storage", "disk", 1, 48);
         using ReleasedSecret again = await client.DeriveKeyAsync("storage", "disk", 1, 48);
@@ -62,7 +61,7 @@ public sealed class KmsWorkloadClientTests(DevSiloFixture fixture)
         var recorder = new RecordingHandler();
         using var http = new HttpClient(recorder);
         using var client = new KmsWorkloadClient(http, evidence, workload.Options(RecipientSchemes.HpkeX25519, dead, Silo.ApiAddress));
-        await workload.SetUpAsync(await client.GetIdentityAsync(), [1, 2, 3]);
+        await workload.SetUpAsync(() => client.GetIdentityAsync(), [1, 2, 3]);
 
         using ReleasedSecret key = await client.DeriveKeyAsync("storage", "disk");
         using ReleasedSecret secret = await client.GetSecretAsync("db");
@@ -81,7 +80,7 @@ public sealed class KmsWorkloadClientTests(DevSiloFixture fixture)
         using var unavailable = new StubSilo(503, """{"status":503,"title":"Service Unavailable","detail":"fewer than t shares","reason":"shares"}""");
         using (var client = new KmsWorkloadClient(http, evidence, workload.Options(RecipientSchemes.HpkeX25519, unavailable.Address, Silo.ApiAddress)))
         {
-            await workload.SetUpAsync(await client.GetIdentityAsync(), [7]);
+            await workload.SetUpAsync(() => client.GetIdentityAsync(), [7]);
             using ReleasedSecret secret = await client.GetSecretAsync("db");
             Assert.Equal([7], secret.Value.ToArray());
             Assert.Equal(1, unavailable.Requests);
@@ -107,8 +106,7 @@ public sealed class KmsWorkloadClientTests(DevSiloFixture fixture)
         using DevEvidenceProvider stranger = workload.Evidence("not-admitted-image");
         using var http = new HttpClient();
         using var client = new KmsWorkloadClient(http, admitted, workload.Options());
-        string identity = await client.GetIdentityAsync();
-        await workload.SetUpAsync(identity, [1]);
+        string identity = await workload.SetUpAsync(() => client.GetIdentityAsync(), [1]);
         using var strangerClient = new KmsWorkloadClient(http, stranger, workload.Options());
 
         KmsApiException unknown = await Assert.ThrowsAsync<KmsApiException>(() => strangerClient.DeriveKeyAsync("storage", "disk"));
@@ -126,14 +124,47 @@ public sealed class KmsWorkloadClientTests(DevSiloFixture fixture)
     }
 
     [Fact]
+    public async Task AChallengeOutlivesTheIdentityGrainsDelayedReleaseRecordWrite()
+    {
+        // The second release of an instance already bound to its key is recorded by a timer one second later; a
+        // challenge issued before that write must still be there after it.
+        using var workload = new DevSiloWorkload(Silo);
+        using DevEvidenceProvider evidence = workload.Evidence();
+        var slow = new SlowProvider(evidence);
+        using var http = new HttpClient();
+        using var client = new KmsWorkloadClient(http, slow, workload.Options());
+        await workload.SetUpAsync(() => client.GetIdentityAsync(), [3]);
+        using (await client.DeriveKeyAsync("storage", "disk"))
+        using (await client.DeriveKeyAsync("storage", "disk"))
+        {
+        }
+
+        slow.Delay = TimeSpan.FromSeconds(2.5);
+        using ReleasedSecret secret = await client.GetSecretAsync("db");
+        Assert.Equal([3], secret.Value.ToArray());
+    }
+
+    [Fact]
+    public async Task MissingNamespace_Is404_WhenTheClientLearnsItsIdentity()
+    {
+        using var workload = new DevSiloWorkload(Silo);
+        using DevEvidenceProvider evidence = workload.Evidence();
+        using var http = new HttpClient();
+        using var client = new KmsWorkloadClient(http, evidence, workload.Options());
+
+        KmsApiException error = await Assert.ThrowsAsync<KmsApiException>(() => client.GetSecretAsync("db"));
+        Assert.Equal(404, error.Status);
+        Assert.Contains(workload.Namespace, error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EvidenceOfAnotherKey_IsRefused401_NotRetried()
     {
         using var workload = new DevSiloWorkload(Silo);
         using DevEvidenceProvider evidence = workload.Evidence();
         using var http = new HttpClient();
         using var honest = new KmsWorkloadClient(http, evidence, workload.Options());
-        string identity = await honest.GetIdentityAsync();
-        await workload.SetUpAsync(identity, [1]);
+        string identity = await workload.SetUpAsync(() => honest.GetIdentityAsync(), [1]);
         var options = workload.Options();
         options.Identity = identity;
         using var tampering = new KmsWorkloadClient(http, new ReportDataTamperingProvider(evidence), options);
@@ -175,7 +206,7 @@ public sealed class KmsWorkloadClientTests(DevSiloFixture fixture)
         var options = workload.Options(RecipientSchemes.HpkeX25519, stalled.Address, Silo.ApiAddress);
         options.RequestTimeout = TimeSpan.FromSeconds(1);
         using var setupClient = new KmsWorkloadClient(http, evidence, workload.Options());
-        await workload.SetUpAsync(await setupClient.GetIdentityAsync(), [5]);
+        await workload.SetUpAsync(() => setupClient.GetIdentityAsync(), [5]);
         using var client = new KmsWorkloadClient(http, evidence, options);
 
         using ReleasedSecret secret = await client.GetSecretAsync("db");
@@ -201,6 +232,20 @@ public sealed class KmsWorkloadClientTests(DevSiloFixture fixture)
         Assert.Equal(3, draining.Requests);
         Assert.Contains(error.InnerExceptions, e => e is KmsApiException { Status: 503, Detail: null });
         Assert.Contains(error.InnerExceptions, e => e is HttpRequestException);
+    }
+
+    /// <summary>Takes <see cref="Delay"/> before it makes evidence (a slow TEE).</summary>
+    private sealed class SlowProvider(IEvidenceProvider inner) : IEvidenceProvider
+    {
+        public TimeSpan Delay { get; set; }
+
+        public string EvidenceType => inner.EvidenceType;
+
+        public async Task<byte[]> GetEvidenceAsync(ReadOnlyMemory<byte> reportData, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Delay, cancellationToken);
+            return await inner.GetEvidenceAsync(reportData, cancellationToken);
+        }
     }
 
     /// <summary>Signs evidence over other report data than the client computed: a replayed or redirected request.</summary>
