@@ -188,6 +188,34 @@ public sealed class RegistryApiTests(RegistrySiloFixture fixture) : IClassFixtur
     }
 
     [RequiresAnvilFact]
+    public async Task AuthorizeForOperator_AsksTheRegistryForThatOperator()
+    {
+        using RegistryTestWorkload workload = RegistryTestWorkload.Proxied(0);
+        using (await PostAsync(fixture.Namespace, workload.Csr(RegistryTestWorkload.AppCommonName(fixture.Registry), workload.CastOperatorSignature(AnvilFixture.DevKey1)), workload))
+        {
+            // The first request created the namespace.
+        }
+
+        var grains = (IGrainFactory)fixture.Silo.App.Services.GetService(typeof(IGrainFactory))!;
+        var claims = new Dictionary<string, string>
+        {
+            ["rtmr0"] = Convert.ToHexStringLower(workload.Registers[1]),
+            ["rtmr1"] = Convert.ToHexStringLower(workload.Registers[2]),
+            ["rtmr2"] = Convert.ToHexStringLower(workload.Registers[3]),
+        };
+        var verified = new Kms.Grains.Namespaces.VerifiedWorkload("flashbots-proxy:qemu-tdx", "tdx", false, "ProxyAttested", [], claims, []);
+        Kms.Grains.Namespaces.INamespaceGrain ns = grains.GetGrain<Kms.Grains.Namespaces.INamespaceGrain>(fixture.Namespace);
+
+        Kms.Grains.Namespaces.AuthorizationDecision allowed = await ns.AuthorizeForOperatorAsync(verified, RegistrySiloFixture.InstanceOperator.ToLowerHexString());
+        Assert.True(allowed.Allowed, allowed.Reason);
+        Assert.Equal(Convert.ToHexStringLower(workload.Identity(fixture.Registry)), allowed.Identity);
+
+        Kms.Grains.Namespaces.AuthorizationDecision zero = await ns.AuthorizeForOperatorAsync(verified, EthereumAddress.Zero.ToLowerHexString());
+        Assert.False(zero.Allowed);
+        Assert.Equal("execution reverted: Operator not authorized", zero.Reason);
+    }
+
+    [RequiresAnvilFact]
     public async Task Onboard_IsAnExplicit501_AndMalformedIdsA400()
     {
         using HttpResponseMessage response = await fixture.Client.GetAsync("/api/attested/onboard/" + new string('a', 64));
