@@ -61,6 +61,56 @@ public sealed class RegistryApiTests(RegistrySiloFixture fixture) : IClassFixtur
     }
 
     [RequiresAnvilFact]
+    public async Task GoldenRequests_OverARawSocket_GetTheGoldenResponses()
+    {
+        using RegistryTestWorkload workload = RegistryTestWorkload.Proxied(0);
+        string csr = Encoding.ASCII.GetString(workload.Csr(RegistryTestWorkload.AppCommonName(fixture.Registry), workload.CastOperatorSignature(AnvilFixture.DevKey1)));
+        string contract = Convert.ToHexStringLower(fixture.Registry.Bytes);
+
+        (int status, Dictionary<string, string> headers, string body) = await RawAsync("secrets-request.http", contract, csr);
+        Assert.True(status == 200, body);
+        Assert.Equal("application/json", headers["content-type"]);
+        using var response = new HttpResponseMessage((System.Net.HttpStatusCode)status) { Content = new StringContent(body) };
+        response.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(headers["content-type"]);
+        await GoldenResponse.AssertMatchesAsync(response, "secrets-200");
+
+        (status, headers, body) = await RawAsync("pki-request.http", contract, string.Empty);
+        using var pki = new HttpResponseMessage((System.Net.HttpStatusCode)status) { Content = new StringContent(body) };
+        pki.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(headers["content-type"]);
+        await GoldenResponse.AssertMatchesAsync(pki, "pki-200");
+
+        (status, headers, body) = await RawAsync("secrets-request.http", contract, string.Empty);
+        Assert.Equal(400, status);
+        Assert.Equal("text/plain; charset=utf-8", headers["content-type"]);
+        Assert.Equal("nosniff", headers["x-content-type-options"]);
+        Assert.Equal("Empty CSR in request body\n", body);
+    }
+
+    private async Task<(int Status, Dictionary<string, string> Headers, string Body)> RawAsync(string golden, string contract, string body)
+    {
+        string template = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Registry", "Golden", golden));
+        Uri baseAddress = fixture.Client.BaseAddress!;
+        string request = template
+            .Replace("{contract}", contract, StringComparison.Ordinal)
+            .Replace("{host}", baseAddress.Authority, StringComparison.Ordinal)
+            .Replace("{length}", Encoding.ASCII.GetByteCount(body).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{body}", body, StringComparison.Ordinal);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(baseAddress.Host, baseAddress.Port);
+        await using System.Net.Sockets.NetworkStream stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer).WaitAsync(TimeSpan.FromSeconds(30));
+        string raw = Encoding.UTF8.GetString(buffer.ToArray());
+        int split = raw.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        string[] head = raw[..split].Split("\r\n");
+        var headers = head.Skip(1).Select(l => l.Split(": ", 2)).ToDictionary(p => p[0].ToLowerInvariant(), p => p[1]);
+        string content = raw[(split + 4)..];
+        Assert.False(headers.ContainsKey("transfer-encoding"), "the answer carries its Content-Length");
+        return (int.Parse(head[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), headers, content);
+    }
+
+    [RequiresAnvilFact]
     public async Task DotNetClient_VerifiesTheKmsAttestation_AndTheAppKeyMatchesThePki()
     {
         using RegistryTestWorkload workload = RegistryTestWorkload.Proxied(0);
