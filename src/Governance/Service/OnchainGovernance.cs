@@ -421,6 +421,4 @@ public sealed partial class OnchainGovernance : INamespaceGovernance
     private readonly record struct CacheKey(EthereumAddress Contract, CacheKind Kind, string Key);
 
     private sealed record ConfigValue(byte[]? Hash);
-
-
 }
