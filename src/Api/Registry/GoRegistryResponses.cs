@@ -17,7 +17,7 @@ internal static class GoRegistryResponses
         SecurityHeaders.Apply(response);
         response.StatusCode = status;
         response.ContentType = "text/plain; charset=utf-8";
-        return response.WriteAsync(message + "\n", Encoding.UTF8, cancellationToken);
+        return WriteAsync(response, message + "\n", cancellationToken);
     }
 
     public static Task WriteJsonAsync(HttpResponse response, string json, CancellationToken cancellationToken)
@@ -25,7 +25,14 @@ internal static class GoRegistryResponses
         SecurityHeaders.Apply(response);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
-        return response.WriteAsync(json + "\n", Encoding.UTF8, cancellationToken);
+        return WriteAsync(response, json + "\n", cancellationToken);
+    }
+
+    private static Task WriteAsync(HttpResponse response, string text, CancellationToken cancellationToken)
+    {
+        byte[] body = Encoding.UTF8.GetBytes(text);
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, cancellationToken).AsTask();
     }
 
     public static int Status(RegistryOutcome outcome) => outcome switch

@@ -49,6 +49,15 @@ public interface INamespaceGrain : IGrainWithStringKey
     [Alias("Authorize")]
     Task<AuthorizationDecision> AuthorizeAsync(VerifiedWorkload workload, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether the workload is admitted when <paramref name="operator"/> (0x address; the Go registry's instance operator,
+    /// the zero address when none signed) vouches for it. In an onchain namespace the registry's
+    /// <c>IdentityAllowed(identity, operator)</c> is asked for that operator instead of this KMS's own; other governance
+    /// has no operators and decides as <see cref="AuthorizeAsync"/>.
+    /// </summary>
+    [Alias("AuthorizeForOperator")]
+    Task<AuthorizationDecision> AuthorizeForOperatorAsync(VerifiedWorkload workload, string @operator, CancellationToken cancellationToken = default);
+
     /// <summary>Authorizes the workload and hands the namespace key of the epoch in force to the release worker.</summary>
     /// <exception cref="KmsException">Refused (<see cref="KmsErrorKind.PolicyDenied"/>) or the key cannot be
     /// evaluated (<see cref="KmsErrorKind.Unavailable"/>).</exception>

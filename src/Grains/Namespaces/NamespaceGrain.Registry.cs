@@ -19,13 +19,20 @@ internal sealed partial class NamespaceGrain
     public async Task<RegistryGrantResult> CheckRegistryApplicationAsync(CancellationToken cancellationToken) =>
         await AdmitApplicationAsync(create: false, cancellationToken) ?? new RegistryGrantResult(RegistryRefusal.None, "allowed", null);
 
+    public async Task<AuthorizationDecision> AuthorizeForOperatorAsync(VerifiedWorkload workload, string @operator, CancellationToken cancellationToken)
+    {
+        RequireExists();
+        EthereumAddress operatorAddress = ParseOperator(@operator);
+        INamespaceAdmission admission = S.Governance == NamespaceGovernance.Onchain
+            ? new OperatorOnchainAdmission(Name, onchain.Onchain(Name, Contract()), Contract(), operatorAddress)
+            : Admission();
+        return await NamespaceAuthorizer.DecideAsync(S, admission, workload, cancellationToken);
+    }
+
     public async Task<RegistryGrantResult> GrantRegistryAsync(VerifiedWorkload workload, string @operator, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workload);
-        if (!EthereumAddress.TryParse(@operator, out EthereumAddress operatorAddress))
-        {
-            throw new KmsException(KmsErrorKind.MalformedInput, "The operator is a 0x address.");
-        }
+        EthereumAddress operatorAddress = ParseOperator(@operator);
 
         if (await AdmitApplicationAsync(create: true, cancellationToken) is { } refused)
         {
@@ -121,4 +128,9 @@ internal sealed partial class NamespaceGrain
     }
 
     private EthereumAddress Contract() => EthereumAddress.Parse(Name);
+
+    private static EthereumAddress ParseOperator(string @operator) =>
+        EthereumAddress.TryParse(@operator, out EthereumAddress address)
+            ? address
+            : throw new KmsException(KmsErrorKind.MalformedInput, "The operator is a 0x address.");
 }
