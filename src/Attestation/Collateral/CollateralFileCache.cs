@@ -19,6 +19,7 @@ internal static class CollateralFileCache
     private const int MaxEntries = 4096;
     private static readonly ConcurrentDictionary<string, Entry> s_files = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, SignedEntry> s_signed = new(StringComparer.Ordinal);
+    private static TextEntry? s_lastText;
 
     /// <summary>The file's bytes (null when it does not exist), read with <paramref name="read"/> when not known or changed.</summary>
     public static byte[]? Read(string path, Func<string, byte[]?> read)
@@ -73,6 +74,25 @@ internal static class CollateralFileCache
         return collateral;
     }
 
+    /// <summary>One string per unchanged file contents (JWKS documents): consumers may cache by reference.</summary>
+    public static string? Text(byte[]? bytes)
+    {
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        TextEntry? last = s_lastText;
+        if (last is not null && ReferenceEquals(last.Bytes, bytes))
+        {
+            return last.Text;
+        }
+
+        string text = Encoding.UTF8.GetString(bytes);
+        s_lastText = new TextEntry(bytes, text);
+        return text;
+    }
+
     /// <summary>Forgets a file (after it was written).</summary>
     public static void Invalidate(string path) => s_files.TryRemove(path, out _);
 
@@ -87,4 +107,6 @@ internal static class CollateralFileCache
     private sealed record Entry(byte[]? Bytes, FileStamp Stamp, long CheckedAt);
 
     private sealed record SignedEntry(byte[] Body, byte[] Chain, SignedCollateral Collateral);
+
+    private sealed record TextEntry(byte[] Bytes, string Text);
 }

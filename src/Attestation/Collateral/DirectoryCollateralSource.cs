@@ -78,7 +78,7 @@ public sealed class DirectoryCollateralSource : ICollateralSource
     {
         ArgumentNullException.ThrowIfNull(issuer);
         byte[]? bytes = await ReadAsync(JwksPath(issuer), cancellationToken).ConfigureAwait(false);
-        return bytes is null ? null : Encoding.UTF8.GetString(bytes);
+        return CollateralFileCache.Text(bytes);
     }
 
     /// <summary>Stores a TCB info response body and its issuer chain.</summary>
