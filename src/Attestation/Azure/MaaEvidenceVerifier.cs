@@ -22,6 +22,7 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
     private readonly ICollateralSource _collateral;
     private readonly MaaSignerQuoteVerifier _signerQuotes;
     private readonly ConcurrentDictionary<string, MaaSigningKeys> _keySets = new(StringComparer.Ordinal);
+    private KeySet? _lastKeySet;
 
     /// <summary>A verifier that checks signing certificates (validity, self-signature, key) but not their SGX quotes.</summary>
     public MaaEvidenceVerifier(MaaTokenOptions options, TimeProvider timeProvider, ICollateralSource collateral)
@@ -62,11 +63,12 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
             throw new AttestationException(AttestationFailureKind.Malformed, "The token is not UTF-8.", e);
         }
 
-        string issuer = _verifier.ReadAllowedIssuer(token);
+        using MaaCompactToken parsed = MaaCompactToken.Parse(token);
+        string issuer = _verifier.ReadAllowedIssuer(parsed);
         string jwks = await _collateral.GetJwksAsync(issuer, cancellationToken).ConfigureAwait(false)
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"No JWKS is available for {issuer}.");
         MaaSigningKeys keys = GetKeys(jwks);
-        MaaToken verified = _verifier.Verify(token, keys);
+        MaaToken verified = _verifier.Verify(parsed, keys);
         if (!string.Equals(verified.Issuer, issuer, StringComparison.Ordinal))
         {
             // The keys that verified the token are those of `issuer`; a token must not speak for another instance.
@@ -131,9 +133,16 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
 
     private MaaSigningKeys GetKeys(string jwks)
     {
+        // The collateral source hands out the same string while the document is unchanged: no hashing then.
+        if (_lastKeySet is { } last && ReferenceEquals(last.Jwks, jwks))
+        {
+            return last.Keys;
+        }
+
         string cacheKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(jwks)));
         if (_keySets.TryGetValue(cacheKey, out MaaSigningKeys? keys))
         {
+            _lastKeySet = new KeySet(jwks, keys);
             return keys;
         }
 
@@ -143,6 +152,10 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
             _keySets.Clear();
         }
 
-        return _keySets.GetOrAdd(cacheKey, keys);
+        keys = _keySets.GetOrAdd(cacheKey, keys);
+        _lastKeySet = new KeySet(jwks, keys);
+        return keys;
     }
+
+    private sealed record KeySet(string Jwks, MaaSigningKeys Keys);
 }

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Kms.Attestation.Azure;
 
@@ -13,12 +11,6 @@ namespace Kms.Attestation.Azure;
 /// </summary>
 public sealed class MaaTokenVerifier
 {
-    private const int MaxTokenLength = 64 * 1024;
-
-    // Duplicate claim names are refused: two parsers (the JWT library reading iss to pick the JWKS, JsonDocument reading
-    // the claims) could otherwise each see a different value of the same signed claim.
-    private static readonly JsonDocumentOptions s_payloadOptions = new() { AllowDuplicateProperties = false, MaxDepth = 32 };
-
     private readonly TimeProvider _timeProvider;
 
     public MaaTokenVerifier(MaaTokenOptions options, TimeProvider timeProvider)
@@ -38,28 +30,49 @@ public sealed class MaaTokenVerifier
     /// </summary>
     public string ReadAllowedIssuer(string token)
     {
-        JsonWebToken jwt = ParseCompact(token);
-        string issuer = jwt.Issuer;
-        RequireAllowedIssuer(issuer);
-        return issuer;
+        using MaaCompactToken parsed = MaaCompactToken.Parse(token);
+        return ReadAllowedIssuer(parsed);
     }
 
     /// <summary>Verifies <paramref name="token"/> with <paramref name="keys"/> (the issuer's JWKS).</summary>
     public MaaToken Verify(string token, MaaSigningKeys keys)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        JsonWebToken jwt = ParseCompact(token);
-        if (!string.Equals(jwt.Alg, SecurityAlgorithms.RsaSha256, StringComparison.Ordinal))
+        using MaaCompactToken parsed = MaaCompactToken.Parse(token);
+        return Verify(parsed, keys);
+    }
+
+    /// <summary>The unverified issuer of a parsed token, if it is on the allow-list.</summary>
+    internal string ReadAllowedIssuer(MaaCompactToken token)
+    {
+        string issuer;
+        try
         {
-            throw new AttestationException(AttestationFailureKind.UnsupportedVersion, $"Token algorithm \"{AttestationException.Printable(jwt.Alg)}\" is not accepted; only RS256 is.");
+            issuer = RequireString(token.Payload.RootElement, "iss");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new AttestationException(AttestationFailureKind.Malformed, "The token's iss claim is not a valid string.", e);
         }
 
-        if (jwt.TryGetHeaderValue("crit", out object _))
+        RequireAllowedIssuer(issuer);
+        return issuer;
+    }
+
+    /// <summary>Verifies a parsed token with <paramref name="keys"/>: one parse serves the issuer lookup and the verification.</summary>
+    internal MaaToken Verify(MaaCompactToken token, MaaSigningKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (!string.Equals(token.Alg, "RS256", StringComparison.Ordinal))
+        {
+            throw new AttestationException(AttestationFailureKind.UnsupportedVersion, $"Token algorithm \"{AttestationException.Printable(token.Alg)}\" is not accepted; only RS256 is.");
+        }
+
+        if (token.HasCrit)
         {
             throw new AttestationException(AttestationFailureKind.UnsupportedVersion, "Tokens with critical header parameters are not accepted.");
         }
 
-        if (string.IsNullOrEmpty(jwt.Kid) || !keys.TryGetSigningKey(jwt.Kid, out MaaSigningKey? key))
+        if (string.IsNullOrEmpty(token.Kid) || !keys.TryGetSigningKey(token.Kid, out MaaSigningKey? key))
         {
             throw new AttestationException(AttestationFailureKind.UntrustedChain, "The token's key id is not in the issuer's JWKS.");
         }
@@ -69,82 +82,19 @@ public sealed class MaaTokenVerifier
             throw new AttestationException(AttestationFailureKind.UnsupportedVersion, "The token's signing key is shorter than 2048 bits.");
         }
 
-        VerifySignature(token, jwt, key);
+        if (token.Signature.Length != key.Parameters.Modulus.Length || !token.VerifyRs256(key.Rsa))
+        {
+            throw new AttestationException(AttestationFailureKind.BadSignature, "The token signature does not verify.");
+        }
 
         // A key published with a certificate is only as good as the certificate: current and validly self-signed.
         key.Certificate?.RequireValidSelfSigned(_timeProvider.GetUtcNow(), key.KeyId);
 
-        (JsonDocument payload, string payloadJson) = ParsePayload(jwt);
-        using JsonDocument _ = payload;
-        JsonElement claims = payload.RootElement;
+        JsonElement claims = token.Payload.RootElement;
         string issuer = RequireString(claims, "iss");
         RequireAllowedIssuer(issuer);
         (DateTimeOffset issuedAt, DateTimeOffset expiresAt) = CheckLifetime(claims);
-        return ReadTeeClaims(claims, issuer, issuedAt, expiresAt, payloadJson) with { KeyId = key.KeyId };
-    }
-
-    private static JsonWebToken ParseCompact(string token)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        if (token.Length > MaxTokenLength)
-        {
-            throw AttestationException.Malformed("The token is too large.");
-        }
-
-        if (token.Count(c => c == '.') != 2)
-        {
-            throw AttestationException.Malformed("The token is not a compact JWS (three dot-separated parts).");
-        }
-
-        try
-        {
-            return new JsonWebToken(token.Trim());
-        }
-        catch (Exception e) when (e is ArgumentException or SecurityTokenException or JsonException or FormatException)
-        {
-            throw new AttestationException(AttestationFailureKind.Malformed, "The token does not parse as a JWT.", e);
-        }
-    }
-
-    private static void VerifySignature(string token, JsonWebToken jwt, MaaSigningKey key)
-    {
-        byte[] signature;
-        try
-        {
-            signature = Base64UrlEncoder.DecodeBytes(jwt.EncodedSignature);
-        }
-        catch (FormatException e)
-        {
-            throw new AttestationException(AttestationFailureKind.Malformed, "The token signature is not base64url.", e);
-        }
-
-        string trimmed = token.Trim();
-        int signedLength = trimmed.LastIndexOf('.');
-        byte[] signedBytes = Encoding.ASCII.GetBytes(trimmed[..signedLength]);
-        if (signature.Length != key.Parameters.Modulus!.Length || !key.Rsa.VerifyData(signedBytes, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
-        {
-            throw new AttestationException(AttestationFailureKind.BadSignature, "The token signature does not verify.");
-        }
-    }
-
-    private static (JsonDocument Document, string Json) ParsePayload(JsonWebToken jwt)
-    {
-        try
-        {
-            string json = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
-            JsonDocument document = JsonDocument.Parse(json, s_payloadOptions);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                document.Dispose();
-                throw AttestationException.Malformed("The token payload is not a JSON object.");
-            }
-
-            return (document, json);
-        }
-        catch (Exception e) when (e is JsonException or FormatException or DecoderFallbackException)
-        {
-            throw new AttestationException(AttestationFailureKind.Malformed, "The token payload is not JSON without duplicate claims.", e);
-        }
+        return ReadTeeClaims(claims, issuer, issuedAt, expiresAt, token.PayloadJson) with { KeyId = key.KeyId };
     }
 
     private void RequireAllowedIssuer(string issuer)

@@ -78,7 +78,7 @@ public sealed class DirectoryCollateralSource : ICollateralSource
     {
         ArgumentNullException.ThrowIfNull(issuer);
         byte[]? bytes = await ReadAsync(JwksPath(issuer), cancellationToken).ConfigureAwait(false);
-        return bytes is null ? null : Encoding.UTF8.GetString(bytes);
+        return CollateralFileCache.Text(bytes);
     }
 
     /// <summary>Stores a TCB info response body and its issuer chain.</summary>
@@ -178,14 +178,19 @@ public sealed class DirectoryCollateralSource : ICollateralSource
     {
         byte[]? body = await ReadAsync(stem + ".json", cancellationToken).ConfigureAwait(false);
         byte[]? chain = await ReadAsync(stem + ".issuer-chain.pem", cancellationToken).ConfigureAwait(false);
-        return body is null || chain is null ? null : new SignedCollateral(body, Encoding.UTF8.GetString(chain));
+        return CollateralFileCache.Signed(stem, body, chain);
     }
 
     private static ValueTask<byte[]?> ReadAsync(string path, CancellationToken cancellationToken)
     {
-        // Synchronous on purpose: the files are a few kilobytes on a local disk, where an async FileStream costs two
-        // orders of magnitude more (thread-pool hops) than the read itself, on every verification.
         cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(CollateralFileCache.Read(path, ReadFile));
+    }
+
+    private static byte[]? ReadFile(string path)
+    {
+        // Synchronous on purpose: the files are a few kilobytes on a local disk, where an async FileStream costs two
+        // orders of magnitude more (thread-pool hops) than the read itself.
         try
         {
             using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
@@ -203,17 +208,17 @@ public sealed class DirectoryCollateralSource : ICollateralSource
                 if (read == 0)
                 {
                     // The file shrank while being read (a concurrent replace): return what a fresh read would see.
-                    return ReadAsync(path, cancellationToken);
+                    return ReadFile(path);
                 }
 
                 total += read;
             }
 
-            return ValueTask.FromResult<byte[]?>(buffer);
+            return buffer;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return ValueTask.FromResult<byte[]?>(null);
+            return null;
         }
     }
 
@@ -233,6 +238,7 @@ public sealed class DirectoryCollateralSource : ICollateralSource
         {
             await File.WriteAllBytesAsync(temporary, content, cancellationToken).ConfigureAwait(false);
             File.Move(temporary, path, overwrite: true);
+            CollateralFileCache.Invalidate(path);
         }
         finally
         {

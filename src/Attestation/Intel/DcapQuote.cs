@@ -79,6 +79,7 @@ public abstract class DcapQuote
         }
 
         (QeReport, QeReportSignature, QeAuthData, PckCertChainPem) = ReadQeReportCertificationData(quote[qeStart..sigEnd], name);
+        QeCertification = quote[(sigStart + SignatureSize)..sigEnd];
         TrailingByteCount = q.Length - sigEnd;
     }
 
@@ -112,6 +113,12 @@ public abstract class DcapQuote
 
     /// <summary>ECDSA signature by the attestation key over <see cref="SignedRegion"/>, raw r‖s.</summary>
     public ReadOnlyMemory<byte> Signature { get; }
+
+    /// <summary>
+    /// Everything in the signature data after the quote signature: the attestation key and the certification data (QE
+    /// report, its signature, QE authentication data, PCK chain). The same for every quote of one quoting enclave.
+    /// </summary>
+    public ReadOnlyMemory<byte> QeCertification { get; }
 
     /// <summary>The attestation public key, raw X‖Y on P-256.</summary>
     public ReadOnlyMemory<byte> AttestationKey { get; }

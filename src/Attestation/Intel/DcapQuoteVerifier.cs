@@ -7,10 +7,16 @@ namespace Kms.Attestation.Intel;
 /// <summary>The platform behind a quote whose signatures and PCK chain verified: its PCK certificate's SGX extension and the current root CRL.</summary>
 internal sealed record VerifiedPlatform(PckCertificateExtensions Pck, CertificateRevocationList RootCrl);
 
+/// <summary>A quoting enclave whose certification data verified: its PCK chain (links), the CA, and its attestation key imported.</summary>
+internal sealed record VerifiedQe(PckChain Chain, VerifiedCa Ca, ECDsa AttestationKey);
+
 /// <summary>
 /// Verifies Intel DCAP quotes end to end; what SGX and TDX share lives here. First the checks that need no collateral:
 /// Intel's QE vendor id, the PCK chain to the pinned Intel SGX Root CA, the QE report signature by the PCK key, the
-/// binding of the attestation key into the QE report, and the quote signature by the attestation key. Then the
+/// binding of the attestation key into the QE report, and the quote signature by the attestation key. The checks of
+/// the certification data (all but the quote signature) are done once per quoting enclave and cached by its exact
+/// bytes, so a quote of a known platform costs one P-256 verification plus parsing, time and revocation checks and
+/// TCB evaluation against collateral that is itself cached by its exact bytes (new collateral is verified anew). Then the
 /// revocation of the PCK chain (root and PCK CRLs), the TEE's TCB evaluation from signed TCB info and QE identity, and
 /// the caller's policy (report data, debug, accepted TCB statuses). Time comes from a <see cref="TimeProvider"/>.
 /// </summary>
@@ -25,6 +31,7 @@ public abstract class DcapQuoteVerifier<TQuote, TPolicy> : IEvidenceVerifier
     private readonly TimeProvider _timeProvider;
     private readonly TeeType _tee;
     private readonly string _teeName;
+    private readonly string _verifiedQeKind;
 
     /// <param name="collateralSource">Where TCB info, QE identity and CRLs come from.</param>
     /// <param name="policy">Accepted TCB statuses and debug; default <see cref="DcapVerificationPolicy{TSelf}.Default"/>.</param>
@@ -47,6 +54,7 @@ public abstract class DcapQuoteVerifier<TQuote, TPolicy> : IEvidenceVerifier
         ArgumentNullException.ThrowIfNull(collateralSource);
         _cache = cache ?? new VerificationCache();
         Collateral = new IntelCollateralVerifier(collateralSource, _cache, trustAnchor);
+        _verifiedQeKind = Collateral.AnchorTag + "verified-qe";
         _policy = policy ?? DcapVerificationPolicy<TPolicy>.Default;
         _timeProvider = timeProvider ?? TimeProvider.System;
         EvidenceType = evidenceType;
@@ -116,29 +124,35 @@ public abstract class DcapQuoteVerifier<TQuote, TPolicy> : IEvidenceVerifier
             throw new AttestationException(AttestationFailureKind.UnsupportedVersion, "The quote was not produced by Intel's quoting enclave (QE vendor id).");
         }
 
-        // Platform identity: PCK chain up to the pinned root (links and validity; revocation below).
-        PckChain chain = Collateral.ParsePckChain(quote.PckCertChainPem);
-        VerifiedCa ca = Collateral.VerifyPckChain(chain, now);
+        // What certifies the attestation key (PCK chain, QE report and its signature, the key's binding) is the same in
+        // every quote of a quoting enclave: verified once per exact byte string, then only time and revocation per quote.
+        VerifiedQe qe = _cache.GetOrAdd(_verifiedQeKind, quote.QeCertification.Span, default, () => VerifyQe(quote));
+        Collateral.RequireValidAt(qe.Chain, qe.Ca, now);
+        if (!qe.AttestationKey.VerifyData(quote.SignedRegion.Span, quote.Signature.Span, HashAlgorithmName.SHA256))
+        {
+            throw new AttestationException(AttestationFailureKind.BadSignature, "The quote signature does not verify with the attestation key.");
+        }
 
-        // The PCK key signed the QE report; the QE report binds the attestation key; the attestation key signed the quote.
+        CertificateRevocationList rootCrl = await Collateral.GetRootCrlAsync(now, cancellationToken).ConfigureAwait(false);
+        await Collateral.RequirePckNotRevokedAsync(qe.Chain, qe.Ca, rootCrl, now, cancellationToken).ConfigureAwait(false);
+        return new VerifiedPlatform(qe.Chain.Extensions, rootCrl);
+    }
+
+    /// <summary>The checks that depend only on the quote's certification data, not on time or collateral.</summary>
+    private VerifiedQe VerifyQe(TQuote quote)
+    {
+        // Platform identity: PCK chain up to the pinned root (links; validity and revocation are checked per quote).
+        PckChain chain = Collateral.ParsePckChain(quote.PckCertChainPem);
+        VerifiedCa ca = Collateral.VerifyPckChainLinks(chain);
+
+        // The PCK key signed the QE report; the QE report binds the attestation key.
         if (!chain.LeafKey.VerifyData(quote.QeReport.Span, quote.QeReportSignature.Span, HashAlgorithmName.SHA256))
         {
             throw new AttestationException(AttestationFailureKind.BadSignature, "The QE report signature does not verify with the PCK key.");
         }
 
         RequireAttestationKeyBinding(quote);
-        // A QE keeps its attestation key across quotes; importing (and validating) the point costs more than a
-        // signature check, so imported keys are cached by their bytes. The signature is still checked every time.
-        ReadOnlyMemory<byte> rawKey = quote.AttestationKey;
-        ECDsa attestationKey = _cache.GetOrAdd("attestation-key", rawKey.Span, default, () => ImportAttestationKey(rawKey.Span));
-        if (!attestationKey.VerifyData(quote.SignedRegion.Span, quote.Signature.Span, HashAlgorithmName.SHA256))
-        {
-            throw new AttestationException(AttestationFailureKind.BadSignature, "The quote signature does not verify with the attestation key.");
-        }
-
-        CertificateRevocationList rootCrl = await Collateral.GetRootCrlAsync(now, cancellationToken).ConfigureAwait(false);
-        await Collateral.RequirePckNotRevokedAsync(chain, ca, rootCrl, now, cancellationToken).ConfigureAwait(false);
-        return new VerifiedPlatform(chain.Extensions, rootCrl);
+        return new VerifiedQe(chain, ca, ImportAttestationKey(quote.AttestationKey.Span));
     }
 
     private static void RequireAttestationKeyBinding(TQuote quote)

@@ -5,13 +5,39 @@ using Kms.Attestation.X509;
 namespace Kms.Attestation.Intel;
 
 /// <summary>A PCK certificate chain taken from a quote: leaf, intermediate (Platform or Processor CA), root.</summary>
-internal sealed record PckChain(X509Certificate2 Leaf, X509Certificate2 Intermediate, X509Certificate2 Root, PckCertificateExtensions Extensions, ECDsa LeafKey);
+internal sealed record PckChain(X509Certificate2 Leaf, X509Certificate2 Intermediate, X509Certificate2 Root, PckCertificateExtensions Extensions, ECDsa LeafKey)
+{
+    /// <summary>The leaf's validity, read once (X509Certificate2's NotBefore/NotAfter convert to local time on every read).</summary>
+    public CertificateValidity LeafValidity { get; } = CertificateValidity.Of(Leaf);
+}
 
 /// <summary>A CA certificate whose link to the pinned root has been verified, with its key ready for use.</summary>
-internal sealed record VerifiedCa(X509Certificate2 Certificate, ECDsa Key, string CrlName);
+internal sealed record VerifiedCa(X509Certificate2 Certificate, ECDsa Key, string CrlName)
+{
+    public CertificateValidity Validity { get; } = CertificateValidity.Of(Certificate);
+}
+
+/// <summary>A certificate's validity window in UTC.</summary>
+internal readonly record struct CertificateValidity(DateTimeOffset NotBefore, DateTimeOffset NotAfter)
+{
+    public static CertificateValidity Of(X509Certificate2 certificate) =>
+        new(certificate.NotBefore.ToUniversalTime(), certificate.NotAfter.ToUniversalTime());
+
+    /// <summary>Throws ExpiredCollateral, with <see cref="CertificateLinks.RequireValidAt"/>'s message, outside the window.</summary>
+    public void RequireValidAt(X509Certificate2 certificate, DateTimeOffset now)
+    {
+        if (now < NotBefore || now > NotAfter)
+        {
+            CertificateLinks.RequireValidAt(certificate, now);
+        }
+    }
+}
 
 /// <summary>Signed Intel collateral whose signature and signer chain (up to the pinned root) have been verified.</summary>
-internal sealed record VerifiedSigned<T>(T Value, X509Certificate2 Signer);
+internal sealed record VerifiedSigned<T>(T Value, X509Certificate2 Signer)
+{
+    public CertificateValidity SignerValidity { get; } = CertificateValidity.Of(Signer);
+}
 
 /// <summary>
 /// Verifies Intel DCAP collateral and PCK chains against the pinned Intel SGX Root CA, caching what depends only on
@@ -23,23 +49,34 @@ internal sealed class IntelCollateralVerifier
     private readonly ICollateralSource _source;
     private readonly VerificationCache _cache;
     private readonly X509Certificate2 _root;
+    private readonly CertificateValidity _rootValidity;
+    private readonly string _rootCrlKind;
+    private readonly string _pckCrlKind;
+    private readonly string _pckChainKind;
 
     // Cache entries are only valid for the anchor they were verified against.
     private readonly string _anchorTag;
+
+    /// <summary>The cache kind prefix of this anchor ("{8 bytes of its SHA-256}:").</summary>
+    public string AnchorTag => _anchorTag;
 
     public IntelCollateralVerifier(ICollateralSource source, VerificationCache cache, X509Certificate2 trustAnchor)
     {
         _source = source;
         _cache = cache;
         _root = trustAnchor;
+        _rootValidity = CertificateValidity.Of(trustAnchor);
         _anchorTag = Convert.ToHexString(SHA256.HashData(trustAnchor.RawDataMemory.Span), 0, 8) + ":";
+        _rootCrlKind = _anchorTag + "root-crl";
+        _pckCrlKind = _anchorTag + "pck-crl";
+        _pckChainKind = _anchorTag + "pck-chain";
     }
 
     public async ValueTask<CertificateRevocationList> GetRootCrlAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte> der = await _source.GetCrlAsync("root", cancellationToken).ConfigureAwait(false)
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, "The Intel SGX Root CA CRL is not available.");
-        CertificateRevocationList crl = _cache.GetOrAdd(_anchorTag + "root-crl", der.Span, default, () => VerifyCrl(der, _root));
+        CertificateRevocationList crl = _cache.GetOrAdd(_rootCrlKind, der.Span, default, () => VerifyCrl(der, _root));
         RequireCurrent(crl, now);
         return crl;
     }
@@ -48,13 +85,13 @@ internal sealed class IntelCollateralVerifier
     {
         ReadOnlyMemory<byte> der = await _source.GetCrlAsync(issuer.CrlName, cancellationToken).ConfigureAwait(false)
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"The Intel PCK {issuer.CrlName} CA CRL is not available.");
-        CertificateRevocationList crl = _cache.GetOrAdd(_anchorTag + "pck-crl", der.Span, issuer.Certificate.RawDataMemory.Span, () => VerifyCrl(der, issuer.Certificate));
+        CertificateRevocationList crl = _cache.GetOrAdd(_pckCrlKind, der.Span, issuer.Certificate.RawDataMemory.Span, () => VerifyCrl(der, issuer.Certificate));
         RequireCurrent(crl, now);
         return crl;
     }
 
     public PckChain ParsePckChain(ReadOnlyMemory<byte> pem) =>
-        _cache.GetOrAdd(_anchorTag + "pck-chain", pem.Span, default, () =>
+        _cache.GetOrAdd(_pckChainKind, pem.Span, default, () =>
         {
             try
             {
@@ -79,8 +116,8 @@ internal sealed class IntelCollateralVerifier
         return new PckChain(certificates[0], certificates[1], certificates[2], PckCertificateExtensions.Read(certificates[0]), leafKey);
     }
 
-    /// <summary>Verifies the PCK chain links: root pinned, CA link (cached), leaf link (every call), validity.</summary>
-    public VerifiedCa VerifyPckChain(PckChain chain, DateTimeOffset now)
+    /// <summary>Verifies the PCK chain links: root pinned, CA link (cached), leaf link. Time is checked by <see cref="RequireValidAt"/>.</summary>
+    public VerifiedCa VerifyPckChainLinks(PckChain chain)
     {
         RequirePinnedRoot(chain.Root);
         VerifiedCa ca = VerifyCa(chain.Intermediate);
@@ -90,10 +127,15 @@ internal sealed class IntelCollateralVerifier
             throw new AttestationException(AttestationFailureKind.UntrustedChain, "The PCK certificate is not signed by its Intel PCK CA.");
         }
 
-        CertificateLinks.RequireValidAt(chain.Leaf, now);
-        CertificateLinks.RequireValidAt(ca.Certificate, now);
-        CertificateLinks.RequireValidAt(_root, now);
         return ca;
+    }
+
+    /// <summary>Requires <paramref name="now"/> inside the validity of the PCK certificate, its CA and the root.</summary>
+    public void RequireValidAt(PckChain chain, VerifiedCa ca, DateTimeOffset now)
+    {
+        chain.LeafValidity.RequireValidAt(chain.Leaf, now);
+        ca.Validity.RequireValidAt(ca.Certificate, now);
+        _rootValidity.RequireValidAt(_root, now);
     }
 
     /// <summary>Checks the PCK CA against the root CRL and the PCK against its CA's CRL.</summary>
@@ -124,7 +166,7 @@ internal sealed class IntelCollateralVerifier
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"The {(tee == TeeType.Sgx ? "SGX" : "TDX")} TCB info for FMSPC {fmspcHex} is not available.");
         VerifiedSigned<T> verified = VerifySigned(collateral, "tcbInfo", parse);
         RequireCurrent("TCB info", verified.Value.IssueDate, verified.Value.NextUpdate, now);
-        RequireSignerCurrent(verified.Signer, rootCrl, now);
+        RequireSignerCurrent(verified.Signer, verified.SignerValidity, rootCrl, now);
         if (!verified.Value.Fmspc.AsSpan().SequenceEqual(pck.Fmspc.Span) || !verified.Value.PceId.AsSpan().SequenceEqual(pck.PceId.Span))
         {
             throw new AttestationException(AttestationFailureKind.MissingCollateral, "The TCB info is for another FMSPC or PCE id than the PCK certificate.");
@@ -145,7 +187,7 @@ internal sealed class IntelCollateralVerifier
         }
 
         RequireCurrent("QE identity", verified.Value.IssueDate, verified.Value.NextUpdate, now);
-        RequireSignerCurrent(verified.Signer, rootCrl, now);
+        RequireSignerCurrent(verified.Signer, verified.SignerValidity, rootCrl, now);
         return verified.Value;
     }
 
@@ -157,9 +199,9 @@ internal sealed class IntelCollateralVerifier
         }
     }
 
-    private static void RequireSignerCurrent(X509Certificate2 signer, CertificateRevocationList rootCrl, DateTimeOffset now)
+    private static void RequireSignerCurrent(X509Certificate2 signer, CertificateValidity validity, CertificateRevocationList rootCrl, DateTimeOffset now)
     {
-        CertificateLinks.RequireValidAt(signer, now);
+        validity.RequireValidAt(signer, now);
         if (rootCrl.IsRevoked(signer))
         {
             throw new AttestationException(AttestationFailureKind.Revoked, $"The collateral signing certificate '{signer.Subject}' is revoked.");
@@ -168,7 +210,7 @@ internal sealed class IntelCollateralVerifier
 
     private VerifiedSigned<T> VerifySigned<T>(SignedCollateral collateral, string member, Func<ReadOnlyMemory<byte>, T> parse) =>
         // The parsed type is part of the kind: the same bytes parsed as SGX and as TDX TCB info are different entries.
-        _cache.GetOrAdd(_anchorTag + member + ":" + typeof(T).Name, collateral.Body.Span, System.Text.Encoding.UTF8.GetBytes(collateral.IssuerChainPem), () =>
+        _cache.GetOrAdd(_anchorTag + member + ":" + typeof(T).Name, collateral.Body.Span, System.Runtime.InteropServices.MemoryMarshal.AsBytes(collateral.IssuerChainPem.AsSpan()), () =>
             VerifySignedCollateral(collateral, member, parse, _root));
 
     /// <summary>

@@ -79,4 +79,28 @@ public sealed class DirectoryCollateralSourceTests
         Assert.Null(await source.GetTcbInfoAsync(TeeType.SevSnp, "b0c06f000000", default));
         await Assert.ThrowsAsync<ArgumentException>(() => source.PutCrlAsync("../x", new byte[1], default));
     }
+
+    [Fact]
+    public async Task AFileReplacedBehindTheSourcesBackIsSeenWithinTheRecheckInterval()
+    {
+        using Kms.Attestation.Tests.Tdx.TempDirectory dir = new();
+        DirectoryCollateralSource source = new(dir.Path);
+        await source.PutCrlAsync("root", new byte[] { 1, 2, 3 }, default);
+        ReadOnlyMemory<byte> first = (await source.GetCrlAsync("root", default))!.Value;
+        Assert.True(first.Span.SequenceEqual(new byte[] { 1, 2, 3 }));
+
+        // Another process replaces the file: seen once the recheck interval has passed.
+        string path = Path.Combine(dir.Path, "intel", "crl", "root.der");
+        await File.WriteAllBytesAsync(path + ".new", new byte[] { 4, 5, 6, 7 });
+        File.Move(path + ".new", path, overwrite: true);
+        await Task.Delay(CollateralFileCache.RecheckInterval + TimeSpan.FromMilliseconds(200));
+        Assert.True((await source.GetCrlAsync("root", default))!.Value.Span.SequenceEqual(new byte[] { 4, 5, 6, 7 }));
+
+        // Written through any source of the process: seen at once, also by other instances.
+        await new DirectoryCollateralSource(dir.Path).PutCrlAsync("root", new byte[] { 8 }, default);
+        Assert.True((await source.GetCrlAsync("root", default))!.Value.Span.SequenceEqual(new byte[] { 8 }));
+        File.Delete(path);
+        await Task.Delay(CollateralFileCache.RecheckInterval + TimeSpan.FromMilliseconds(200));
+        Assert.Null(await source.GetCrlAsync("root", default));
+    }
 }

@@ -31,4 +31,23 @@ public sealed class VerificationCacheTests
             Assert.True(cache.Count <= 3);
         }
     }
+
+    [Fact]
+    public void LongInputsThatDifferOutsideTheHashedSampleAreStillDifferentEntries()
+    {
+        VerificationCache cache = new();
+        byte[] a = new byte[20_000];
+        Random.Shared.NextBytes(a);
+        int derivations = 0;
+        object Derive() => new object[] { ++derivations };
+        object first = cache.GetOrAdd("k", a, [], Derive);
+        Assert.Same(first, cache.GetOrAdd("k", (byte[])a.Clone(), [], Derive));
+        for (int offset = 129; offset < a.Length - 129; offset += 997)
+        {
+            byte[] b = (byte[])a.Clone();
+            b[offset] ^= 1;
+            Assert.NotSame(first, cache.GetOrAdd("k", b, [], Derive));
+            first = cache.GetOrAdd("k", a, [], Derive);
+        }
+    }
 }

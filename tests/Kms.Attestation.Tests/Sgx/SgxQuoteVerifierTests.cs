@@ -156,8 +156,13 @@ public sealed class SgxQuoteVerifierTests
         // The same TCB info, one status changed, no longer verifies.
         string tcbPath = Path.Combine(dir.Path, "intel", "sgx", "tcbinfo", "00906ed50000.json");
         string text = File.ReadAllText(tcbPath);
-        File.WriteAllText(tcbPath, text.Replace("\"tcbStatus\": \"SWHardeningNeeded\"", "\"tcbStatus\": \"UpToDate\"", StringComparison.Ordinal).Replace("\"tcbStatus\":\"SWHardeningNeeded\"", "\"tcbStatus\":\"UpToDate\"", StringComparison.Ordinal));
-        Assert.NotEqual(text, File.ReadAllText(tcbPath));
+        string edited = text.Replace("\"tcbStatus\": \"SWHardeningNeeded\"", "\"tcbStatus\": \"UpToDate\"", StringComparison.Ordinal).Replace("\"tcbStatus\":\"SWHardeningNeeded\"", "\"tcbStatus\":\"UpToDate\"", StringComparison.Ordinal);
+        Assert.NotEqual(text, edited);
+
+        // Written through the source: files replaced behind a source's back are seen within CollateralFileCache.RecheckInterval.
+        SignedCollateral original = (await source.GetTcbInfoAsync(TeeType.Sgx, "00906ed50000", default))!;
+        await source.PutTcbInfoAsync(TeeType.Sgx, "00906ed50000", original with { Body = System.Text.Encoding.UTF8.GetBytes(edited) }, default);
+        Assert.Equal(edited, File.ReadAllText(tcbPath));
         AttestationException ex = await Assert.ThrowsAsync<AttestationException>(() =>
             new IntelCollateralVerifier(source, new VerificationCache(), IntelSgxRootCa.Certificate).GetTcbInfoAsync(TeeType.Sgx, pck, SgxTcbInfo.Parse, rootCrl, SgxFixtures.SecretNetworkTcbInfoTime, default).AsTask());
         Assert.Equal(AttestationFailureKind.BadSignature, ex.Kind);
