@@ -154,6 +154,9 @@ public sealed class KmsSiloOptions
     /// <summary>How the KMS grains behave: share refresh, challenges, clone detection, certificates.</summary>
     public Kms.Grains.Hosting.KmsGrainOptions Grains { get; set; } = new();
 
+    /// <summary>Background renewal of the attestation collateral directory.</summary>
+    public SiloCollateralOptions Collateral { get; set; } = new();
+
     /// <summary>How this silo asks to join the committee of root-key holders.</summary>
     public Onboarding.SiloOnboardingOptions Onboarding { get; set; } = new();
 }

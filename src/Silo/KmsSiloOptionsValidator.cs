@@ -66,6 +66,23 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
             failures.Add($"{Describe("CollateralDirectory", "--collateral-dir")} '{collateral}' does not exist.");
         }
 
+        if (options.Collateral.Refresh)
+        {
+            if (options.CollateralDirectory is null)
+            {
+                failures.Add($"{Describe("Collateral:Refresh", "--collateral-refresh")} needs a collateral directory ({Describe("CollateralDirectory", "--collateral-dir")}).");
+            }
+
+            try
+            {
+                options.Collateral.Items.Validate();
+            }
+            catch (ArgumentException exception)
+            {
+                failures.Add($"Silo:Collateral:Items is invalid: {exception.Message.Split(" (Parameter", 2)[0]}");
+            }
+        }
+
         ValidateMembership(options.Membership, failures);
         if (options.Dashboard.Enabled)
         {

@@ -40,6 +40,8 @@ public sealed class SiloCommandLine
             "This silo's own key that seals its share of the root key. Default: silo-sealing.key in the data directory, created if missing."),
         new("--collateral-dir", "<path>", "Silo:CollateralDirectory",
             "Attestation collateral (Intel TCB info, QE identity, CRLs; AMD VCEKs). With it, TDX quotes are accepted."),
+        new("--collateral-refresh", null, "Silo:Collateral:Refresh",
+            "Renew the collateral directory from Intel PCS and AMD KDS before nextUpdate (what: Silo:Collateral:Items). Default: off."),
         new("--cluster-id", "<id>", "Silo:ClusterId",
             $"Cluster id. Default: {KmsSiloOptions.DefaultDevClusterId} with --dev; required otherwise."),
         new("--service-id", "<id>", "Silo:ServiceId", "Service id (grain state is kept under it). Default: orleans-kms"),

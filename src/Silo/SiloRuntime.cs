@@ -1,5 +1,6 @@
 using Kms.Client.Cluster.Azure;
 using System.Net;
+using Kms.Attestation.Collateral;
 using Kms.Attestation.Providers;
 using Kms.Client.Cluster;
 using Kms.Grains.Hosting;
@@ -64,6 +65,22 @@ internal static class SiloRuntime
                     // The silo's own evidence (onboarding requests, Go registry answers) is dev evidence under the dev
                     // key, unless the host registered a real provider.
                     silo.Services.TryAddSingleton<IEvidenceProvider>(_ => DevSiloEvidence.CreateProvider(options));
+                }
+
+                if (options.Collateral.Refresh && options.CollateralDirectory is { } collateral)
+                {
+                    CollateralRefreshOptions items = options.Collateral.Items;
+                    silo.Services.AddKmsCollateralRefresher(collateral, refresh =>
+                    {
+                        refresh.TdxFmspcs = items.TdxFmspcs;
+                        refresh.SgxFmspcs = items.SgxFmspcs;
+                        refresh.IntelPckCas = items.IntelPckCas;
+                        refresh.AmdFamilies = items.AmdFamilies;
+                        refresh.RenewCachedVceks = items.RenewCachedVceks;
+                        refresh.RenewBefore = items.RenewBefore;
+                        refresh.CheckInterval = items.CheckInterval;
+                        refresh.RetryInterval = items.RetryInterval;
+                    });
                 }
 
                 if (options.Onboarding.SubmitOnStart)

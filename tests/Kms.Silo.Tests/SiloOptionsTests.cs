@@ -84,6 +84,28 @@ public sealed class SiloOptionsTests : IDisposable
     }
 
     [Fact]
+    public void CollateralRefresh_BindsItsItems_AndNeedsACollateralDirectory()
+    {
+        Directory.CreateDirectory(_directory.Combine("collateral"));
+        KmsSiloOptions options = Load(["--dev", "--collateral-dir", _directory.Combine("collateral"), "--collateral-refresh"], new()
+        {
+            ["KMS_Silo__Collateral__Items__TdxFmspcs__0"] = "b0c06f000000",
+            ["KMS_Silo__Collateral__Items__AmdFamilies__0"] = "Genoa",
+        });
+        Assert.True(options.Collateral.Refresh);
+        Assert.Equal(["b0c06f000000"], options.Collateral.Items.TdxFmspcs);
+        Assert.Equal(["Genoa"], options.Collateral.Items.AmdFamilies);
+        Assert.False(Load(["--dev"]).Collateral.Refresh);
+
+        SiloStartupException noDirectory = Assert.Throws<SiloStartupException>(() => Load(["--dev", "--collateral-refresh"]));
+        Assert.Contains("Silo:Collateral:Refresh (--collateral-refresh", noDirectory.Message, StringComparison.Ordinal);
+        SiloStartupException badFamily = Assert.Throws<SiloStartupException>(() => Load(
+            ["--dev", "--collateral-dir", _directory.Combine("collateral"), "--collateral-refresh"],
+            new() { ["KMS_Silo__Collateral__Items__AmdFamilies__0"] = "Naples-9000" }));
+        Assert.Contains("Silo:Collateral:Items is invalid", badFamily.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CommandLine_AcceptsNameEqualsValue()
     {
         KmsSiloOptions options = Load(["--dev", "--silo-port=2222", "--shutdown-timeout=00:00:05"]);
