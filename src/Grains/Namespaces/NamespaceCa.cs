@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Kms.Crypto.Certificates;
@@ -13,6 +14,9 @@ namespace Kms.Grains.Namespaces;
 /// </summary>
 internal static class NamespaceCa
 {
+    // A policy compiles its common-name pattern (a regex) when built: one per validity, shared (it is immutable).
+    private static readonly ConcurrentDictionary<TimeSpan, LeafCertificatePolicy> s_leafPolicies = new();
+
     /// <summary>The CA key material derived from the namespace key of epoch 0; the caller wipes it.</summary>
     public static byte[] DeriveKeyMaterial(string @namespace, byte[] epochZeroKey) =>
         KeyTreeDerivation.DeriveKey(epochZeroKey, new DerivedKeyLabel("namespace-ca", @namespace, string.Empty, "ca", 1));
@@ -41,11 +45,11 @@ internal static class NamespaceCa
     public static IssuedCertificateRecord Issue(
         NamespaceCertificateAuthority ca, ParsedCertificateRequest request, string identity, KmsGrainOptions options, DateTimeOffset now)
     {
-        var policy = new LeafCertificatePolicy
+        LeafCertificatePolicy policy = s_leafPolicies.GetOrAdd(options.CertificateValidity, validity => new LeafCertificatePolicy
         {
             CommonNamePattern = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
-            Validity = options.CertificateValidity,
-        };
+            Validity = validity,
+        });
         IssuedCertificate issued;
         try
         {
