@@ -39,7 +39,8 @@ passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   files=$((files + 1))
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  # awk stops at the first match itself: `grep | head` would die of SIGPIPE under pipefail on a large trx file.
+  counters=$(awk 'match($0, /<Counters [^>]*>/) { print substr($0, RSTART, RLENGTH); exit }' "$trx")
   get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
   total=$(get total); executed=$(get executed)
   passed=$((passed + $(get passed)))
@@ -47,7 +48,7 @@ for trx in "$results"/*.trx; do
   # Skipped tests are counted in total but not in executed.
   skipped=$((skipped + total - executed))
   if [ "$total" -gt "$executed" ]; then
-    project=$(grep -o 'storage="[^"]*"' "$trx" | head -n 1 | sed 's|.*/||; s|\.dll"$||')
+    project=$(awk 'match($0, /storage="[^"]*"/) { print substr($0, RSTART, RLENGTH); exit }' "$trx" | sed 's|.*/||; s|\.dll"$||')
     echo "skipped $((total - executed)) in $project:"
     awk '/outcome="NotExecuted"/{s=1} s && /<Message>/{m=$0; sub(/.*<Message>/,"",m); sub(/<\/Message>.*/,"",m); print m; s=0}
          /<\/UnitTestResult>/{s=0}' "$trx" | sort | uniq -c | sort -rn | sed 's/^ *\([0-9]*\) /  \1 × /'
