@@ -122,7 +122,7 @@ internal sealed partial class NamespaceGrain
         return new RegistryKeyGrant(
             identity,
             S.KeyEpoch,
-            KeyTreeDerivation.DeriveKey(S.NamespaceKeys[CaEpoch], new DerivedKeyLabel("namespace-ca", Name, string.Empty, "ca", 1)),
+            NamespaceCa.DeriveKeyMaterial(Name, S.NamespaceKeys[CaEpoch]),
             S.CaCertificate.ToArray(),
             KeyTreeDerivation.DeriveKey(current, new DerivedKeyLabel("registry-app", Name, string.Empty, "app", 1)));
     }
