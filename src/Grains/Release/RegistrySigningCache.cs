@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Kms.Crypto.Certificates;
 using Kms.Crypto.Ethereum;
+using Kms.Grains.Namespaces;
 using Kms.Grains.Registry;
 
 namespace Kms.Grains.Release;
@@ -80,17 +81,10 @@ internal sealed class RegistrySigningMaterial
 
     public static RegistrySigningMaterial Build(string @namespace, RegistryKeyGrant grant)
     {
+        // The CA certificate starts its validity when the namespace was created: the time the CA rebuilds from.
         using var certificate = X509CertificateLoader.LoadCertificate(grant.CaCertificateDer);
-        var ca = NamespaceCertificateAuthority.Create(grant.CaKeyMaterial, new NamespaceCaOptions
-        {
-            Subject = certificate.SubjectName,
-            NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
-        });
-        if (!ca.CertificateDer.Span.SequenceEqual(grant.CaCertificateDer))
-        {
-            ca.Dispose();
-            throw new KmsException(KmsErrorKind.Unavailable, $"The CA of '{@namespace}' does not rebuild from its key material; nothing is signed.");
-        }
+        NamespaceCertificateAuthority ca = NamespaceCa.Build(
+            @namespace, grant.CaKeyMaterial, new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero), grant.CaCertificateDer);
 
         using ECDsa appKey = NamespaceCaKeyDerivation.DeriveKey(grant.AppKeyMaterial);
         byte[] sec1 = appKey.ExportECPrivateKey();
