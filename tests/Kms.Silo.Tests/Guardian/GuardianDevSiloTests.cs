@@ -209,20 +209,11 @@ public sealed class GuardianDevSiloTests : IAsyncLifetime
 /// <summary>A dev silo whose challenges live 2 seconds.</summary>
 public sealed class GuardianChallengeExpiryTests : IAsyncLifetime
 {
-    private readonly TempDirectory _directory = new();
     private DevSiloSession _session = null!;
 
-    public async Task InitializeAsync()
-    {
-        File.WriteAllText(Path.Combine(_directory.Path, "appsettings.json"), """{"Silo":{"Grains":{"ChallengeLifetime":"00:00:02"}}}""");
-        _session = await DevSiloSession.StartAsync(_directory.Path);
-    }
+    public async Task InitializeAsync() => _session = await DevSiloSession.StartWithSettingsAsync("""{"Silo":{"Grains":{"ChallengeLifetime":"00:00:02"}}}""");
 
-    public async Task DisposeAsync()
-    {
-        await _session.DisposeAsync();
-        _directory.Dispose();
-    }
+    public async Task DisposeAsync() => await _session.DisposeAsync();
 
     [Fact]
     public async Task AnExpiredChallengeIsRefused()

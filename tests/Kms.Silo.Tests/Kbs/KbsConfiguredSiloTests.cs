@@ -9,21 +9,11 @@ namespace Kms.Silo.Tests.Kbs;
 /// <summary>A dev silo configured (appsettings.json) with 3-second KBS sessions.</summary>
 public sealed class KbsSessionExpiryTests : IAsyncLifetime
 {
-    private readonly TempDirectory _directory = new();
     private DevSiloSession _session = null!;
 
-    public async Task InitializeAsync()
-    {
-        File.WriteAllText(Path.Combine(_directory.Path, "appsettings.json"),
-            """{"Silo":{"Grains":{"Kbs":{"SessionLifetime":"00:00:03"}}}}""");
-        _session = await DevSiloSession.StartAsync(_directory.Path);
-    }
+    public async Task InitializeAsync() => _session = await DevSiloSession.StartWithSettingsAsync("""{"Silo":{"Grains":{"Kbs":{"SessionLifetime":"00:00:03"}}}}""");
 
-    public async Task DisposeAsync()
-    {
-        await _session.DisposeAsync();
-        _directory.Dispose();
-    }
+    public async Task DisposeAsync() => await _session.DisposeAsync();
 
     [Fact]
     public async Task SessionsExpireBeforeAttestationAndBeforeRelease()
@@ -45,21 +35,11 @@ public sealed class KbsSessionExpiryTests : IAsyncLifetime
 /// <summary>A dev silo configured (appsettings.json) for the reference's RSA PKCS#1 v1.5 padding.</summary>
 public sealed class KbsPkcs1CompatibilityTests : IAsyncLifetime
 {
-    private readonly TempDirectory _directory = new();
     private DevSiloSession _session = null!;
 
-    public async Task InitializeAsync()
-    {
-        File.WriteAllText(Path.Combine(_directory.Path, "appsettings.json"),
-            """{"Silo":{"Grains":{"Kbs":{"RsaPkcs1V15Compatibility":true}}}}""");
-        _session = await DevSiloSession.StartAsync(_directory.Path);
-    }
+    public async Task InitializeAsync() => _session = await DevSiloSession.StartWithSettingsAsync("""{"Silo":{"Grains":{"Kbs":{"RsaPkcs1V15Compatibility":true}}}}""");
 
-    public async Task DisposeAsync()
-    {
-        await _session.DisposeAsync();
-        _directory.Dispose();
-    }
+    public async Task DisposeAsync() => await _session.DisposeAsync();
 
     [Fact]
     public async Task CompatibilityModeSealsWithPkcs1V15LikeTheReferenceAndOaepWhenAsked()

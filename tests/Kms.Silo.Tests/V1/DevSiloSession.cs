@@ -7,6 +7,8 @@ namespace Kms.Silo.Tests.V1;
 /// <summary>An in-process dev silo with its 1-of-1 cluster, its dev evidence key and a client signing as the dev admin.</summary>
 internal sealed class DevSiloSession : IAsyncDisposable
 {
+    private TempDirectory? _ownedDirectory;
+
     private DevSiloSession(InProcessSilo silo, ECDsa devEvidenceKey, ECDsa adminKey, HttpClient admin)
     {
         Silo = silo;
@@ -40,6 +42,25 @@ internal sealed class DevSiloSession : IAsyncDisposable
         return new DevSiloSession(silo, LoadKey(Path.Combine(silo.DataDirectory, KmsSiloOptions.DevEvidenceKeyFileName)), adminKey, admin);
     }
 
+    /// <summary>A dev silo configured by <paramref name="appSettingsJson"/> (an appsettings.json in a temp directory the
+    /// session owns and deletes).</summary>
+    public static async Task<DevSiloSession> StartWithSettingsAsync(string appSettingsJson)
+    {
+        var directory = new TempDirectory();
+        try
+        {
+            File.WriteAllText(directory.Combine("appsettings.json"), appSettingsJson);
+            DevSiloSession session = await StartAsync(directory.Path);
+            session._ownedDirectory = directory;
+            return session;
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Asserts a problem-details answer with <paramref name="status"/> whose detail contains the text.</summary>
     public static async Task AssertProblemAsync(HttpResponseMessage response, int status, string detailContains)
     {
@@ -57,6 +78,7 @@ internal sealed class DevSiloSession : IAsyncDisposable
         AdminKey.Dispose();
         DevEvidenceKey.Dispose();
         await Silo.DisposeAsync();
+        _ownedDirectory?.Dispose();
     }
 
     private static ECDsa LoadKey(string path)
