@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Kms.Crypto.Certificates;
 using Kms.Grains.Namespaces;
 using Kms.Grains.Release;
 using Kms.Grains.Workloads;
@@ -51,7 +50,7 @@ internal sealed partial class GuardianAttestationGrain(ILogger<GuardianAttestati
             }
 
             challenge = request.Challenge;
-            keyHash = SHA256.HashData(SubjectPublicKeyInfo(csr));
+            keyHash = SHA256.HashData(NamespaceCa.ParseRequest(csr).SubjectPublicKeyInfo.Span);
             binding = SHA256.HashData([.. challenge, .. keyHash]);
         }
         else
@@ -95,17 +94,6 @@ internal sealed partial class GuardianAttestationGrain(ILogger<GuardianAttestati
     private IWorkloadIdentityGrain Identity(string @namespace, string identity) =>
         GrainFactory.GetGrain<IWorkloadIdentityGrain>(WorkloadIdentityKey.Create(@namespace, identity));
 
-    private static byte[] SubjectPublicKeyInfo(byte[] csr)
-    {
-        try
-        {
-            return CertificateRequestParser.ParseDer(csr).SubjectPublicKeyInfo.ToArray();
-        }
-        catch (Exception exception) when (exception is CryptographicException or ArgumentException or FormatException)
-        {
-            throw new KmsException(KmsErrorKind.MalformedInput, $"The csr is malformed: {exception.Message}");
-        }
-    }
 
     private static void RequireNamespace(string @namespace)
     {
