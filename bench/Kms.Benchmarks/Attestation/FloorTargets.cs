@@ -95,6 +95,9 @@ internal sealed class FloorTargets : IDisposable
         byte[] signedBytes = Encoding.ASCII.GetBytes(token[..token.LastIndexOf('.')]);
         byte[] rsaSignature = Convert.FromBase64String(Pad(token[(token.LastIndexOf('.') + 1)..]));
         yield return (".NET RSA-2048 VerifyData (MAA token)", () => signingKey!.Rsa.VerifyData(signedBytes, rsaSignature, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1));
+        byte[] digest = System.Security.Cryptography.SHA256.HashData(signedBytes);
+        yield return (".NET RSA-2048 VerifyHash (MAA token digest)", () => signingKey!.Rsa.VerifyHash(digest, rsaSignature, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1));
+        yield return (".NET SHA-256 (MAA signing input)", () => System.Security.Cryptography.SHA256.HashData(signedBytes));
     }
 
     private static string MaaTokenVerifierKid(string token)
@@ -114,6 +117,9 @@ internal sealed class FloorTargets : IDisposable
     public object VerifySgx() => _sgx.VerifyAsync(_sgxQuote, _sgxReportData).GetAwaiter().GetResult();
 
     public object VerifySnp() => _snp.VerifyAsync(_snpEvidence, _snpReportData).GetAwaiter().GetResult();
+
+    /// <summary>Length of the MAA token's signing input (header.payload), the bytes RS256 hashes.</summary>
+    public int MaaSigningInputLength => Array.LastIndexOf(_maaToken, (byte)'.');
 
     public object VerifyMaa() => _maa.VerifyAsync(_maaToken, new byte[64]).GetAwaiter().GetResult();
 

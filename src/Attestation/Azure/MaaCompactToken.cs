@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
@@ -19,9 +18,9 @@ internal sealed class MaaCompactToken : IDisposable
     private static readonly JsonDocumentOptions s_options = new() { AllowDuplicateProperties = false, MaxDepth = 32 };
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private MaaCompactToken(string token, int signingInputLength, string? alg, string? kid, bool hasCrit, string payloadJson, JsonDocument payload, byte[] signature)
+    private MaaCompactToken(byte[] token, int signingInputLength, string? alg, string? kid, bool hasCrit, string payloadJson, JsonDocument payload, byte[] signature)
     {
-        Token = token;
+        _token = token;
         SigningInputLength = signingInputLength;
         Alg = alg;
         Kid = kid;
@@ -31,8 +30,8 @@ internal sealed class MaaCompactToken : IDisposable
         Signature = signature;
     }
 
-    /// <summary>The token (trimmed).</summary>
-    public string Token { get; }
+    // The token's ASCII bytes (trimmed): the signing input is hashed from them without a copy.
+    private readonly byte[] _token;
 
     /// <summary>Length of "header.payload", the signed characters.</summary>
     public int SigningInputLength { get; }
@@ -58,10 +57,41 @@ internal sealed class MaaCompactToken : IDisposable
             throw AttestationException.Malformed("The token is too large.");
         }
 
-        token = token.Trim();
-        int first = token.IndexOf('.');
-        int second = first < 0 ? -1 : token.IndexOf('.', first + 1);
-        if (first <= 0 || second <= first + 1 || token.IndexOf('.', second + 1) >= 0)
+        ReadOnlySpan<char> trimmed = token.AsSpan().Trim();
+        if (!Ascii.IsValid(trimmed))
+        {
+            throw AttestationException.Malformed("The token is not a compact JWS (header.payload.signature).");
+        }
+
+        byte[] bytes = new byte[trimmed.Length];
+        Ascii.FromUtf16(trimmed, bytes, out _);
+        return Parse(bytes);
+    }
+
+    /// <summary>Decodes a token given as its UTF-8 bytes (evidence as it arrives). Same checks as <see cref="Parse(string)"/>.</summary>
+    public static MaaCompactToken Parse(ReadOnlySpan<byte> token)
+    {
+        if (token.Length > MaxTokenLength)
+        {
+            throw AttestationException.Malformed("The token is too large.");
+        }
+
+        // A compact JWS is base64url and dots: anything outside ASCII is refused before it is decoded or trimmed.
+        token = token.Trim(" \t\r\n"u8);
+        if (!Ascii.IsValid(token))
+        {
+            throw AttestationException.Malformed("The token is not a compact JWS (header.payload.signature).");
+        }
+
+        return Parse(token.ToArray());
+    }
+
+    private static MaaCompactToken Parse(byte[] token)
+    {
+        int first = token.AsSpan().IndexOf((byte)'.');
+        int second = first < 0 ? -1 : token.AsSpan(first + 1).IndexOf((byte)'.');
+        second = second < 0 ? -1 : first + 1 + second;
+        if (first <= 0 || second <= first + 1 || token.AsSpan(second + 1).IndexOf((byte)'.') >= 0)
         {
             throw AttestationException.Malformed("The token is not a compact JWS (header.payload.signature).");
         }
@@ -73,8 +103,10 @@ internal sealed class MaaCompactToken : IDisposable
         JsonDocument payload;
         try
         {
-            payloadJson = s_strictUtf8.GetString(Decode(token.AsSpan(first + 1, second - first - 1), "payload"));
-            payload = JsonDocument.Parse(payloadJson, s_options);
+            // Parsed from the bytes (no second transcoding); the strict decoder still refuses invalid UTF-8 first.
+            byte[] payloadBytes = Decode(token.AsSpan(first + 1, second - first - 1), "payload");
+            payloadJson = s_strictUtf8.GetString(payloadBytes);
+            payload = JsonDocument.Parse(payloadBytes, s_options);
         }
         catch (Exception e) when (e is JsonException or DecoderFallbackException)
         {
@@ -93,26 +125,19 @@ internal sealed class MaaCompactToken : IDisposable
     /// <summary>True when <paramref name="rsa"/> verifies the RS256 signature over the signing input.</summary>
     public bool VerifyRs256(System.Security.Cryptography.RSA rsa)
     {
-        // The signing input is ASCII (base64url and '.'), so one byte per character.
-        byte[] rented = ArrayPool<byte>.Shared.Rent(SigningInputLength);
-        try
-        {
-            int length = Encoding.ASCII.GetBytes(Token.AsSpan(0, SigningInputLength), rented);
-            return rsa.VerifyData(rented.AsSpan(0, length), Signature, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        // Hash, then VerifyHash: RSA.VerifyData costs about 5 µs more than these two on .NET 10 (attestation-floor).
+        Span<byte> digest = stackalloc byte[System.Security.Cryptography.SHA256.HashSizeInBytes];
+        System.Security.Cryptography.SHA256.HashData(_token.AsSpan(0, SigningInputLength), digest);
+        return rsa.VerifyHash(digest, Signature, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
     }
 
     public void Dispose() => Payload.Dispose();
 
-    private static byte[] Decode(ReadOnlySpan<char> part, string what)
+    private static byte[] Decode(ReadOnlySpan<byte> part, string what)
     {
         try
         {
-            return Base64Url.DecodeFromChars(part);
+            return Base64Url.DecodeFromUtf8(part);
         }
         catch (FormatException e)
         {

@@ -53,17 +53,8 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
             throw new ArgumentException("The expected report data must be 1 to 64 bytes.", nameof(expectedReportData));
         }
 
-        string token;
-        try
-        {
-            token = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(evidence.Span);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new AttestationException(AttestationFailureKind.Malformed, "The token is not UTF-8.", e);
-        }
-
-        using MaaCompactToken parsed = MaaCompactToken.Parse(token);
+        // The token's bytes are parsed as they are: a compact JWS is ASCII, anything else is refused there.
+        using MaaCompactToken parsed = MaaCompactToken.Parse(evidence.Span);
         string issuer = _verifier.ReadAllowedIssuer(parsed);
         string jwks = await _collateral.GetJwksAsync(issuer, cancellationToken).ConfigureAwait(false)
             ?? throw new AttestationException(AttestationFailureKind.MissingCollateral, $"No JWKS is available for {issuer}.");
@@ -79,12 +70,15 @@ public sealed class MaaEvidenceVerifier : IEvidenceVerifier
         keys.TryGetSigningKey(verified.KeyId, out MaaSigningKey? signingKey);
         string signerQuote = await _signerQuotes.RequireAcceptedAsync(signingKey!, cancellationToken).ConfigureAwait(false);
 
-        var platformIds = new Dictionary<string, string>(verified.TeeClaims, StringComparer.Ordinal)
+        var platformIds = new Dictionary<string, string>(verified.TeeClaims.Count + 3, StringComparer.Ordinal);
+        foreach (KeyValuePair<string, string> claim in verified.TeeClaims)
         {
-            ["maa_issuer"] = verified.Issuer,
-            ["maa_tee_type"] = verified.TeeType,
-            [MaaSignerQuoteVerifier.PlatformIdKey] = signerQuote,
-        };
+            platformIds.Add(claim.Key, claim.Value);
+        }
+
+        platformIds["maa_issuer"] = verified.Issuer;
+        platformIds["maa_tee_type"] = verified.TeeType;
+        platformIds[MaaSignerQuoteVerifier.PlatformIdKey] = signerQuote;
         return new VerifiedEvidence
         {
             Tee = verified.TeeType switch

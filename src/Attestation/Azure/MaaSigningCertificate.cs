@@ -32,6 +32,10 @@ public sealed class MaaSigningCertificate
 
     private readonly Lazy<bool> _selfSigned;
 
+    // Read once: X509Certificate2.NotBefore/NotAfter go to the native certificate and convert to local time on every get.
+    private readonly DateTimeOffset _notBefore;
+    private readonly DateTimeOffset _notAfter;
+
     private MaaSigningCertificate(X509Certificate2 certificate, RSAParameters key, ReadOnlyMemory<byte>? quote)
     {
         Certificate = certificate;
@@ -39,6 +43,8 @@ public sealed class MaaSigningCertificate
         EmbeddedQuote = quote;
         ExpectedQuoteReportData = ComputeReportDataBinding(certificate);
         _selfSigned = new Lazy<bool>(() => VerifySelfSignature(certificate, key));
+        _notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero);
+        _notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
     }
 
     public X509Certificate2 Certificate { get; }
@@ -88,11 +94,11 @@ public sealed class MaaSigningCertificate
     /// </summary>
     public void RequireValidSelfSigned(DateTimeOffset now, string kid)
     {
-        if (now < Certificate.NotBefore.ToUniversalTime() || now > Certificate.NotAfter.ToUniversalTime())
+        if (now < _notBefore || now > _notAfter)
         {
             throw new AttestationException(
                 AttestationFailureKind.ExpiredCollateral,
-                $"The signing certificate of key {kid} is valid from {Certificate.NotBefore.ToUniversalTime():O} to {Certificate.NotAfter.ToUniversalTime():O}, not at {now.UtcDateTime:O}.");
+                $"The signing certificate of key {kid} is valid from {_notBefore.UtcDateTime:O} to {_notAfter.UtcDateTime:O}, not at {now.UtcDateTime:O}.");
         }
 
         if (!_selfSigned.Value)

@@ -47,7 +47,7 @@ public sealed class MaaTokenVerifier
         string issuer;
         try
         {
-            issuer = RequireString(token.Payload.RootElement, "iss");
+            issuer = RequireString(token.Payload.RootElement, "iss"u8);
         }
         catch (InvalidOperationException e)
         {
@@ -91,7 +91,7 @@ public sealed class MaaTokenVerifier
         key.Certificate?.RequireValidSelfSigned(_timeProvider.GetUtcNow(), key.KeyId);
 
         JsonElement claims = token.Payload.RootElement;
-        string issuer = RequireString(claims, "iss");
+        string issuer = RequireString(claims, "iss"u8);
         RequireAllowedIssuer(issuer);
         (DateTimeOffset issuedAt, DateTimeOffset expiresAt) = CheckLifetime(claims);
         return ReadTeeClaims(claims, issuer, issuedAt, expiresAt, token.PayloadJson) with { KeyId = key.KeyId };
@@ -109,9 +109,9 @@ public sealed class MaaTokenVerifier
     {
         DateTimeOffset now = _timeProvider.GetUtcNow();
         TimeSpan skew = Options.ClockSkew;
-        DateTimeOffset expiresAt = RequireTime(claims, "exp") ?? throw AttestationException.Malformed("The token has no exp claim.");
-        DateTimeOffset issuedAt = RequireTime(claims, "iat") ?? throw AttestationException.Malformed("The token has no iat claim.");
-        DateTimeOffset? notBefore = RequireTime(claims, "nbf");
+        DateTimeOffset expiresAt = RequireTime(claims, "exp"u8) ?? throw AttestationException.Malformed("The token has no exp claim.");
+        DateTimeOffset issuedAt = RequireTime(claims, "iat"u8) ?? throw AttestationException.Malformed("The token has no iat claim.");
+        DateTimeOffset? notBefore = RequireTime(claims, "nbf"u8);
         if (now > expiresAt + skew)
         {
             throw new AttestationException(AttestationFailureKind.ExpiredCollateral, $"The token expired at {expiresAt:O}.");
@@ -139,17 +139,17 @@ public sealed class MaaTokenVerifier
     {
         // Azure CVM guest attestation nests the hardware TEE's claims in x-ms-isolation-tee (top-level type "azurevm");
         // direct SNP/TDX attestation puts them at the top level.
-        string topLevelType = RequireString(claims, "x-ms-attestation-type");
+        string topLevelType = RequireString(claims, "x-ms-attestation-type"u8);
         JsonElement tee = topLevelType == "azurevm"
-            ? RequireObject(claims, "x-ms-isolation-tee")
+            ? RequireObject(claims, "x-ms-isolation-tee"u8)
             : claims;
-        string teeType = RequireString(tee, "x-ms-attestation-type");
+        string teeType = RequireString(tee, "x-ms-attestation-type"u8);
         if (!Options.AllowedTeeTypes.Contains(teeType, StringComparer.Ordinal))
         {
             throw new AttestationException(AttestationFailureKind.PolicyViolation, $"TEE attestation type \"{teeType}\" is not accepted.");
         }
 
-        string compliance = RequireString(tee, "x-ms-compliance-status");
+        string compliance = RequireString(tee, "x-ms-compliance-status"u8);
         if (!Options.AllowedComplianceStatuses.Contains(compliance, StringComparer.Ordinal))
         {
             throw new AttestationException(AttestationFailureKind.PolicyViolation, $"Compliance status \"{compliance}\" is not accepted.");
@@ -158,15 +158,15 @@ public sealed class MaaTokenVerifier
         // A TDX token whose debug state cannot be read counts as debuggable: fail closed.
         bool debug = teeType switch
         {
-            "sevsnpvm" => RequireBool(tee, "x-ms-sevsnpvm-is-debuggable"),
-            _ => OptionalBool(tee, "tdx_td_attributes_debug") ?? OptionalBool(tee, "x-ms-tdx-is-debuggable") ?? true,
+            "sevsnpvm" => RequireBool(tee, "x-ms-sevsnpvm-is-debuggable"u8),
+            _ => OptionalBool(tee, "tdx_td_attributes_debug"u8) ?? OptionalBool(tee, "x-ms-tdx-is-debuggable"u8) ?? true,
         };
         if (debug && !Options.AllowDebug)
         {
             throw new AttestationException(AttestationFailureKind.DebugNotAllowed, "The token says the guest is debuggable.");
         }
 
-        var teeClaims = new Dictionary<string, string>(StringComparer.Ordinal);
+        var teeClaims = new Dictionary<string, string>(32, StringComparer.Ordinal);
         foreach (JsonProperty property in tee.EnumerateObject())
         {
             if (property.Name.StartsWith("x-ms-sevsnpvm-", StringComparison.Ordinal) || property.Name.StartsWith("x-ms-tdx-", StringComparison.Ordinal) ||
@@ -178,19 +178,19 @@ public sealed class MaaTokenVerifier
 
         string? akJwk = null;
         byte[]? userData = null;
-        if (tee.TryGetProperty("x-ms-runtime", out JsonElement teeRuntime) && teeRuntime.ValueKind == JsonValueKind.Object)
+        if (tee.TryGetProperty("x-ms-runtime"u8, out JsonElement teeRuntime) && teeRuntime.ValueKind == JsonValueKind.Object)
         {
-            akJwk = FindKey(teeRuntime, "HCLAkPub");
-            if (teeRuntime.TryGetProperty("user-data", out JsonElement ud))
+            akJwk = FindKey(teeRuntime, "HCLAkPub"u8);
+            if (teeRuntime.TryGetProperty("user-data"u8, out JsonElement ud))
             {
                 userData = DecodeHex(ud, "user-data");
             }
         }
 
         byte[]? nonce = null;
-        if (claims.TryGetProperty("x-ms-runtime", out JsonElement runtime) && runtime.ValueKind == JsonValueKind.Object &&
-            runtime.TryGetProperty("client-payload", out JsonElement clientPayload) && clientPayload.ValueKind == JsonValueKind.Object &&
-            clientPayload.TryGetProperty("nonce", out JsonElement nonceElement))
+        if (claims.TryGetProperty("x-ms-runtime"u8, out JsonElement runtime) && runtime.ValueKind == JsonValueKind.Object &&
+            runtime.TryGetProperty("client-payload"u8, out JsonElement clientPayload) && clientPayload.ValueKind == JsonValueKind.Object &&
+            clientPayload.TryGetProperty("nonce"u8, out JsonElement nonceElement))
         {
             nonce = DecodeBase64(nonceElement, "client-payload nonce");
         }
@@ -211,16 +211,16 @@ public sealed class MaaTokenVerifier
         };
     }
 
-    private static string? FindKey(JsonElement runtime, string kid)
+    private static string? FindKey(JsonElement runtime, ReadOnlySpan<byte> kid)
     {
-        if (!runtime.TryGetProperty("keys", out JsonElement keys) || keys.ValueKind != JsonValueKind.Array)
+        if (!runtime.TryGetProperty("keys"u8, out JsonElement keys) || keys.ValueKind != JsonValueKind.Array)
         {
             return null;
         }
 
         foreach (JsonElement key in keys.EnumerateArray())
         {
-            if (key.ValueKind == JsonValueKind.Object && key.TryGetProperty("kid", out JsonElement k) && k.ValueKind == JsonValueKind.String && k.GetString() == kid)
+            if (key.ValueKind == JsonValueKind.Object && key.TryGetProperty("kid"u8, out JsonElement k) && k.ValueKind == JsonValueKind.String && k.ValueEquals(kid))
             {
                 return key.GetRawText();
             }
@@ -229,7 +229,7 @@ public sealed class MaaTokenVerifier
         return null;
     }
 
-    private static DateTimeOffset? RequireTime(JsonElement claims, string name)
+    private static DateTimeOffset? RequireTime(JsonElement claims, ReadOnlySpan<byte> name)
     {
         if (!claims.TryGetProperty(name, out JsonElement value))
         {
@@ -238,28 +238,28 @@ public sealed class MaaTokenVerifier
 
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long seconds) || seconds is < 0 or > 253402300799)
         {
-            throw AttestationException.Malformed($"The {name} claim is not a valid NumericDate.");
+            throw AttestationException.Malformed($"The {Encoding.UTF8.GetString(name)} claim is not a valid NumericDate.");
         }
 
         return DateTimeOffset.FromUnixTimeSeconds(seconds);
     }
 
-    private static string RequireString(JsonElement element, string name) =>
+    private static string RequireString(JsonElement element, ReadOnlySpan<byte> name) =>
         element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()!
-            : throw AttestationException.Malformed($"The token has no string claim {name}.");
+            : throw AttestationException.Malformed($"The token has no string claim {Encoding.UTF8.GetString(name)}.");
 
-    private static JsonElement RequireObject(JsonElement element, string name) =>
+    private static JsonElement RequireObject(JsonElement element, ReadOnlySpan<byte> name) =>
         element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Object
             ? value
-            : throw AttestationException.Malformed($"The token has no object claim {name}.");
+            : throw AttestationException.Malformed($"The token has no object claim {Encoding.UTF8.GetString(name)}.");
 
-    private static bool RequireBool(JsonElement element, string name) =>
+    private static bool RequireBool(JsonElement element, ReadOnlySpan<byte> name) =>
         element.TryGetProperty(name, out JsonElement value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
             ? value.GetBoolean()
-            : throw AttestationException.Malformed($"The token has no boolean claim {name}.");
+            : throw AttestationException.Malformed($"The token has no boolean claim {Encoding.UTF8.GetString(name)}.");
 
-    private static bool? OptionalBool(JsonElement element, string name)
+    private static bool? OptionalBool(JsonElement element, ReadOnlySpan<byte> name)
     {
         if (!element.TryGetProperty(name, out JsonElement value))
         {
@@ -268,7 +268,7 @@ public sealed class MaaTokenVerifier
 
         return value.ValueKind is JsonValueKind.True or JsonValueKind.False
             ? value.GetBoolean()
-            : throw AttestationException.Malformed($"The claim {name} is not a boolean.");
+            : throw AttestationException.Malformed($"The claim {Encoding.UTF8.GetString(name)} is not a boolean.");
     }
 
     private static byte[] DecodeHex(JsonElement value, string name)

@@ -58,4 +58,45 @@ public sealed class MaaCompactTokenTests
 
         Assert.Equal(AttestationFailureKind.Malformed, Assert.Throws<AttestationException>(() => MaaCompactToken.Parse(new string('a', MaaCompactToken.MaxTokenLength + 1))).Kind);
     }
+
+    [Fact]
+    public void TheByteFormParsesLikeTheStringForm()
+    {
+        string text = $"{B64("{\"alg\":\"RS256\",\"kid\":\"k\"}")}.{B64("{\"iss\":\"x\"}")}.AQID";
+        using MaaCompactToken token = MaaCompactToken.Parse(Encoding.ASCII.GetBytes("\r\n " + text + "\t\n"));
+        Assert.Equal("k", token.Kid);
+        Assert.Equal("{\"iss\":\"x\"}", token.PayloadJson);
+        Assert.Equal(new byte[] { 1, 2, 3 }, token.Signature);
+
+        // Outside ASCII nothing is a compact JWS: a UTF-8 letter, a lone continuation byte, a NUL-free but 8-bit byte.
+        foreach (byte[] bad in new[] { Encoding.UTF8.GetBytes("é" + text), [.. Encoding.ASCII.GetBytes(text), 0x80], [0xFF, 0x2E, 0x2E] })
+        {
+            Assert.Equal(AttestationFailureKind.Malformed, Assert.Throws<AttestationException>(() => MaaCompactToken.Parse(bad)).Kind);
+        }
+
+        Assert.Equal(AttestationFailureKind.Malformed, Assert.Throws<AttestationException>(() => MaaCompactToken.Parse(new byte[MaaCompactToken.MaxTokenLength + 1])).Kind);
+    }
+
+    [Fact]
+    public void RandomBytesFailWithTypedErrorsOnly()
+    {
+        byte[] valid = Encoding.ASCII.GetBytes($"{B64("{\"alg\":\"RS256\",\"kid\":\"k\"}")}.{B64("{\"iss\":\"x\",\"n\":[1,2,{\"a\":null}]}")}.AQID");
+        Random random = new(17);
+        for (int i = 0; i < 3000; i++)
+        {
+            byte[] mutated = (byte[])valid.Clone();
+            for (int j = random.Next(1, 4); j > 0; j--)
+            {
+                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+            }
+
+            try
+            {
+                using MaaCompactToken _ = MaaCompactToken.Parse(mutated.AsSpan(0, random.Next(4) == 0 ? random.Next(mutated.Length) : mutated.Length));
+            }
+            catch (AttestationException)
+            {
+            }
+        }
+    }
 }
