@@ -24,15 +24,11 @@ public sealed class NamespaceCertificateAuthority : IDisposable
 
     private readonly DeterministicEcdsaSignatureGenerator _signer;
 
-    // Leaves are signed by the platform (OpenSSL): their serials are random, so a deterministic signature buys nothing
-    // there, and BouncyCastle's signer cost 4.6 ms a leaf against the platform's ~0.1 ms (bench `release-load --certificates`).
-    private readonly X509SignatureGenerator _leafSigner;
     private readonly X509SubjectKeyIdentifierExtension _subjectKeyIdentifier;
 
     private NamespaceCertificateAuthority(DeterministicEcdsaSignatureGenerator signer, byte[] certificateDer, X509SubjectKeyIdentifierExtension ski, X500DistinguishedName subject, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         _signer = signer;
-        _leafSigner = X509SignatureGenerator.CreateForECDsa(signer.Key);
         CertificateDer = certificateDer;
         _subjectKeyIdentifier = ski;
         Subject = subject;
@@ -135,15 +131,17 @@ public sealed class NamespaceCertificateAuthority : IDisposable
         }
 
         PublicKey publicKey = PublicKey.CreateFromSubjectPublicKeyInfo(request.SubjectPublicKeyInfo.Span, out _);
-        var builder = new CertificateRequest(request.Subject, publicKey, HashAlgorithmName.SHA256);
         X509KeyUsageFlags usage = request.KeyAlgorithm == CsrKeyAlgorithm.Rsa
             ? X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment
             : X509KeyUsageFlags.DigitalSignature;
-        builder.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
-        builder.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
-        builder.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ServerAuthOid), new Oid(ClientAuthOid)], critical: false));
-        builder.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(publicKey, critical: false));
-        builder.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(_subjectKeyIdentifier));
+        var extensions = new List<X509Extension>(6)
+        {
+            new X509BasicConstraintsExtension(false, false, 0, critical: true),
+            new X509KeyUsageExtension(usage, critical: true),
+            new X509EnhancedKeyUsageExtension([new Oid(ServerAuthOid), new Oid(ClientAuthOid)], critical: false),
+            new X509SubjectKeyIdentifierExtension(publicKey, critical: false),
+            X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(_subjectKeyIdentifier),
+        };
         if (request.DnsNames.Count > 0 || (policy.AllowIpAddresses && request.IpAddresses.Count > 0))
         {
             var names = new SubjectAlternativeNameBuilder();
@@ -157,13 +155,15 @@ public sealed class NamespaceCertificateAuthority : IDisposable
                 names.AddIpAddress(address);
             }
 
-            builder.CertificateExtensions.Add(names.Build(critical: false));
+            extensions.Add(names.Build(critical: false));
         }
 
         byte[] serial = RandomNumberGenerator.GetBytes(SerialSize);
         NormalizeSerial(serial);
-        using X509Certificate2 certificate = builder.Create(Subject, _leafSigner, notBefore, notAfter, serial);
-        return new IssuedCertificate(certificate.RawData, serial, notBefore, notAfter);
+        // Signed by the platform's ECDSA, not RFC 6979: a leaf's serial is random, so determinism buys nothing here.
+        byte[] der = LeafCertificateEncoder.Encode(
+            serial, Subject.RawData, notBefore, notAfter, request.Subject.RawData, request.SubjectPublicKeyInfo.Span, extensions, _signer.Key);
+        return new IssuedCertificate(der, serial, notBefore, notAfter);
     }
 
     /// <inheritdoc/>
