@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Kms.Attestation.Dev;
@@ -43,26 +43,37 @@ public static class DevEvidence
             throw new ArgumentException("The dev key must be a P-256 key.", nameof(signingKey));
         }
 
-        var measurementObject = new JsonObject();
-        foreach ((string name, byte[] value) in measurements.OrderBy(m => m.Key, StringComparer.Ordinal))
+        // Written directly: JsonObject trees cost more than the P-256 signature (registry-load profile).
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            measurementObject[name] = Convert.ToHexStringLower(value);
+            writer.WriteStartObject();
+            writer.WriteString("format"u8, Format);
+            writer.WriteStartObject("measurements"u8);
+            foreach ((string name, byte[] value) in measurements.OrderBy(m => m.Key, StringComparer.Ordinal))
+            {
+                writer.WriteString(name, Convert.ToHexStringLower(value));
+            }
+
+            writer.WriteEndObject();
+            writer.WriteString("report_data"u8, Convert.ToHexStringLower(reportData));
+            writer.WriteEndObject();
         }
 
-        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
-        {
-            ["format"] = Format,
-            ["measurements"] = measurementObject,
-            ["report_data"] = Convert.ToHexStringLower(reportData),
-        });
+        byte[] payload = buffer.WrittenSpan.ToArray();
 
         // Validate what we produce with the same rules the verifier applies.
         DevEvidencePayload.Parse(payload);
         byte[] signature = signingKey.SignData(payload, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            ["payload"] = Base64UrlEncoder.Encode(payload),
-            ["signature"] = Base64UrlEncoder.Encode(signature),
-        });
+            writer.WriteStartObject();
+            writer.WriteString("payload"u8, Base64UrlEncoder.Encode(payload));
+            writer.WriteString("signature"u8, Base64UrlEncoder.Encode(signature));
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 }
