@@ -6,6 +6,7 @@ using Kms.Governance.Contracts.Messages;
 using Kms.Governance.JsonRpc;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
+using Kms.Governance.Tests.Abi;
 
 namespace Kms.Governance.Tests.Contracts;
 
@@ -115,9 +116,9 @@ public sealed class GuardedEventDecoderTests
     }
 
     private static EthLog Log(AbiEvent descriptor, byte[][] indexed, object?[] values) =>
-        new(s_alice, [descriptor.Topic.ToArray(), .. indexed], AbiEncoder.Encode(descriptor.Parameters.Where((_, i) => !descriptor.Indexed[i]).ToArray(), values), 1, new byte[32], new byte[32], 0, 0, false);
+        new(s_alice, [descriptor.Topic.ToArray(), .. indexed], NethereumAbi.Encode(descriptor.Parameters.Where((_, i) => !descriptor.Indexed[i]).ToArray(), values), 1, new byte[32], new byte[32], 0, 0, false);
 
-    private static byte[] Topic(EthereumAddress address) => AbiEncoder.Encode(AbiType.Address, address);
+    private static byte[] Topic(EthereumAddress address) => NethereumAbi.Encode(AbiType.Address, address);
 
-    private static byte[] Word(int value) => AbiEncoder.Encode(AbiType.UInt256, new System.Numerics.BigInteger(value));
+    private static byte[] Word(int value) => NethereumAbi.Encode(AbiType.UInt256, new System.Numerics.BigInteger(value));
 }

@@ -3,6 +3,7 @@ using Kms.Crypto.Ethereum;
 using Kms.Governance.Abi;
 using Kms.Governance.Contracts;
 using Kms.Governance.Contracts.Messages;
+using Kms.Governance.Tests.Abi;
 
 namespace Kms.Governance.Tests.Contracts;
 
@@ -19,7 +20,7 @@ public sealed class GuardedOutputDecoderTests
     public void CanonicalData_DecodesToTheSameValuesAsTheStrictDecoder()
     {
         EthereumAddress op = EthereumAddress.FromBytes(Enumerable.Range(1, 20).Select(i => (byte)i).ToArray());
-        byte[] data = AbiEncoder.Encode(GovernanceAbi.FetchOnboardRequest.Outputs, [new object?[] { new byte[178], BigInteger.MinusOne << 100, op, new byte[5000] }]);
+        byte[] data = NethereumAbi.Encode(GovernanceAbi.FetchOnboardRequest.Outputs, [new object?[] { new byte[178], BigInteger.MinusOne << 100, op, new byte[5000] }]);
         OnboardRequestStruct request = GuardedOutputDecoder.Decode<OnboardRequestOutput>(GovernanceAbi.FetchOnboardRequest, data, Cap).Value;
         Assert.Equal(178, request.Pubkey.Length);
         Assert.Equal(BigInteger.MinusOne << 100, request.Nonce);
@@ -27,10 +28,10 @@ public sealed class GuardedOutputDecoderTests
         Assert.Equal(5000, request.Attestation.Length);
 
         string[] names = ["kms-1.example.org", "", "ünïcode.example"];
-        byte[] strings = AbiEncoder.Encode(GovernanceAbi.InstanceDomainNames.Outputs, [names.Cast<object?>().ToArray()]);
+        byte[] strings = NethereumAbi.Encode(GovernanceAbi.InstanceDomainNames.Outputs, [names.Cast<object?>().ToArray()]);
         Assert.Equal(names, GuardedOutputDecoder.Decode<StringArrayOutput>(GovernanceAbi.InstanceDomainNames, strings, Cap).Value);
 
-        byte[] addresses = AbiEncoder.Encode(GovernanceAbi.AllowedApplications.Outputs, [new object?[] { op, EthereumAddress.Zero }]);
+        byte[] addresses = NethereumAbi.Encode(GovernanceAbi.AllowedApplications.Outputs, [new object?[] { op, EthereumAddress.Zero }]);
         Assert.Equal([op, EthereumAddress.Zero], GuardedOutputDecoder.Decode<AddressArrayOutput>(GovernanceAbi.AllowedApplications, addresses, Cap).Value.Select(EthereumAddress.Parse));
 
         Assert.True(GuardedOutputDecoder.Decode<BoolOutput>(GovernanceAbi.IdentityAllowed, Word(1), Cap).Value);
@@ -66,7 +67,7 @@ public sealed class GuardedOutputDecoderTests
     [Fact]
     public void DataLargerThanTheCap_IsRejectedUnread()
     {
-        byte[] data = AbiEncoder.Encode(GovernanceAbi.GetArtifact.Outputs, [new byte[4096]]);
+        byte[] data = NethereumAbi.Encode(GovernanceAbi.GetArtifact.Outputs, [new byte[4096]]);
         Assert.Throws<AbiDecodingException>(() => GuardedOutputDecoder.Decode<BytesOutput>(GovernanceAbi.GetArtifact, data, 4096));
         Assert.Equal(4096, GuardedOutputDecoder.Decode<BytesOutput>(GovernanceAbi.GetArtifact, data, data.Length).Value.Length);
     }
@@ -81,7 +82,7 @@ public sealed class GuardedOutputDecoderTests
     {
         AbiFunction descriptor = GovernanceAbi.Functions.Single(f => f.Name == function);
         var random = new Random(function.GetHashCode(StringComparison.Ordinal));
-        byte[] valid = AbiEncoder.Encode(descriptor.Outputs, descriptor.Outputs.Select(t => Sample(t, random)).ToArray());
+        byte[] valid = NethereumAbi.Encode(descriptor.Outputs, descriptor.Outputs.Select(t => Sample(t, random)).ToArray());
         for (int i = 0; i < 1500; i++)
         {
             byte[] data = Mutate(valid, random);
@@ -90,7 +91,7 @@ public sealed class GuardedOutputDecoderTests
             if (error is null)
             {
                 // Whatever passes is what the strict decoder reads too, in canonical form.
-                Assert.Equal(data, AbiEncoder.Encode(descriptor.Outputs, AbiDecoder.Decode(descriptor.Outputs, data)));
+                Assert.Equal(data, NethereumAbi.Encode(descriptor.Outputs, AbiDecoder.Decode(descriptor.Outputs, data)));
             }
         }
     }

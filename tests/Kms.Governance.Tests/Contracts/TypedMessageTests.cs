@@ -7,6 +7,7 @@ using Kms.Governance.Contracts.Messages;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.ABI.Model;
 using Nethereum.Contracts;
+using Kms.Governance.Tests.Abi;
 
 namespace Kms.Governance.Tests.Contracts;
 
@@ -43,28 +44,28 @@ public sealed class TypedMessageTests
         EthereumAddress account = EthereumAddress.FromBytes(Bytes(random, 20));
         byte[] word = Bytes(random, 32);
 
-        Same(GovernanceAbi.DcapIdentity.EncodeCall(dcap.ToAbi(), events.Select(e => (object?)e.ToAbi()).ToArray()),
+        Same(NethereumAbi.EncodeCall(GovernanceAbi.DcapIdentity, dcap.ToAbi(), events.Select(e => (object?)e.ToAbi()).ToArray()),
             new DcapIdentityFunction { Report = dcap.ToStruct(), EventLog = [.. events.Select(e => e.ToStruct())] }.GetCallData());
-        Same(GovernanceAbi.SetConfigForDcap.EncodeCall(dcap.ToAbi(), Array.Empty<object?>(), word),
+        Same(NethereumAbi.EncodeCall(GovernanceAbi.SetConfigForDcap, dcap.ToAbi(), Array.Empty<object?>(), word),
             new SetConfigForDcapFunction { Report = dcap.ToStruct(), ConfigHash = word }.GetCallData());
-        Same(GovernanceAbi.AllowlistMaa.EncodeCall(new object?[] { maa.ToAbi() }), new AllowlistMaaFunction { Report = maa.ToStruct() }.GetCallData());
-        Same(GovernanceAbi.SetConfigForMaa.EncodeCall(maa.ToAbi(), word), new SetConfigForMaaFunction { Report = maa.ToStruct(), ConfigHash = word }.GetCallData());
-        Same(GovernanceAbi.RequestOnboard.EncodeCall(new object?[] { onboard.ToAbi() }), new RequestOnboardFunction { Request = onboard.ToStruct() }.GetCallData());
+        Same(NethereumAbi.EncodeCall(GovernanceAbi.AllowlistMaa, new object?[] { maa.ToAbi() }), new AllowlistMaaFunction { Report = maa.ToStruct() }.GetCallData());
+        Same(NethereumAbi.EncodeCall(GovernanceAbi.SetConfigForMaa, maa.ToAbi(), word), new SetConfigForMaaFunction { Report = maa.ToStruct(), ConfigHash = word }.GetCallData());
+        Same(NethereumAbi.EncodeCall(GovernanceAbi.RequestOnboard, new object?[] { onboard.ToAbi() }), new RequestOnboardFunction { Request = onboard.ToStruct() }.GetCallData());
         AppPki pki = new([1], [], Bytes(random, 33));
-        Same(GovernanceAbi.SetPki.EncodeCall(new object?[] { pki.ToAbi() }), new SetPkiFunction { Pki = pki.ToStruct() }.GetCallData());
-        Same(GovernanceAbi.IdentityAllowed.EncodeCall(word, account), new IdentityAllowedFunction { Identity = word, Operator = account.ToLowerHexString() }.GetCallData());
-        Same(GovernanceAbi.RenounceRole.EncodeCall(word, account), new RenounceRoleFunction { Role = word, CallerConfirmation = account.ToLowerHexString() }.GetCallData());
-        Same(GovernanceAbi.SetStorageBackend.EncodeCall("file:///var/lib/kms/é"), new SetStorageBackendFunction { Location = "file:///var/lib/kms/é" }.GetCallData());
-        Same(GovernanceAbi.AddArtifact.EncodeCall(Bytes(new Random(3), 100)), new AddArtifactFunction { Data = Bytes(new Random(3), 100) }.GetCallData());
-        Same(GovernanceAbi.SupportsInterface.EncodeCall(new byte[] { 1, 2, 3, 4 }), new SupportsInterfaceFunction { InterfaceId = [1, 2, 3, 4] }.GetCallData());
-        Same(GovernanceAbi.AllowedApplications.EncodeCall(), new AllowedApplicationsFunction().GetCallData());
+        Same(NethereumAbi.EncodeCall(GovernanceAbi.SetPki, new object?[] { pki.ToAbi() }), new SetPkiFunction { Pki = pki.ToStruct() }.GetCallData());
+        Same(NethereumAbi.EncodeCall(GovernanceAbi.IdentityAllowed, word, account), new IdentityAllowedFunction { Identity = word, Operator = account.ToLowerHexString() }.GetCallData());
+        Same(NethereumAbi.EncodeCall(GovernanceAbi.RenounceRole, word, account), new RenounceRoleFunction { Role = word, CallerConfirmation = account.ToLowerHexString() }.GetCallData());
+        Same(NethereumAbi.EncodeCall(GovernanceAbi.SetStorageBackend, "file:///var/lib/kms/é"), new SetStorageBackendFunction { Location = "file:///var/lib/kms/é" }.GetCallData());
+        Same(NethereumAbi.EncodeCall(GovernanceAbi.AddArtifact, Bytes(new Random(3), 100)), new AddArtifactFunction { Data = Bytes(new Random(3), 100) }.GetCallData());
+        Same(NethereumAbi.EncodeCall(GovernanceAbi.SupportsInterface, new byte[] { 1, 2, 3, 4 }), new SupportsInterfaceFunction { InterfaceId = [1, 2, 3, 4] }.GetCallData());
+        Same(NethereumAbi.EncodeCall(GovernanceAbi.AllowedApplications), new AllowedApplicationsFunction().GetCallData());
     }
 
     [Fact]
     public void OnboardRequestHash_IsKeccakOfTheAbiEncodedFields()
     {
         OnboardRequest request = new([4, 5, 6], BigInteger.MinusOne, EthereumAddress.FromBytes(Enumerable.Repeat((byte)0xab, 20).ToArray()), [7]);
-        Assert.Equal(Keccak256.HashData(AbiEncoder.Encode(OnboardRequest.AbiType.Components, request.ToAbi())), request.ComputeHash());
+        Assert.Equal(Keccak256.HashData(NethereumAbi.Encode(OnboardRequest.AbiType.Components, request.ToAbi())), request.ComputeHash());
     }
 
     private static void Same(byte[] table, byte[] typed) => Assert.Equal(Convert.ToHexStringLower(table), Convert.ToHexStringLower(typed));
