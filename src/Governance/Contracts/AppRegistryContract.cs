@@ -26,23 +26,23 @@ public sealed class AppRegistryContract : GovernanceContract
 
     /// <summary><c>ConfigForIdentity(bytes32, address)</c>; reverts "Config not mapped" when there is none.</summary>
     public async Task<byte[]> GetConfigForIdentityAsync(byte[] identity, EthereumAddress @operator, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        (await CallAsync<ConfigForIdentityFunction, Bytes32Output>(new() { Identity = identity, Operator = @operator.ToLowerHexString() }, block, cancellationToken).ConfigureAwait(false)).Value;
+        (await CallAsync<ConfigForIdentityFunction, Bytes32Output>(new() { Identity = ContractValues.Fixed(identity, 32, nameof(identity)), Operator = @operator.ToLowerHexString() }, block, cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary><c>setConfigForDCAP(DCAPReport, DCAPEvent[], bytes32)</c> (owner).</summary>
     public Task<TransactionReceipt> SetConfigForDcapAsync(DcapReport report, IReadOnlyList<DcapEvent> eventLog, byte[] configHash, CancellationToken cancellationToken = default) =>
-        SendAsync(new SetConfigForDcapFunction { Report = report.ToStruct(), EventLog = [.. eventLog.Select(e => e.ToStruct())], ConfigHash = configHash }, cancellationToken);
+        SendAsync(new SetConfigForDcapFunction { Report = report.ToStruct(), EventLog = [.. eventLog.Select(e => e.ToStruct())], ConfigHash = ContractValues.Fixed(configHash, 32, nameof(configHash)) }, cancellationToken);
 
     /// <summary><c>setConfigForMAA(MAAReport, bytes32)</c> (owner).</summary>
     public Task<TransactionReceipt> SetConfigForMaaAsync(MaaReport report, byte[] configHash, CancellationToken cancellationToken = default) =>
-        SendAsync(new SetConfigForMaaFunction { Report = report.ToStruct(), ConfigHash = configHash }, cancellationToken);
+        SendAsync(new SetConfigForMaaFunction { Report = report.ToStruct(), ConfigHash = ContractValues.Fixed(configHash, 32, nameof(configHash)) }, cancellationToken);
 
     /// <summary><c>setConfigForIdentity(bytes32, bytes32)</c> (owner).</summary>
     public Task<TransactionReceipt> SetConfigForIdentityAsync(byte[] identity, byte[] configHash, CancellationToken cancellationToken = default) =>
-        SendAsync(new SetConfigForIdentityFunction { Identity = identity, ConfigHash = configHash }, cancellationToken);
+        SendAsync(new SetConfigForIdentityFunction { Identity = ContractValues.Fixed(identity, 32, nameof(identity)), ConfigHash = ContractValues.Fixed(configHash, 32, nameof(configHash)) }, cancellationToken);
 
     /// <summary><c>removeConfigMapForIdentity(bytes32)</c> (owner).</summary>
     public Task<TransactionReceipt> RemoveConfigMapForIdentityAsync(byte[] identity, CancellationToken cancellationToken = default) =>
-        SendAsync(new RemoveConfigMapForIdentityFunction { Identity = identity }, cancellationToken);
+        SendAsync(new RemoveConfigMapForIdentityFunction { Identity = ContractValues.Fixed(identity, 32, nameof(identity)) }, cancellationToken);
 
     /// <summary><c>setStorageBackend(string)</c> (owner; duplicates rejected).</summary>
     public Task<TransactionReceipt> SetStorageBackendAsync(string location, CancellationToken cancellationToken = default) =>
@@ -66,5 +66,5 @@ public sealed class AppRegistryContract : GovernanceContract
 
     /// <summary><c>getArtifact(bytes32)</c>; reverts "Artifact does not exist" when absent.</summary>
     public async Task<byte[]> GetArtifactAsync(byte[] artifactHash, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        (await CallAsync<GetArtifactFunction, BytesOutput>(new() { ArtifactHash = artifactHash }, block, cancellationToken).ConfigureAwait(false)).Value;
+        (await CallAsync<GetArtifactFunction, BytesOutput>(new() { ArtifactHash = ContractValues.Fixed(artifactHash, 32, nameof(artifactHash)) }, block, cancellationToken).ConfigureAwait(false)).Value;
 }

@@ -61,7 +61,7 @@ public abstract class GovernanceContract
     /// <c>IdentityAllowed(bytes32, address)</c>. Reverts ("Operator not authorized") unless the operator has ROLE_OPERATOR.
     /// </summary>
     public async Task<bool> IsIdentityAllowedAsync(byte[] identity, EthereumAddress @operator, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        (await CallAsync<IdentityAllowedFunction, BoolOutput>(new() { Identity = identity, Operator = @operator.ToLowerHexString() }, block, cancellationToken).ConfigureAwait(false)).Value;
+        (await CallAsync<IdentityAllowedFunction, BoolOutput>(new() { Identity = ContractValues.Fixed(identity, 32, nameof(identity)), Operator = @operator.ToLowerHexString() }, block, cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary><c>registerInstanceDomainName(string)</c> (ROLE_OPERATOR; duplicates are rejected).</summary>
     public Task<TransactionReceipt> RegisterInstanceDomainNameAsync(string domain, CancellationToken cancellationToken = default) =>
@@ -77,23 +77,23 @@ public abstract class GovernanceContract
 
     /// <summary><c>hasRole(bytes32, address)</c>.</summary>
     public async Task<bool> HasRoleAsync(byte[] role, EthereumAddress account, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        (await CallAsync<HasRoleFunction, BoolOutput>(new() { Role = role, Account = account.ToLowerHexString() }, block, cancellationToken).ConfigureAwait(false)).Value;
+        (await CallAsync<HasRoleFunction, BoolOutput>(new() { Role = ContractValues.Fixed(role, 32, nameof(role)), Account = account.ToLowerHexString() }, block, cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary><c>grantRole(bytes32, address)</c> (role admin).</summary>
     public Task<TransactionReceipt> GrantRoleAsync(byte[] role, EthereumAddress account, CancellationToken cancellationToken = default) =>
-        SendAsync(new GrantRoleFunction { Role = role, Account = account.ToLowerHexString() }, cancellationToken);
+        SendAsync(new GrantRoleFunction { Role = ContractValues.Fixed(role, 32, nameof(role)), Account = account.ToLowerHexString() }, cancellationToken);
 
     /// <summary><c>revokeRole(bytes32, address)</c> (role admin).</summary>
     public Task<TransactionReceipt> RevokeRoleAsync(byte[] role, EthereumAddress account, CancellationToken cancellationToken = default) =>
-        SendAsync(new RevokeRoleFunction { Role = role, Account = account.ToLowerHexString() }, cancellationToken);
+        SendAsync(new RevokeRoleFunction { Role = ContractValues.Fixed(role, 32, nameof(role)), Account = account.ToLowerHexString() }, cancellationToken);
 
     /// <summary><c>renounceRole(bytes32, address)</c> (the account itself).</summary>
     public Task<TransactionReceipt> RenounceRoleAsync(byte[] role, EthereumAddress account, CancellationToken cancellationToken = default) =>
-        SendAsync(new RenounceRoleFunction { Role = role, CallerConfirmation = account.ToLowerHexString() }, cancellationToken);
+        SendAsync(new RenounceRoleFunction { Role = ContractValues.Fixed(role, 32, nameof(role)), CallerConfirmation = account.ToLowerHexString() }, cancellationToken);
 
     /// <summary><c>getRoleAdmin(bytes32)</c>.</summary>
     public async Task<byte[]> GetRoleAdminAsync(byte[] role, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        (await CallAsync<GetRoleAdminFunction, Bytes32Output>(new() { Role = role }, block, cancellationToken).ConfigureAwait(false)).Value;
+        (await CallAsync<GetRoleAdminFunction, Bytes32Output>(new() { Role = ContractValues.Fixed(role, 32, nameof(role)) }, block, cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary><c>transferOwnership(address)</c> (owner).</summary>
     public Task<TransactionReceipt> TransferOwnershipAsync(EthereumAddress newOwner, CancellationToken cancellationToken = default) =>
@@ -117,7 +117,7 @@ public abstract class GovernanceContract
 
     /// <summary><c>supportsInterface(bytes4)</c> (ERC-165).</summary>
     public async Task<bool> SupportsInterfaceAsync(byte[] interfaceId, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        (await CallAsync<SupportsInterfaceFunction, BoolOutput>(new() { InterfaceId = interfaceId }, block, cancellationToken).ConfigureAwait(false)).Value;
+        (await CallAsync<SupportsInterfaceFunction, BoolOutput>(new() { InterfaceId = ContractValues.Fixed(interfaceId, 4, nameof(interfaceId)) }, block, cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary>Reads a <c>bytes32</c> role constant such as <c>ROLE_OPERATOR()</c> or <c>DEFAULT_ADMIN_ROLE()</c>.</summary>
     public async Task<byte[]> GetRoleConstantAsync(AbiFunction roleGetter, BlockTag? block = null, CancellationToken cancellationToken = default)

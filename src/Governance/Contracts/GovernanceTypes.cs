@@ -34,7 +34,9 @@ public sealed record DcapReport(byte[] MrTd, IReadOnlyList<byte[]> Rtmrs, byte[]
 
     internal object?[] ToAbi() => [MrTd, Rtmrs.Cast<object?>().ToArray(), MrOwner, MrConfigId, MrConfigOwner];
 
-    internal DcapReportStruct ToStruct() => new() { MrTd = MrTd, Rtmrs = [.. Rtmrs], MrOwner = MrOwner, MrConfigId = MrConfigId, MrConfigOwner = MrConfigOwner };
+    internal DcapReportStruct ToStruct() => Rtmrs.Count == 4
+        ? new() { MrTd = MrTd, Rtmrs = [.. Rtmrs], MrOwner = MrOwner, MrConfigId = MrConfigId, MrConfigOwner = MrConfigOwner }
+        : throw new ArgumentException("A DCAP report has 4 RTMRs.", nameof(Rtmrs));
 }
 
 /// <summary>A TDX event-log entry (<c>DCAPEvent</c>); accepted by the contracts, not part of the identity.</summary>
@@ -45,7 +47,7 @@ public sealed record DcapEvent(uint Index, uint EventType, byte[] EventPayload, 
 
     internal object?[] ToAbi() => [Index, EventType, EventPayload, Digest];
 
-    internal DcapEventStruct ToStruct() => new() { Index = Index, EventType = EventType, EventPayload = EventPayload, Digest = Digest };
+    internal DcapEventStruct ToStruct() => new() { Index = Index, EventType = EventType, EventPayload = EventPayload, Digest = ContractValues.Fixed(Digest, 32, nameof(Digest)) };
 }
 
 /// <summary>The 24 vTPM PCRs of an Azure confidential VM (<c>MAAReport</c>), 32 bytes each.</summary>
@@ -71,7 +73,9 @@ public sealed record MaaReport(IReadOnlyList<byte[]> Pcrs)
 
     internal object?[] ToAbi() => [Pcrs.Cast<object?>().ToArray()];
 
-    internal MaaReportStruct ToStruct() => new() { Pcrs = [.. Pcrs] };
+    internal MaaReportStruct ToStruct() => Pcrs.Count == 24
+        ? new() { Pcrs = [.. Pcrs.Select(p => ContractValues.Fixed(p, 32, nameof(Pcrs)))] }
+        : throw new ArgumentException("An MAA report has 24 PCRs.", nameof(Pcrs));
 }
 
 /// <summary>PKI of an application or of the KMS (<c>AppPKI</c>).</summary>
@@ -81,12 +85,6 @@ public sealed record AppPki(byte[] Ca, byte[] Pubkey, byte[] Attestation)
     public static AbiType AbiType { get; } = AbiType.Parse("(bytes,bytes,bytes)");
 
     internal object?[] ToAbi() => [Ca, Pubkey, Attestation];
-
-    internal static AppPki FromAbi(object? value)
-    {
-        object?[] t = ContractValues.Tuple(value, 3);
-        return new AppPki((byte[])t[0]!, (byte[])t[1]!, (byte[])t[2]!);
-    }
 
     internal AppPkiStruct ToStruct() => new() { Ca = Ca, Pubkey = Pubkey, Attestation = Attestation };
 
@@ -107,12 +105,6 @@ public sealed record OnboardRequest(byte[] Pubkey, BigInteger Nonce, EthereumAdd
 
     internal object?[] ToAbi() => [Pubkey, Nonce, Operator, Attestation];
 
-    internal static OnboardRequest FromAbi(object? value)
-    {
-        object?[] t = ContractValues.Tuple(value, 4);
-        return new OnboardRequest((byte[])t[0]!, (BigInteger)t[1]!, (EthereumAddress)t[2]!, (byte[])t[3]!);
-    }
-
     internal OnboardRequestStruct ToStruct() => new() { Pubkey = Pubkey, Nonce = Nonce, Operator = Operator.ToLowerHexString(), Attestation = Attestation };
 
     internal static OnboardRequest FromStruct(OnboardRequestStruct value) =>
@@ -121,13 +113,11 @@ public sealed record OnboardRequest(byte[] Pubkey, BigInteger Nonce, EthereumAdd
 
 internal static class ContractValues
 {
-    public static object?[] Tuple(object? value, int count) =>
-        value is object?[] items && items.Length == count ? items : throw new AbiDecodingException($"Expected a tuple of {count} values.");
+    // Nethereum 6.1.0 pads a short bytesN argument with zeros (checked): a 31-byte identity would silently name another.
+    public static byte[] Fixed(byte[] value, int length, string name) =>
+        value is not null && value.Length == length ? value : throw new ArgumentException($"{name} must be {length} bytes.", name);
 
     // Nethereum hands addresses over as EIP-55 strings; the guard already checked the 20 bytes behind them.
     public static EthereumAddress Address(string value) =>
         EthereumAddress.TryParse(value, out EthereumAddress address) ? address : throw new AbiDecodingException("Expected an address.");
-
-    public static string[] Strings(object? value) =>
-        value is object?[] items ? items.Select(i => (string)i!).ToArray() : throw new AbiDecodingException("Expected a string array.");
 }

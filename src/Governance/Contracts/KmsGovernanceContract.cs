@@ -30,11 +30,11 @@ public sealed class KmsGovernanceContract : GovernanceContract
 
     /// <summary><c>allowlistIdentity(bytes32)</c> (owner).</summary>
     public Task<TransactionReceipt> AllowlistIdentityAsync(byte[] identity, CancellationToken cancellationToken = default) =>
-        SendAsync(new AllowlistIdentityFunction { Identity = identity }, cancellationToken);
+        SendAsync(new AllowlistIdentityFunction { Identity = ContractValues.Fixed(identity, 32, nameof(identity)) }, cancellationToken);
 
     /// <summary><c>removeAllowlistedIdentity(bytes32)</c> (owner).</summary>
     public Task<TransactionReceipt> RemoveAllowlistedIdentityAsync(byte[] identity, CancellationToken cancellationToken = default) =>
-        SendAsync(new RemoveAllowlistedIdentityFunction { Identity = identity }, cancellationToken);
+        SendAsync(new RemoveAllowlistedIdentityFunction { Identity = ContractValues.Fixed(identity, 32, nameof(identity)) }, cancellationToken);
 
     /// <summary><c>HashOnboardRequest(OnboardRequest)</c> evaluated by the contract.</summary>
     public async Task<byte[]> HashOnboardRequestAsync(OnboardRequest request, BlockTag? block = null, CancellationToken cancellationToken = default) =>
@@ -46,11 +46,11 @@ public sealed class KmsGovernanceContract : GovernanceContract
 
     /// <summary><c>fetchOnboardRequest(bytes32)</c>; an unknown hash yields a request with <see cref="OnboardRequest.IsEmpty"/>.</summary>
     public async Task<OnboardRequest> FetchOnboardRequestAsync(byte[] requestHash, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        OnboardRequest.FromStruct((await CallAsync<FetchOnboardRequestFunction, OnboardRequestOutput>(new() { RequestHash = requestHash }, block, cancellationToken).ConfigureAwait(false)).Value);
+        OnboardRequest.FromStruct((await CallAsync<FetchOnboardRequestFunction, OnboardRequestOutput>(new() { RequestHash = ContractValues.Fixed(requestHash, 32, nameof(requestHash)) }, block, cancellationToken).ConfigureAwait(false)).Value);
 
     /// <summary>The public getter <c>onboardRequests(bytes32)</c> (same data as <see cref="FetchOnboardRequestAsync"/>, flat outputs).</summary>
     public async Task<OnboardRequest> GetOnboardRequestAsync(byte[] requestHash, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        FromFields(await CallAsync<OnboardRequestsFunction, OnboardRequestFieldsOutput>(new() { RequestHash = requestHash }, block, cancellationToken).ConfigureAwait(false));
+        FromFields(await CallAsync<OnboardRequestsFunction, OnboardRequestFieldsOutput>(new() { RequestHash = ContractValues.Fixed(requestHash, 32, nameof(requestHash)) }, block, cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>ApplicationAllowed(address)</c>.</summary>
     public async Task<bool> IsApplicationAllowedAsync(EthereumAddress application, BlockTag? block = null, CancellationToken cancellationToken = default) =>

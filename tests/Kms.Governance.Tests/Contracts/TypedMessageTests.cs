@@ -4,6 +4,7 @@ using Kms.Crypto.Ethereum;
 using Kms.Governance.Abi;
 using Kms.Governance.Contracts;
 using Kms.Governance.Contracts.Messages;
+using Kms.Governance.JsonRpc;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.ABI.Model;
 using Nethereum.Contracts;
@@ -66,6 +67,25 @@ public sealed class TypedMessageTests
     {
         OnboardRequest request = new([4, 5, 6], BigInteger.MinusOne, EthereumAddress.FromBytes(Enumerable.Repeat((byte)0xab, 20).ToArray()), [7]);
         Assert.Equal(Keccak256.HashData(NethereumAbi.Encode(OnboardRequest.AbiType.Components, request.ToAbi())), request.ComputeHash());
+    }
+
+    [Fact]
+    public async Task WrongSizedFixedArguments_AreRejectedBeforeAnyRequest()
+    {
+        // Nethereum would pad a 31-byte bytes32 with a zero and send another identity; the bindings refuse instead.
+        using var http = new HttpClient();
+        var client = new EthJsonRpcClient(http, new EthJsonRpcClientOptions { Endpoint = new Uri("http://127.0.0.1:9") });
+        var kms = new KmsGovernanceContract(client, EthereumAddress.Zero);
+        var registry = new AppRegistryContract(client, EthereumAddress.Zero);
+        await Assert.ThrowsAsync<ArgumentException>(() => kms.IsIdentityAllowedAsync(new byte[31], EthereumAddress.Zero));
+        await Assert.ThrowsAsync<ArgumentException>(() => kms.HasRoleAsync(new byte[33], EthereumAddress.Zero));
+        await Assert.ThrowsAsync<ArgumentException>(() => kms.FetchOnboardRequestAsync(new byte[16]));
+        await Assert.ThrowsAsync<ArgumentException>(() => kms.SupportsInterfaceAsync(new byte[3]));
+        await Assert.ThrowsAsync<ArgumentException>(() => registry.GetArtifactAsync(null!));
+        await Assert.ThrowsAsync<ArgumentException>(() => registry.GetConfigForIdentityAsync(new byte[31], EthereumAddress.Zero));
+        DcapReport threeRtmrs = new(new byte[48], [new byte[48], new byte[48], new byte[48]], new byte[48], new byte[48], new byte[48]);
+        await Assert.ThrowsAsync<ArgumentException>(() => kms.GetDcapIdentityAsync(threeRtmrs));
+        await Assert.ThrowsAsync<ArgumentException>(() => kms.GetMaaIdentityAsync(new MaaReport([.. Enumerable.Range(0, 24).Select(i => new byte[i == 9 ? 31 : 32])])));
     }
 
     private static void Same(byte[] table, byte[] typed) => Assert.Equal(Convert.ToHexStringLower(table), Convert.ToHexStringLower(typed));
