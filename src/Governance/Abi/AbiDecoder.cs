@@ -9,7 +9,7 @@ namespace Kms.Governance.Abi;
 /// is checked against the data, values must be canonical, and the total allocation is bounded by a small multiple
 /// of the input (offsets may alias, so a naive decoder could be made to allocate far more than it received).
 /// </summary>
-// Ours, not Nethereum.ABI's ParameterDecoder: that one accepts non-canonical words (a bool of 2, an address with dirty padding; checked on 6.1.0), and untrusted return data must be decoded strictly.
+// Ours, in front of Nethereum.ABI's ParameterDecoder (the bounded pre-walk of GuardedOutputDecoder/GuardedEventDecoder and the revert decoder): Nethereum 6.1.0 accepts non-canonical words and a 96-byte reply with an array length of 2^31-1 made it allocate until the OOM killer struck.
 public static class AbiDecoder
 {
     private const int AllocationFactor = 4;

@@ -4,6 +4,7 @@ using Kms.Crypto.Ethereum;
 namespace Kms.Governance.Abi;
 
 /// <summary>A Solidity custom error (or the built-in <c>Error(string)</c>/<c>Panic(uint256)</c>): selector and arguments.</summary>
+// Ours: revert data is as hostile as return data and is decoded by the strict, bounded AbiDecoder (see RevertReason).
 public sealed class AbiError
 {
     private readonly byte[] _selector;
@@ -54,9 +55,6 @@ public sealed class AbiError
 
         return AbiDecoder.Decode(Parameters, revertData[4..]);
     }
-
-    /// <summary>Selector ‖ encoded arguments.</summary>
-    public byte[] Encode(params object?[] arguments) => [.. _selector, .. AbiEncoder.Encode(Parameters, arguments)];
 
     /// <inheritdoc/>
     public override string ToString() => Signature;

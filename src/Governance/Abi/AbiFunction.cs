@@ -4,9 +4,11 @@ using Kms.Crypto.Ethereum;
 namespace Kms.Governance.Abi;
 
 /// <summary>
-/// A contract function: its canonical signature, 4-byte selector, call-data encoding and return-data decoding.
+/// A contract function: its canonical signature, 4-byte selector and strict decoding of its call and return data.
 /// Created from a signature such as <c>IdentityAllowed(bytes32,address) returns (bool)</c>.
 /// </summary>
+// Ours beside Nethereum's FunctionABI: it carries the full tuple types of the outputs (Nethereum's names a tuple output
+// just "tuple"), which the bounded pre-walk of GuardedOutputDecoder needs; call data is encoded by Nethereum.
 public sealed class AbiFunction
 {
     private readonly byte[] _selector;
@@ -72,16 +74,6 @@ public sealed class AbiFunction
         }
 
         return new AbiFunction(text[..open], inputs.Components, outputs);
-    }
-
-    /// <summary>Selector ‖ ABI-encoded arguments.</summary>
-    public byte[] EncodeCall(params object?[] arguments)
-    {
-        byte[] encoded = AbiEncoder.Encode(Inputs, arguments);
-        byte[] call = new byte[4 + encoded.Length];
-        _selector.CopyTo(call, 0);
-        encoded.CopyTo(call, 4);
-        return call;
     }
 
     /// <summary>Decodes call data (selector checked) back into arguments.</summary>

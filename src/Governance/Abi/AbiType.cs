@@ -28,8 +28,8 @@ public enum AbiTypeKind
 }
 
 /// <summary>
-/// A parsed Solidity ABI type. Values used with <see cref="AbiEncoder"/>/<see cref="AbiDecoder"/>:
-/// uintN/intN ↔ <see cref="System.Numerics.BigInteger"/> (encoding also takes int/long/uint/ulong),
+/// A parsed Solidity ABI type. Values produced by <see cref="AbiDecoder"/>:
+/// uintN/intN ↔ <see cref="System.Numerics.BigInteger"/>,
 /// address ↔ <see cref="Kms.Crypto.Ethereum.EthereumAddress"/>, bool ↔ bool, bytesN/bytes ↔ byte[],
 /// string ↔ string, arrays and tuples ↔ object[].
 /// </summary>

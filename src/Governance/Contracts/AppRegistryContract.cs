@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Kms.Crypto.Ethereum;
+using Kms.Governance.Contracts.Messages;
 using Kms.Governance.JsonRpc;
 using Kms.Governance.Transactions;
 
@@ -25,45 +26,45 @@ public sealed class AppRegistryContract : GovernanceContract
 
     /// <summary><c>ConfigForIdentity(bytes32, address)</c>; reverts "Config not mapped" when there is none.</summary>
     public async Task<byte[]> GetConfigForIdentityAsync(byte[] identity, EthereumAddress @operator, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        (byte[])(await CallAsync(GovernanceAbi.ConfigForIdentity, [identity, @operator], block, cancellationToken).ConfigureAwait(false))[0]!;
+        (await CallAsync<ConfigForIdentityFunction, Bytes32Output>(new() { Identity = ContractValues.Fixed(identity, 32, nameof(identity)), Operator = @operator.ToLowerHexString() }, block, cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary><c>setConfigForDCAP(DCAPReport, DCAPEvent[], bytes32)</c> (owner).</summary>
     public Task<TransactionReceipt> SetConfigForDcapAsync(DcapReport report, IReadOnlyList<DcapEvent> eventLog, byte[] configHash, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.SetConfigForDcap, [report.ToAbi(), eventLog.Select(e => (object?)e.ToAbi()).ToArray(), configHash], cancellationToken);
+        SendAsync(new SetConfigForDcapFunction { Report = report.ToStruct(), EventLog = [.. eventLog.Select(e => e.ToStruct())], ConfigHash = ContractValues.Fixed(configHash, 32, nameof(configHash)) }, cancellationToken);
 
     /// <summary><c>setConfigForMAA(MAAReport, bytes32)</c> (owner).</summary>
     public Task<TransactionReceipt> SetConfigForMaaAsync(MaaReport report, byte[] configHash, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.SetConfigForMaa, [report.ToAbi(), configHash], cancellationToken);
+        SendAsync(new SetConfigForMaaFunction { Report = report.ToStruct(), ConfigHash = ContractValues.Fixed(configHash, 32, nameof(configHash)) }, cancellationToken);
 
     /// <summary><c>setConfigForIdentity(bytes32, bytes32)</c> (owner).</summary>
     public Task<TransactionReceipt> SetConfigForIdentityAsync(byte[] identity, byte[] configHash, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.SetConfigForIdentity, [identity, configHash], cancellationToken);
+        SendAsync(new SetConfigForIdentityFunction { Identity = ContractValues.Fixed(identity, 32, nameof(identity)), ConfigHash = ContractValues.Fixed(configHash, 32, nameof(configHash)) }, cancellationToken);
 
     /// <summary><c>removeConfigMapForIdentity(bytes32)</c> (owner).</summary>
     public Task<TransactionReceipt> RemoveConfigMapForIdentityAsync(byte[] identity, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.RemoveConfigMapForIdentity, [identity], cancellationToken);
+        SendAsync(new RemoveConfigMapForIdentityFunction { Identity = ContractValues.Fixed(identity, 32, nameof(identity)) }, cancellationToken);
 
     /// <summary><c>setStorageBackend(string)</c> (owner; duplicates rejected).</summary>
     public Task<TransactionReceipt> SetStorageBackendAsync(string location, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.SetStorageBackend, [location], cancellationToken);
+        SendAsync(new SetStorageBackendFunction { Location = location }, cancellationToken);
 
     /// <summary><c>removeStorageBackend(string)</c> (owner; absent locations rejected).</summary>
     public Task<TransactionReceipt> RemoveStorageBackendAsync(string location, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.RemoveStorageBackend, [location], cancellationToken);
+        SendAsync(new RemoveStorageBackendFunction { Location = location }, cancellationToken);
 
     /// <summary><c>StorageBackends()</c>.</summary>
     public async Task<IReadOnlyList<string>> GetStorageBackendsAsync(BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        ContractValues.Strings((await CallAsync(GovernanceAbi.StorageBackends, [], block, cancellationToken).ConfigureAwait(false))[0]);
+        (await CallAsync<StorageBackendsFunction, StringArrayOutput>(new(), block, cancellationToken).ConfigureAwait(false)).Value.ToArray();
 
     /// <summary><c>addArtifact(bytes)</c> (ROLE_METADATA); returns sha256(data), the key it is stored under.</summary>
     public async Task<byte[]> AddArtifactAsync(byte[] data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        await SendAsync(GovernanceAbi.AddArtifact, [data], cancellationToken).ConfigureAwait(false);
+        await SendAsync(new AddArtifactFunction { Data = data }, cancellationToken).ConfigureAwait(false);
         return SHA256.HashData(data);
     }
 
     /// <summary><c>getArtifact(bytes32)</c>; reverts "Artifact does not exist" when absent.</summary>
     public async Task<byte[]> GetArtifactAsync(byte[] artifactHash, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        (byte[])(await CallAsync(GovernanceAbi.GetArtifact, [artifactHash], block, cancellationToken).ConfigureAwait(false))[0]!;
+        (await CallAsync<GetArtifactFunction, BytesOutput>(new() { ArtifactHash = ContractValues.Fixed(artifactHash, 32, nameof(artifactHash)) }, block, cancellationToken).ConfigureAwait(false)).Value;
 }

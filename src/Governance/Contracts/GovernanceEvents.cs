@@ -1,49 +1,59 @@
 using Kms.Crypto.Ethereum;
 using Kms.Governance.Abi;
+using Kms.Governance.Contracts.Messages;
 using Kms.Governance.JsonRpc;
+using Nethereum.ABI.FunctionEncoding.Attributes;
 
 namespace Kms.Governance.Contracts;
 
 /// <summary>A decoded event of a governance contract; <see cref="Log"/> is the log it came from.</summary>
 public abstract record GovernanceEvent(EthLog Log)
 {
-    private static readonly Dictionary<string, (AbiEvent Event, Func<EthLog, object?[], GovernanceEvent> Create)> s_decoders = new()
+    // Event data is bounded by the JSON-RPC response cap already; this only keeps one log from using all of it.
+    private const int MaxLogDataBytes = 1024 * 1024;
+
+    private static readonly Dictionary<string, Func<EthLog, GovernanceEvent>> s_decoders = new KeyValuePair<string, Func<EthLog, GovernanceEvent>>[]
     {
-        [Key(GovernanceAbi.PkiUpdatedEvent)] = (GovernanceAbi.PkiUpdatedEvent, (l, a) => new PkiUpdated(l, (EthereumAddress)a[0]!, AppPki.FromAbi(a[1]))),
-        [Key(GovernanceAbi.InstanceDomainRegisteredEvent)] = (GovernanceAbi.InstanceDomainRegisteredEvent, (l, a) => new InstanceDomainRegistered(l, (string)a[0]!, (EthereumAddress)a[1]!)),
-        [Key(GovernanceAbi.InstanceDomainRemovedEvent)] = (GovernanceAbi.InstanceDomainRemovedEvent, (l, a) => new InstanceDomainRemoved(l, (string)a[0]!, (EthereumAddress)a[1]!)),
-        [Key(GovernanceAbi.IdentityAllowlistedEvent)] = (GovernanceAbi.IdentityAllowlistedEvent, (l, a) => new IdentityAllowlisted(l, (byte[])a[0]!, (EthereumAddress)a[1]!)),
-        [Key(GovernanceAbi.IdentityRemovedEvent)] = (GovernanceAbi.IdentityRemovedEvent, (l, a) => new IdentityRemoved(l, (byte[])a[0]!, (EthereumAddress)a[1]!)),
-        [Key(GovernanceAbi.ApplicationAllowlistedEvent)] = (GovernanceAbi.ApplicationAllowlistedEvent, (l, a) => new ApplicationAllowlisted(l, (EthereumAddress)a[0]!, (EthereumAddress)a[1]!)),
-        [Key(GovernanceAbi.ApplicationRemovedEvent)] = (GovernanceAbi.ApplicationRemovedEvent, (l, a) => new ApplicationRemoved(l, (EthereumAddress)a[0]!, (EthereumAddress)a[1]!)),
-        [Key(GovernanceAbi.OnboardRequestedEvent)] = (GovernanceAbi.OnboardRequestedEvent, (l, a) => new OnboardRequested(l, (byte[])a[0]!, (EthereumAddress)a[1]!)),
-        [Key(GovernanceAbi.IdentityConfigSetEvent)] = (GovernanceAbi.IdentityConfigSetEvent, (l, a) => new IdentityConfigSet(l, (byte[])a[0]!, (byte[])a[1]!, (EthereumAddress)a[2]!)),
-        [Key(GovernanceAbi.IdentityConfigRemovedEvent)] = (GovernanceAbi.IdentityConfigRemovedEvent, (l, a) => new IdentityConfigRemoved(l, (byte[])a[0]!, (EthereumAddress)a[1]!)),
-        [Key(GovernanceAbi.StorageBackendSetEvent)] = (GovernanceAbi.StorageBackendSetEvent, (l, a) => new StorageBackendSet(l, (string)a[0]!, (EthereumAddress)a[1]!)),
-        [Key(GovernanceAbi.StorageBackendRemovedEvent)] = (GovernanceAbi.StorageBackendRemovedEvent, (l, a) => new StorageBackendRemoved(l, (string)a[0]!, (EthereumAddress)a[1]!)),
-        [Key(GovernanceAbi.ArtifactAddedEvent)] = (GovernanceAbi.ArtifactAddedEvent, (l, a) => new ArtifactAdded(l, (byte[])a[0]!, (EthereumAddress)a[1]!)),
-        [Key(GovernanceAbi.RoleGrantedEvent)] = (GovernanceAbi.RoleGrantedEvent, (l, a) => new RoleGranted(l, (byte[])a[0]!, (EthereumAddress)a[1]!, (EthereumAddress)a[2]!)),
-        [Key(GovernanceAbi.RoleRevokedEvent)] = (GovernanceAbi.RoleRevokedEvent, (l, a) => new RoleRevoked(l, (byte[])a[0]!, (EthereumAddress)a[1]!, (EthereumAddress)a[2]!)),
-        [Key(GovernanceAbi.RoleAdminChangedEvent)] = (GovernanceAbi.RoleAdminChangedEvent, (l, a) => new RoleAdminChanged(l, (byte[])a[0]!, (byte[])a[1]!, (byte[])a[2]!)),
-        [Key(GovernanceAbi.OwnershipTransferredEvent)] = (GovernanceAbi.OwnershipTransferredEvent, (l, a) => new OwnershipTransferred(l, (EthereumAddress)a[0]!, (EthereumAddress)a[1]!)),
-    };
+        On<PkiUpdatedEventDto>((l, e) => new PkiUpdated(l, A(e.Updater), AppPki.FromStruct(e.Pki))),
+        On<InstanceDomainRegisteredEventDto>((l, e) => new InstanceDomainRegistered(l, e.Domain, A(e.Registrar))),
+        On<InstanceDomainRemovedEventDto>((l, e) => new InstanceDomainRemoved(l, e.Domain, A(e.Remover))),
+        On<IdentityAllowlistedEventDto>((l, e) => new IdentityAllowlisted(l, e.Identity, A(e.Owner))),
+        On<IdentityRemovedEventDto>((l, e) => new IdentityRemoved(l, e.Identity, A(e.Owner))),
+        On<ApplicationAllowlistedEventDto>((l, e) => new ApplicationAllowlisted(l, A(e.Application), A(e.Owner))),
+        On<ApplicationRemovedEventDto>((l, e) => new ApplicationRemoved(l, A(e.Application), A(e.Owner))),
+        On<OnboardRequestedEventDto>((l, e) => new OnboardRequested(l, e.RequestHash, A(e.Operator))),
+        On<IdentityConfigSetEventDto>((l, e) => new IdentityConfigSet(l, e.Identity, e.ConfigHash, A(e.Setter))),
+        On<IdentityConfigRemovedEventDto>((l, e) => new IdentityConfigRemoved(l, e.Identity, A(e.Remover))),
+        On<StorageBackendSetEventDto>((l, e) => new StorageBackendSet(l, e.Location, A(e.Setter))),
+        On<StorageBackendRemovedEventDto>((l, e) => new StorageBackendRemoved(l, e.Location, A(e.Remover))),
+        On<ArtifactAddedEventDto>((l, e) => new ArtifactAdded(l, e.ArtifactHash, A(e.Adder))),
+        On<RoleGrantedEventDto>((l, e) => new RoleGranted(l, e.Role, A(e.Account), A(e.Sender))),
+        On<RoleRevokedEventDto>((l, e) => new RoleRevoked(l, e.Role, A(e.Account), A(e.Sender))),
+        On<RoleAdminChangedEventDto>((l, e) => new RoleAdminChanged(l, e.Role, e.PreviousAdminRole, e.NewAdminRole)),
+        On<OwnershipTransferredEventDto>((l, e) => new OwnershipTransferred(l, A(e.PreviousOwner), A(e.NewOwner))),
+    }.ToDictionary();
 
     /// <summary>
-    /// Decodes a log into its typed event; null when topic0 is not a governance event.
+    /// Decodes a log into its typed event (Nethereum event DTOs behind a strict, bounded guard); null when topic0 is
+    /// not a governance event.
     /// </summary>
     /// <exception cref="AbiDecodingException">The topic is known but the log data or topics are malformed.</exception>
     public static GovernanceEvent? TryDecode(EthLog log)
     {
         ArgumentNullException.ThrowIfNull(log);
-        if (log.Topics.Count == 0 || !s_decoders.TryGetValue(Convert.ToHexStringLower(log.Topics[0]), out var decoder))
+        if (log.Topics.Count == 0 || !s_decoders.TryGetValue(Convert.ToHexStringLower(log.Topics[0]), out var decode))
         {
             return null;
         }
 
-        return decoder.Create(log, decoder.Event.Decode(log.Topics, log.Data));
+        return decode(log);
     }
 
-    private static string Key(AbiEvent abiEvent) => Convert.ToHexStringLower(abiEvent.Topic);
+    private static KeyValuePair<string, Func<EthLog, GovernanceEvent>> On<TEvent>(Func<EthLog, TEvent, GovernanceEvent> create)
+        where TEvent : class, IEventDTO, new() =>
+        new(Convert.ToHexStringLower(GuardedEventDecoder<TEvent>.Descriptor.Topic), log => create(log, GuardedEventDecoder<TEvent>.Decode(log, MaxLogDataBytes)));
+
+    private static EthereumAddress A(string address) => ContractValues.Address(address);
 }
 
 /// <summary><c>PKIUpdated(address,(bytes,bytes,bytes))</c>.</summary>

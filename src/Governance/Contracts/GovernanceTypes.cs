@@ -1,6 +1,8 @@
 using System.Numerics;
 using Kms.Crypto.Ethereum;
 using Kms.Governance.Abi;
+using Kms.Governance.Contracts.Messages;
+using Nethereum.ABI.FunctionEncoding;
 
 namespace Kms.Governance.Contracts;
 
@@ -31,6 +33,10 @@ public sealed record DcapReport(byte[] MrTd, IReadOnlyList<byte[]> Rtmrs, byte[]
     }
 
     internal object?[] ToAbi() => [MrTd, Rtmrs.Cast<object?>().ToArray(), MrOwner, MrConfigId, MrConfigOwner];
+
+    internal DcapReportStruct ToStruct() => Rtmrs.Count == 4
+        ? new() { MrTd = MrTd, Rtmrs = [.. Rtmrs], MrOwner = MrOwner, MrConfigId = MrConfigId, MrConfigOwner = MrConfigOwner }
+        : throw new ArgumentException("A DCAP report has 4 RTMRs.", nameof(Rtmrs));
 }
 
 /// <summary>A TDX event-log entry (<c>DCAPEvent</c>); accepted by the contracts, not part of the identity.</summary>
@@ -40,6 +46,8 @@ public sealed record DcapEvent(uint Index, uint EventType, byte[] EventPayload, 
     public static AbiType AbiType { get; } = AbiType.Parse("(uint32,uint32,bytes,bytes32)");
 
     internal object?[] ToAbi() => [Index, EventType, EventPayload, Digest];
+
+    internal DcapEventStruct ToStruct() => new() { Index = Index, EventType = EventType, EventPayload = EventPayload, Digest = ContractValues.Fixed(Digest, 32, nameof(Digest)) };
 }
 
 /// <summary>The 24 vTPM PCRs of an Azure confidential VM (<c>MAAReport</c>), 32 bytes each.</summary>
@@ -64,6 +72,10 @@ public sealed record MaaReport(IReadOnlyList<byte[]> Pcrs)
     }
 
     internal object?[] ToAbi() => [Pcrs.Cast<object?>().ToArray()];
+
+    internal MaaReportStruct ToStruct() => Pcrs.Count == 24
+        ? new() { Pcrs = [.. Pcrs.Select(p => ContractValues.Fixed(p, 32, nameof(Pcrs)))] }
+        : throw new ArgumentException("An MAA report has 24 PCRs.", nameof(Pcrs));
 }
 
 /// <summary>PKI of an application or of the KMS (<c>AppPKI</c>).</summary>
@@ -74,11 +86,9 @@ public sealed record AppPki(byte[] Ca, byte[] Pubkey, byte[] Attestation)
 
     internal object?[] ToAbi() => [Ca, Pubkey, Attestation];
 
-    internal static AppPki FromAbi(object? value)
-    {
-        object?[] t = ContractValues.Tuple(value, 3);
-        return new AppPki((byte[])t[0]!, (byte[])t[1]!, (byte[])t[2]!);
-    }
+    internal AppPkiStruct ToStruct() => new() { Ca = Ca, Pubkey = Pubkey, Attestation = Attestation };
+
+    internal static AppPki FromStruct(AppPkiStruct value) => new(value.Ca, value.Pubkey, value.Attestation);
 }
 
 /// <summary>A KMS onboarding request (<c>OnboardRequest</c>); a zero nonce means "no such request".</summary>
@@ -91,22 +101,23 @@ public sealed record OnboardRequest(byte[] Pubkey, BigInteger Nonce, EthereumAdd
     public bool IsEmpty => Nonce.IsZero;
 
     /// <summary>The request hash as the contract computes it: keccak256(abi.encode(pubkey, nonce, operator, attestation)).</summary>
-    public byte[] ComputeHash() => Keccak256.HashData(AbiEncoder.Encode(AbiType.Components, ToAbi()));
+    public byte[] ComputeHash() => Keccak256.HashData(new ParametersEncoder().EncodeParametersFromTypeAttributes(typeof(OnboardRequestStruct), ToStruct()));
 
     internal object?[] ToAbi() => [Pubkey, Nonce, Operator, Attestation];
 
-    internal static OnboardRequest FromAbi(object? value)
-    {
-        object?[] t = ContractValues.Tuple(value, 4);
-        return new OnboardRequest((byte[])t[0]!, (BigInteger)t[1]!, (EthereumAddress)t[2]!, (byte[])t[3]!);
-    }
+    internal OnboardRequestStruct ToStruct() => new() { Pubkey = Pubkey, Nonce = Nonce, Operator = Operator.ToLowerHexString(), Attestation = Attestation };
+
+    internal static OnboardRequest FromStruct(OnboardRequestStruct value) =>
+        new(value.Pubkey, value.Nonce, ContractValues.Address(value.Operator), value.Attestation);
 }
 
 internal static class ContractValues
 {
-    public static object?[] Tuple(object? value, int count) =>
-        value is object?[] items && items.Length == count ? items : throw new AbiDecodingException($"Expected a tuple of {count} values.");
+    // Nethereum 6.1.0 pads a short bytesN argument with zeros (checked): a 31-byte identity would silently name another.
+    public static byte[] Fixed(byte[] value, int length, string name) =>
+        value is not null && value.Length == length ? value : throw new ArgumentException($"{name} must be {length} bytes.", name);
 
-    public static string[] Strings(object? value) =>
-        value is object?[] items ? items.Select(i => (string)i!).ToArray() : throw new AbiDecodingException("Expected a string array.");
+    // Nethereum hands addresses over as EIP-55 strings; the guard already checked the 20 bytes behind them.
+    public static EthereumAddress Address(string value) =>
+        EthereumAddress.TryParse(value, out EthereumAddress address) ? address : throw new AbiDecodingException("Expected an address.");
 }

@@ -1,4 +1,5 @@
 using Kms.Crypto.Ethereum;
+using Kms.Governance.Contracts.Messages;
 using Kms.Governance.JsonRpc;
 using Kms.Governance.Transactions;
 
@@ -21,49 +22,52 @@ public sealed class KmsGovernanceContract : GovernanceContract
 
     /// <summary><c>allowlistDCAP(DCAPReport)</c> (owner).</summary>
     public Task<TransactionReceipt> AllowlistDcapAsync(DcapReport report, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.AllowlistDcap, [report.ToAbi()], cancellationToken);
+        SendAsync(new AllowlistDcapFunction { Report = report.ToStruct() }, cancellationToken);
 
     /// <summary><c>allowlistMAA(MAAReport)</c> (owner).</summary>
     public Task<TransactionReceipt> AllowlistMaaAsync(MaaReport report, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.AllowlistMaa, [report.ToAbi()], cancellationToken);
+        SendAsync(new AllowlistMaaFunction { Report = report.ToStruct() }, cancellationToken);
 
     /// <summary><c>allowlistIdentity(bytes32)</c> (owner).</summary>
     public Task<TransactionReceipt> AllowlistIdentityAsync(byte[] identity, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.AllowlistIdentity, [identity], cancellationToken);
+        SendAsync(new AllowlistIdentityFunction { Identity = ContractValues.Fixed(identity, 32, nameof(identity)) }, cancellationToken);
 
     /// <summary><c>removeAllowlistedIdentity(bytes32)</c> (owner).</summary>
     public Task<TransactionReceipt> RemoveAllowlistedIdentityAsync(byte[] identity, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.RemoveAllowlistedIdentity, [identity], cancellationToken);
+        SendAsync(new RemoveAllowlistedIdentityFunction { Identity = ContractValues.Fixed(identity, 32, nameof(identity)) }, cancellationToken);
 
     /// <summary><c>HashOnboardRequest(OnboardRequest)</c> evaluated by the contract.</summary>
     public async Task<byte[]> HashOnboardRequestAsync(OnboardRequest request, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        (byte[])(await CallAsync(GovernanceAbi.HashOnboardRequest, [request.ToAbi()], block, cancellationToken).ConfigureAwait(false))[0]!;
+        (await CallAsync<HashOnboardRequestFunction, Bytes32Output>(new() { Request = request.ToStruct() }, block, cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary><c>requestOnboard(OnboardRequest)</c> (ROLE_OPERATOR; the request's operator must be the sender).</summary>
     public Task<TransactionReceipt> RequestOnboardAsync(OnboardRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.RequestOnboard, [request.ToAbi()], cancellationToken);
+        SendAsync(new RequestOnboardFunction { Request = request.ToStruct() }, cancellationToken);
 
     /// <summary><c>fetchOnboardRequest(bytes32)</c>; an unknown hash yields a request with <see cref="OnboardRequest.IsEmpty"/>.</summary>
     public async Task<OnboardRequest> FetchOnboardRequestAsync(byte[] requestHash, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        OnboardRequest.FromAbi((await CallAsync(GovernanceAbi.FetchOnboardRequest, [requestHash], block, cancellationToken).ConfigureAwait(false))[0]);
+        OnboardRequest.FromStruct((await CallAsync<FetchOnboardRequestFunction, OnboardRequestOutput>(new() { RequestHash = ContractValues.Fixed(requestHash, 32, nameof(requestHash)) }, block, cancellationToken).ConfigureAwait(false)).Value);
 
     /// <summary>The public getter <c>onboardRequests(bytes32)</c> (same data as <see cref="FetchOnboardRequestAsync"/>, flat outputs).</summary>
     public async Task<OnboardRequest> GetOnboardRequestAsync(byte[] requestHash, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        OnboardRequest.FromAbi(await CallAsync(GovernanceAbi.OnboardRequests, [requestHash], block, cancellationToken).ConfigureAwait(false));
+        FromFields(await CallAsync<OnboardRequestsFunction, OnboardRequestFieldsOutput>(new() { RequestHash = ContractValues.Fixed(requestHash, 32, nameof(requestHash)) }, block, cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>ApplicationAllowed(address)</c>.</summary>
     public async Task<bool> IsApplicationAllowedAsync(EthereumAddress application, BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        (bool)(await CallAsync(GovernanceAbi.ApplicationAllowed, [application], block, cancellationToken).ConfigureAwait(false))[0]!;
+        (await CallAsync<ApplicationAllowedFunction, BoolOutput>(new() { Application = application.ToLowerHexString() }, block, cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary><c>AllowApplication(address)</c> (owner; duplicates rejected).</summary>
     public Task<TransactionReceipt> AllowApplicationAsync(EthereumAddress application, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.AllowApplication, [application], cancellationToken);
+        SendAsync(new AllowApplicationFunction { Application = application.ToLowerHexString() }, cancellationToken);
 
     /// <summary><c>RemoveAllowlistedApplication(address)</c> (owner).</summary>
     public Task<TransactionReceipt> RemoveAllowlistedApplicationAsync(EthereumAddress application, CancellationToken cancellationToken = default) =>
-        SendAsync(GovernanceAbi.RemoveAllowlistedApplication, [application], cancellationToken);
+        SendAsync(new RemoveAllowlistedApplicationFunction { Application = application.ToLowerHexString() }, cancellationToken);
 
     /// <summary><c>AllowedApplications()</c> (added by this project).</summary>
     public async Task<IReadOnlyList<EthereumAddress>> GetAllowedApplicationsAsync(BlockTag? block = null, CancellationToken cancellationToken = default) =>
-        ((object?[])(await CallAsync(GovernanceAbi.AllowedApplications, [], block, cancellationToken).ConfigureAwait(false))[0]!).Cast<EthereumAddress>().ToArray();
+        (await CallAsync<AllowedApplicationsFunction, AddressArrayOutput>(new(), block, cancellationToken).ConfigureAwait(false)).Value.Select(ContractValues.Address).ToArray();
+
+    private static OnboardRequest FromFields(OnboardRequestFieldsOutput fields) =>
+        new(fields.Pubkey, fields.Nonce, ContractValues.Address(fields.Operator), fields.Attestation);
 }

@@ -35,7 +35,7 @@ public sealed class AbiDecodingTests
         Assert.Throws<AbiDecodingException>(() => AbiDecoder.Decode(AbiType.Parse("int8"), Word(128))); // not sign-extended
         Assert.Throws<AbiDecodingException>(() => AbiDecoder.Decode(AbiType.Parse("bytes1"), Word(1))); // dirty padding
         Assert.Throws<AbiDecodingException>(() => AbiDecoder.Decode(AbiType.Bool, new byte[31]));
-        Assert.Equal(new BigInteger(-128), AbiDecoder.Decode(AbiType.Parse("int8"), AbiEncoder.Encode(AbiType.Parse("int8"), -128)));
+        Assert.Equal(new BigInteger(-128), AbiDecoder.Decode(AbiType.Parse("int8"), NethereumAbi.Encode(AbiType.Parse("int8"), -128)));
     }
 
     [Fact]
@@ -105,9 +105,9 @@ public sealed class AbiDecodingTests
         var random = new Random(42);
         byte[][] valid =
         [
-            AbiEncoder.Encode([DcapReport.AbiType, AbiType.Parse("(uint32,uint32,bytes,bytes32)[]")], [SampleDcap().ToAbi(), new object[] { new object[] { 1u, 2u, new byte[70], new byte[32] } }]),
-            AbiEncoder.Encode([OnboardRequest.AbiType], [new object[] { new byte[100], BigInteger.One, EthereumAddress.Zero, new byte[33] }]),
-            AbiEncoder.Encode(AbiType.ParseList("(uint256[][],string[])"), [new object[] { new object[] { 1, 2 }, new object[] { 3 } }, new object[] { "one", "two" }]),
+            NethereumAbi.Encode([DcapReport.AbiType, AbiType.Parse("(uint32,uint32,bytes,bytes32)[]")], [SampleDcap().ToAbi(), new object[] { new object[] { 1u, 2u, new byte[70], new byte[32] } }]),
+            NethereumAbi.Encode([OnboardRequest.AbiType], [new object[] { new byte[100], BigInteger.One, EthereumAddress.Zero, new byte[33] }]),
+            NethereumAbi.Encode(AbiType.ParseList("(uint256[][],string[])"), [new object[] { new object[] { 1, 2 }, new object[] { 3 } }, new object[] { "one", "two" }]),
         ];
         IReadOnlyList<AbiType>[] types = [s_fuzzTypes[3], s_fuzzTypes[5], s_fuzzTypes[2]];
         for (int i = 0; i < 3000; i++)
@@ -138,16 +138,16 @@ public sealed class AbiDecodingTests
     [Fact]
     public void Revert_ErrorString_Panic_Custom_Unknown()
     {
-        byte[] errorString = AbiError.ErrorString.Encode("Operator not authorized");
+        byte[] errorString = NethereumAbi.EncodeError(AbiError.ErrorString, "Operator not authorized");
         Assert.Equal("08c379a0", Convert.ToHexStringLower(errorString.AsSpan(0, 4)));
         Assert.Equal("Operator not authorized", RevertReason.Decode(errorString).Message);
 
-        RevertReason panic = RevertReason.Decode(AbiError.Panic.Encode(0x11));
+        RevertReason panic = RevertReason.Decode(NethereumAbi.EncodeError(AbiError.Panic, 0x11));
         Assert.Equal(new BigInteger(0x11), panic.PanicCode);
         Assert.Equal("Panic(0x11)", panic.ToString());
 
         AbiError limit = GovernanceAbi.Errors.Single(e => e.Name == "LimitReached");
-        RevertReason custom = RevertReason.Decode(limit.Encode(1024), GovernanceAbi.Errors);
+        RevertReason custom = RevertReason.Decode(NethereumAbi.EncodeError(limit, 1024), GovernanceAbi.Errors);
         Assert.Same(limit, custom.Error);
         Assert.Equal("LimitReached(1024)", custom.ToString());
 
@@ -162,7 +162,7 @@ public sealed class AbiDecodingTests
         {
             object?[] decoded = AbiDecoder.Decode(types, data);
             // Whatever decodes must re-encode to a prefix-consistent canonical form without throwing.
-            _ = AbiEncoder.Encode(types, decoded);
+            _ = NethereumAbi.Encode(types, decoded);
         }
         catch (AbiDecodingException)
         {

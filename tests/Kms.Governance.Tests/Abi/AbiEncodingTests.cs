@@ -4,6 +4,10 @@ using Kms.Governance.Abi;
 
 namespace Kms.Governance.Tests.Abi;
 
+/// <summary>
+/// The examples of the Solidity ABI specification, encoded by Nethereum (byte-equal to the specification's hex) and
+/// read back by our strict decoder; the type grammar of the descriptor table.
+/// </summary>
 public sealed class AbiEncodingTests
 {
     // The examples of the Solidity ABI specification ("Examples" and "Use of Dynamic Types").
@@ -17,14 +21,14 @@ public sealed class AbiEncodingTests
         AbiFunction baz = AbiFunction.Parse("baz(uint32,bool)");
         Assert.Equal(
             "cdcd77c000000000000000000000000000000000000000000000000000000000000000450000000000000000000000000000000000000000000000000000000000000001",
-            Convert.ToHexStringLower(baz.EncodeCall(69, true)));
+            Convert.ToHexStringLower(NethereumAbi.EncodeCall(baz, 69, true)));
     }
 
     [Fact]
     public void SpecExample_Sam_RoundTrips()
     {
         AbiFunction sam = AbiFunction.Parse("sam(bytes,bool,uint256[])");
-        byte[] call = sam.EncodeCall("dave"u8.ToArray(), true, new object[] { 1, 2, 3 });
+        byte[] call = NethereumAbi.EncodeCall(sam, "dave"u8.ToArray(), true, new object[] { 1, 2, 3 });
         Assert.Equal(SamExpected, Convert.ToHexStringLower(call));
 
         object?[] decoded = sam.DecodeCall(call);
@@ -37,16 +41,16 @@ public sealed class AbiEncodingTests
     public void SpecExample_F_RoundTrips()
     {
         AbiFunction f = AbiFunction.Parse("f(uint256,uint32[],bytes10,bytes)");
-        byte[] call = f.EncodeCall(0x123, new object[] { 0x456, 0x789 }, "1234567890"u8.ToArray(), "Hello, world!"u8.ToArray());
+        byte[] call = NethereumAbi.EncodeCall(f, 0x123, new object[] { 0x456, 0x789 }, "1234567890"u8.ToArray(), "Hello, world!"u8.ToArray());
         Assert.Equal(FExpected, Convert.ToHexStringLower(call));
-        Assert.Equal(Convert.FromHexString(FExpected[8..]), AbiEncoder.Encode(f.Inputs, f.DecodeCall(call)));
+        Assert.Equal(Convert.FromHexString(FExpected[8..]), NethereumAbi.Encode(f.Inputs, f.DecodeCall(call)));
     }
 
     [Fact]
     public void SpecExample_G_NestedDynamicArrays()
     {
         AbiFunction g = AbiFunction.Parse("g(uint256[][],string[])");
-        byte[] call = g.EncodeCall(new object[] { new object[] { 1, 2 }, new object[] { 3 } }, new object[] { "one", "two", "three" });
+        byte[] call = NethereumAbi.EncodeCall(g, new object[] { new object[] { 1, 2 }, new object[] { 3 } }, new object[] { "one", "two", "three" });
         Assert.Equal(GExpected, Convert.ToHexStringLower(call));
         object?[] decoded = g.DecodeCall(call);
         Assert.Equal(new object[] { "one", "two", "three" }, (object?[])decoded[1]!);
@@ -59,37 +63,16 @@ public sealed class AbiEncodingTests
         EthereumAddress address = EthereumAddress.Parse("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
         object?[] values = [-1, BigInteger.Parse("-123456789"), 255, new byte[] { 0xab, 0xcd, 0xef }, address, new object[] { true, false }, new object[] { new object[] { 7, "hi" }, new object[] { 8, string.Empty } }];
 
-        byte[] encoded = AbiEncoder.Encode(types, values);
+        byte[] encoded = NethereumAbi.Encode(types, values);
         object?[] decoded = AbiDecoder.Decode(types, encoded);
 
         Assert.Equal(new BigInteger(-1), decoded[0]);
         Assert.Equal(BigInteger.Parse("-123456789"), decoded[1]);
         Assert.Equal(new BigInteger(255), decoded[2]);
         Assert.Equal(address, decoded[4]);
-        Assert.Equal(encoded, AbiEncoder.Encode(types, decoded));
+        Assert.Equal(encoded, NethereumAbi.Encode(types, decoded));
         Assert.Equal("ff", Convert.ToHexStringLower(encoded.AsSpan(31, 1)));
         Assert.True(encoded.AsSpan(0, 32).IndexOfAnyExcept((byte)0xff) < 0); // int8 -1 is sign-extended
-    }
-
-    [Theory]
-    [InlineData("uint8", 256)]
-    [InlineData("uint8", -1)]
-    [InlineData("int8", 128)]
-    [InlineData("int8", -129)]
-    [InlineData("uint32", 4294967296L)]
-    public void Encode_RejectsOutOfRangeIntegers(string type, long value)
-    {
-        Assert.Throws<ArgumentException>(() => AbiEncoder.Encode(AbiType.Parse(type), value));
-    }
-
-    [Fact]
-    public void Encode_RejectsWrongShapes()
-    {
-        Assert.Throws<ArgumentException>(() => AbiEncoder.Encode(AbiType.Parse("bytes32"), new byte[31]));
-        Assert.Throws<ArgumentException>(() => AbiEncoder.Encode(AbiType.Parse("bytes[4]"), new object[] { new byte[1] }));
-        Assert.Throws<ArgumentException>(() => AbiEncoder.Encode(AbiType.Parse("address"), "0x00"));
-        Assert.Throws<ArgumentException>(() => AbiEncoder.Encode(AbiType.Parse("(bool,bool)"), new object[] { true }));
-        Assert.Throws<ArgumentException>(() => AbiEncoder.Encode(AbiType.Parse("string"), null));
     }
 
     [Theory]
@@ -120,12 +103,5 @@ public sealed class AbiEncodingTests
         Assert.True(AbiType.Parse("bytes[4]").IsDynamic);
         Assert.False(AbiType.Parse("(bytes32[24])").IsDynamic);
         Assert.Equal(24 * 32, AbiType.Parse("(bytes32[24])").HeadSize);
-    }
-
-    [Fact]
-    public void EncodePacked_MatchesSolidityLayout()
-    {
-        byte[] packed = AbiEncoder.EncodePacked(AbiType.ParseList("(address,bytes,uint16,bool,bytes2)"), [EthereumAddress.Zero, new byte[] { 1, 2, 3 }, 0x0102, true, new byte[] { 9, 9 }]);
-        Assert.Equal("0000000000000000000000000000000000000000" + "010203" + "0102" + "01" + "0909", Convert.ToHexStringLower(packed));
     }
 }

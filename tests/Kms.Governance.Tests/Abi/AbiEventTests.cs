@@ -15,8 +15,8 @@ public sealed class AbiEventTests
     {
         EthereumAddress who = EthereumAddress.Parse("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
         byte[] nameHash = Keccak256.HashData(Encoding.UTF8.GetBytes("alice"));
-        byte[] whoTopic = AbiEncoder.Encode(AbiType.Address, who);
-        byte[] data = AbiEncoder.Encode(AbiType.ParseList("(uint256,bytes)"), [5, new byte[] { 1, 2 }]);
+        byte[] whoTopic = NethereumAbi.Encode(AbiType.Address, who);
+        byte[] data = NethereumAbi.Encode(AbiType.ParseList("(uint256,bytes)"), [5, new byte[] { 1, 2 }]);
 
         object?[] decoded = s_event.Decode([s_event.Topic.ToArray(), nameHash, whoTopic], data);
 
@@ -30,7 +30,7 @@ public sealed class AbiEventTests
     [Fact]
     public void Decode_RejectsWrongTopicsAndBadData()
     {
-        byte[] data = AbiEncoder.Encode(AbiType.ParseList("(uint256,bytes)"), [5, new byte[] { 1, 2 }]);
+        byte[] data = NethereumAbi.Encode(AbiType.ParseList("(uint256,bytes)"), [5, new byte[] { 1, 2 }]);
         Assert.Throws<AbiDecodingException>(() => s_event.Decode([s_event.Topic.ToArray(), new byte[32]], data)); // missing topic
         Assert.Throws<AbiDecodingException>(() => s_event.Decode([new byte[32], new byte[32], new byte[32]], data)); // wrong topic0
         Assert.Throws<AbiDecodingException>(() => s_event.Decode([s_event.Topic.ToArray(), new byte[32], new byte[31]], data)); // short topic

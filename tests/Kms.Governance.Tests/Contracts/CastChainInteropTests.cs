@@ -2,7 +2,9 @@ using System.Text.Json;
 using Kms.Crypto.Ethereum;
 using Kms.Governance.Abi;
 using Kms.Governance.Contracts;
+using Kms.Governance.Contracts.Messages;
 using Kms.Governance.JsonRpc;
+using Nethereum.Contracts;
 
 namespace Kms.Governance.Tests.Contracts;
 
@@ -47,7 +49,7 @@ public sealed class CastChainInteropTests(AnvilFixture chain) : IClassFixture<An
         Assert.Equal("0x2", tx.RootElement.GetProperty("type").GetString());
         Assert.Equal(chain.Owner.Address, EthereumAddress.Parse(tx.RootElement.GetProperty("from").GetString()!));
         Assert.Equal(kms.Address, EthereumAddress.Parse(tx.RootElement.GetProperty("to").GetString()!));
-        Assert.Equal(Hex(GovernanceAbi.AllowApplication.EncodeCall(app)), tx.RootElement.GetProperty("input").GetString());
+        Assert.Equal(Hex(new AllowApplicationFunction { Application = app.ToLowerHexString() }.GetCallData()), tx.RootElement.GetProperty("input").GetString());
 
         Assert.Equal("true", Foundry.RunCast("receipt", "--rpc-url", chain.RpcUrl, hash, "status"));
         Assert.Equal("true", Foundry.RunCast("call", "--rpc-url", chain.RpcUrl, kms.Address.ToString(), "ApplicationAllowed(address)(bool)", app.ToString()));

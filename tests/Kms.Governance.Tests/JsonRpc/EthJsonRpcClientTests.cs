@@ -4,6 +4,7 @@ using Kms.Crypto.Ethereum;
 using Kms.Governance.Contracts;
 using Kms.Governance.JsonRpc;
 using Kms.Governance.Tests.Contracts;
+using Kms.Governance.Tests.Abi;
 
 namespace Kms.Governance.Tests.JsonRpc;
 
@@ -54,12 +55,12 @@ public sealed class EthJsonRpcClientTests(AnvilFixture chain) : IClassFixture<An
     public async Task Revert_IsATypedExceptionWithRevertData()
     {
         JsonRpcException error = await Assert.ThrowsAsync<JsonRpcException>(() => chain.Client.CallAsync(
-            new CallRequest { To = chain.RegistryAddress, Data = GovernanceAbi.GetArtifact.EncodeCall(new byte[32]) }, BlockTag.Latest));
+            new CallRequest { To = chain.RegistryAddress, Data = NethereumAbi.EncodeCall(GovernanceAbi.GetArtifact, new byte[32]) }, BlockTag.Latest));
         Assert.True(error.IsRevert);
         Assert.Equal("Artifact does not exist", error.DecodeRevert()!.Message);
 
         JsonRpcException estimate = await Assert.ThrowsAsync<JsonRpcException>(() => chain.Client.EstimateGasAsync(
-            new CallRequest { From = EthereumAddress.FromPrivateKey(AnvilFixture.DevKey1), To = chain.KmsAddress, Data = GovernanceAbi.AllowlistIdentity.EncodeCall(new byte[32]) }));
+            new CallRequest { From = EthereumAddress.FromPrivateKey(AnvilFixture.DevKey1), To = chain.KmsAddress, Data = NethereumAbi.EncodeCall(GovernanceAbi.AllowlistIdentity, new byte[32]) }));
         Assert.Equal("OwnableUnauthorizedAccount", estimate.DecodeRevert(GovernanceAbi.Errors)!.Error!.Name);
 
         JsonRpcException unknownMethod = await Assert.ThrowsAsync<JsonRpcException>(() => chain.Client.RequestAsync("no_suchMethod", []));
@@ -173,7 +174,7 @@ public sealed class EthJsonRpcClientTests(AnvilFixture chain) : IClassFixture<An
     [Fact]
     public async Task ErrorObject_WithRevertData_IsMapped()
     {
-        byte[] revert = Kms.Governance.Abi.AbiError.ErrorString.Encode("nope");
+        byte[] revert = NethereumAbi.EncodeError(Kms.Governance.Abi.AbiError.ErrorString, "nope");
         string body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":3,\"message\":\"execution reverted: nope\",\"data\":\"0x" + Convert.ToHexStringLower(revert) + "\"}}";
         using var http = new HttpClient(new CannedHandler(body));
         var client = new EthJsonRpcClient(http, new EthJsonRpcClientOptions { Endpoint = new Uri("http://127.0.0.1:9/") });

@@ -6,6 +6,7 @@ using Kms.Governance.Tests.Contracts;
 using Kms.Governance.Transactions;
 using Kms.Tests.Shared;
 using Nethereum.RLP;
+using Kms.Governance.Tests.Abi;
 
 namespace Kms.Governance.Tests.Transactions;
 
@@ -238,6 +239,6 @@ public sealed class Eip1559TransactionTests
         GasLimit = 50000,
         To = EthereumAddress.FromBytes(Enumerable.Repeat((byte)0x35, 20).ToArray()),
         Value = 12345,
-        Data = GovernanceAbi.SetStorageBackend.EncodeCall("file:///x"),
+        Data = NethereumAbi.EncodeCall(GovernanceAbi.SetStorageBackend, "file:///x"),
     };
 }
