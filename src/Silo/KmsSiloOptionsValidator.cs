@@ -61,6 +61,12 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
             failures.Add($"Silo:Grains:{exception.ParamName} {problem}: {exception.Message.Split(" (Parameter", 2)[0]}");
         }
 
+        if (options.InsecureDevEvidenceKeyFile is { } devEvidenceKey && !File.Exists(devEvidenceKey))
+        {
+            // Never created here: a key nobody else holds would admit no workload, and a typo must not pass silently.
+            failures.Add($"{Describe("InsecureDevEvidenceKeyFile", "--insecure-dev-evidence-key")} '{devEvidenceKey}' does not exist.");
+        }
+
         if (options.CollateralDirectory is { } collateral && !Directory.Exists(collateral))
         {
             failures.Add($"{Describe("CollateralDirectory", "--collateral-dir")} '{collateral}' does not exist.");

@@ -61,7 +61,10 @@ internal static class SiloRuntime
                 if (options.Dev)
                 {
                     silo.Services.AddHostedService<DevClusterBootstrap>();
+                }
 
+                if (options.AcceptsDevEvidence)
+                {
                     // The silo's own evidence (onboarding requests, Go registry answers) is dev evidence under the dev
                     // key, unless the host registered a real provider.
                     silo.Services.TryAddSingleton<IEvidenceProvider>(_ => DevSiloEvidence.CreateProvider(options));
