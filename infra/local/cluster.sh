@@ -9,6 +9,7 @@
 #   infra/local/cluster.sh down   [--state-dir dir] [--purge]
 #   infra/local/cluster.sh start-silo|stop-silo NAME [--state-dir dir]     (one silo, e.g. after kill -9)
 #   infra/local/cluster.sh start-store|stop-store [--state-dir dir]        (the store, e.g. to test an outage)
+#   infra/local/cluster.sh issue-cert NAME [--state-dir dir]               (a certificate from the cluster CA)
 #
 # The silos accept development attestation evidence signed by <state>/dev/dev-evidence.key
 # (--insecure-dev-evidence-key): this cluster is for trying the KMS out and for fault tests, NOT for real keys.
@@ -33,7 +34,7 @@ purge=false
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 log() { echo "cluster.sh: $*" >&2; }
 
-usage() { sed -n '5,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 command=${1:-}
 [ -n "$command" ] || { usage; exit 2; }
@@ -42,6 +43,10 @@ target=
 if [[ "$command" == start-silo || "$command" == stop-silo ]]; then
   target=${1:-}
   [[ "$target" =~ ^silo-[1-7]$ ]] || die "$command needs a silo name (silo-1 … silo-7)"
+  shift
+elif [ "$command" = issue-cert ]; then
+  target=${1:-}
+  [[ "$target" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$ ]] || die "issue-cert needs a name (letters, digits, . _ -)"
   shift
 fi
 
@@ -416,5 +421,6 @@ case "$command" in
   stop-silo) load_env; stop_silo "$target" ;;
   start-store) start_store ;;
   stop-store) stop_store ;;
+  issue-cert) load_env; issue_certificate "$target"; echo "$state/tls/$target.pem $state/tls/$target.key" ;;
   *) usage; exit 2 ;;
 esac
