@@ -152,7 +152,11 @@ start_store() {
     local bin; bin=$(pg_bin)
     if [ ! -f "$state/postgres/data/PG_VERSION" ]; then
       mkdir -p "$state/postgres"
-      [ "$(id -u)" = 0 ] && chown postgres:postgres "$state/postgres"
+      if [ "$(id -u)" = 0 ]; then
+        # PostgreSQL refuses to run as root: its own user must reach its folder (traverse only; secrets stay 0700).
+        chown postgres:postgres "$state/postgres"
+        chmod o+x "$state"
+      fi
       as_postgres "$bin/initdb" -D "$state/postgres/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >"$state/postgres/initdb.log"
     fi
     as_postgres "$bin/pg_ctl" -D "$state/postgres/data" status >/dev/null 2>&1 && return 0
