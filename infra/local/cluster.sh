@@ -3,7 +3,7 @@
 # governance contracts, a cluster CA with one certificate per silo (openssl), N kms-silo processes with mutual TLS,
 # initialised t-of-N through the kms CLI. Everything lives under one state directory (pids, logs, keys, store data).
 #
-#   infra/local/cluster.sh up     [--store azurite|postgres] [--silos 3..7] [--threshold t] [--base-port p]
+#   infra/local/cluster.sh up     [--store azurite|postgres] [--silos 3..7|1] [--threshold t] [--base-port p]
 #                                 [--state-dir dir] [--silo-dll path] [--kms-dll path]
 #   infra/local/cluster.sh status [--state-dir dir]
 #   infra/local/cluster.sh down   [--state-dir dir] [--purge]
@@ -66,8 +66,11 @@ while [ $# -gt 0 ]; do
 done
 
 [[ "$store" == azurite || "$store" == postgres ]] || die "--store is azurite or postgres, not '$store'"
-[[ "$silos" =~ ^[3-7]$ ]] || die "--silos is 3 to 7, not '$silos'"
+# 1 silo (1 of 1) is the baseline the cluster benchmark compares with; a cluster that survives a fault needs 3.
+[[ "$silos" =~ ^[13-7]$ ]] || die "--silos is 3 to 7 (or 1 for a one-silo baseline), not '$silos'"
+[ "$silos" = 1 ] && threshold=1
 [[ "$threshold" =~ ^[1-7]$ ]] && [ "$threshold" -le "$silos" ] || die "--threshold is 1 to --silos, not '$threshold'"
+[ "$threshold" -ge 2 ] || [ "$silos" = 1 ] || die "--threshold is at least 2 with several silos"
 [[ "$base_port" =~ ^[0-9]+$ ]] && [ "$base_port" -ge 1024 ] && [ "$base_port" -le 65400 ] || die "--base-port is 1024 to 65400"
 mkdir -p "$state"
 state=$(cd "$state" && pwd)

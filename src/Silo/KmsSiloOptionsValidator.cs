@@ -158,6 +158,11 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
             failures.Add($"{Describe("Membership:ProbeTimeout", "config only")} must be between 00:00:00.2 and 00:01:00.");
         }
 
+        if (membership.MaxProbeTimeout < membership.ProbeTimeout || membership.MaxProbeTimeout > TimeSpan.FromMinutes(4))
+        {
+            failures.Add($"{Describe("Membership:MaxProbeTimeout", "config only")} must be between Membership:ProbeTimeout and 00:04:00.");
+        }
+
         if (membership.NumMissedProbesLimit is < 1 or > 10)
         {
             failures.Add($"{Describe("Membership:NumMissedProbesLimit", "config only")} must be between 1 and 10.");
@@ -172,6 +177,7 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
         {
             (membership.IAmAliveTablePublishTimeout, "IAmAliveTablePublishTimeout"),
             (membership.TableRefreshTimeout, "TableRefreshTimeout"),
+            (membership.DeathVoteExpirationTimeout, "DeathVoteExpirationTimeout"),
         })
         {
             if (value < TimeSpan.FromSeconds(1) || value > TimeSpan.FromMinutes(10))

@@ -141,10 +141,12 @@ internal static class SiloRuntime
         {
             SiloMembershipOptions kms = options.Membership;
             membership.ProbeTimeout = kms.ProbeTimeout;
+            membership.MaxProbeTimeout = kms.MaxProbeTimeout;
             membership.NumMissedProbesLimit = kms.NumMissedProbesLimit;
             membership.NumVotesForDeathDeclaration = kms.NumVotesForDeathDeclaration;
             membership.IAmAliveTablePublishTimeout = kms.IAmAliveTablePublishTimeout;
             membership.TableRefreshTimeout = kms.TableRefreshTimeout;
+            membership.DeathVoteExpirationTimeout = kms.DeathVoteExpirationTimeout;
         });
     }
 

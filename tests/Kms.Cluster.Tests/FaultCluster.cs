@@ -45,16 +45,37 @@ public sealed class FaultCluster : IAsyncLifetime
     {
         ScriptResult store = await Script.RunAsync(TimeSpan.FromSeconds(90), "start-store");
         Assert.True(store.ExitCode == 0, store.Output);
+        // A silo a failed test left frozen runs again (and stops by itself if it was declared dead meanwhile).
         foreach (string silo in Script.SiloNames)
         {
-            if (Script.Pid(silo) is not { } pid || !LocalClusterScript.IsRunning(pid))
+            if (Script.Pid(silo) is { } pid && LocalClusterScript.IsRunning(pid))
             {
-                ScriptResult started = await Script.RunAsync(TimeSpan.FromMinutes(3), "start-silo", silo);
-                Assert.True(started.ExitCode == 0, started.Output + Script.AllLogs());
+                await Script.SignalAsync(silo, "CONT");
             }
         }
 
-        await WaitForStatusAsync(status => status.GetProperty("unavailableMembers").GetArrayLength() == 0, TimeSpan.FromSeconds(90), "every member live");
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            foreach (string silo in Script.SiloNames)
+            {
+                if (Script.Pid(silo) is not { } pid || !LocalClusterScript.IsRunning(pid))
+                {
+                    ScriptResult started = await Script.RunAsync(TimeSpan.FromMinutes(3), "start-silo", silo);
+                    Assert.True(started.ExitCode == 0, started.Output + Script.AllLogs());
+                }
+            }
+
+            try
+            {
+                await WaitForStatusAsync(status => status.GetProperty("unavailableMembers").GetArrayLength() == 0, TimeSpan.FromSeconds(10), "every member live");
+                return;
+            }
+            catch (TimeoutException) when (clock.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                // a thawed silo may still be on its way out: restart what stopped and look again
+            }
+        }
     }
 
     /// <summary>Polls <c>GET /v1/cluster</c> on any answering silo until <paramref name="condition"/> holds; returns the time it took.</summary>

@@ -57,19 +57,19 @@ internal sealed class ClusterLoad
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            foreach (int silo in DownSilos)
-            {
-                if (await _workload.GetAsync(silo, "/readyz", cancellationToken) is (200, _))
-                {
-                    Volatile.Write(ref _down[silo], 0);
-                }
-            }
-
             try
             {
+                foreach (int silo in DownSilos)
+                {
+                    if (await _workload.GetAsync(silo, "/readyz", cancellationToken) is (200, _))
+                    {
+                        Volatile.Write(ref _down[silo], 0);
+                    }
+                }
+
                 await Task.Delay(500, cancellationToken);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
