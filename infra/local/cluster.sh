@@ -76,7 +76,13 @@ mkdir -p "$state"
 state=$(cd "$state" && pwd)
 
 # ---------------------------------------------------------------------------------------------------- processes
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Alive = exists and is not a zombie (a killed process nobody reaped yet is dead for our purposes).
+pid_alive() {
+  [ -f "$1" ] || return 1
+  local pid; pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null || return 1
+  [ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" != Z ]
+}
 
 # Starts a detached process (own session, so the caller's Ctrl+C or exit does not reach it); records its pid.
 spawn() {
@@ -333,8 +339,8 @@ SILOS=$silos
 THRESHOLD=$threshold
 BASE_PORT=$base_port
 CLUSTER_ID=local
-SILO_DLL=$silo_dll
-KMS_DLL=$kms_dll
+SILO_DLL=$(printf '%q' "$silo_dll")
+KMS_DLL=$(printf '%q' "$kms_dll")
 ANVIL_PORT=$((base_port + 60))
 AZURITE_BLOB_PORT=$((base_port + 61))
 AZURITE_QUEUE_PORT=$((base_port + 62))

@@ -25,7 +25,7 @@ public sealed class SiloFaultTests(FaultCluster cluster, ITestOutputHelper outpu
             Task running = load.RunAsync(4, stop.Token);
             await Task.Delay(s_steady);
             fault = load.Now;
-            await cluster.Script.SignalAsync("silo-2", "KILL");
+            await cluster.Script.KillAsync("silo-2");
 
             // The threshold absorbs the missing share: silo-2 is reported unavailable while keys are still released.
             TimeSpan declared = await cluster.WaitForStatusAsync(
@@ -113,9 +113,9 @@ public sealed class SiloFaultTests(FaultCluster cluster, ITestOutputHelper outpu
         string statusBefore = (await cluster.Workload.GetAsync(0, "/v1/cluster", CancellationToken.None))!.Value.Body;
 
         // One after the other, so that the survivors can vote each dead (two votes of three; then one of two).
-        await cluster.Script.SignalAsync("silo-3", "KILL");
+        await cluster.Script.KillAsync("silo-3");
         await cluster.WaitForStatusAsync(status => FaultCluster.Unavailable(status, "silo-3"), TimeSpan.FromSeconds(40), "silo-3 unavailable", through: 0);
-        await cluster.Script.SignalAsync("silo-2", "KILL");
+        await cluster.Script.KillAsync("silo-2");
         // Until silo-2 is declared dead, silo-1 may still serve a namespace key it holds in memory; from then on the
         // one share left is below the threshold, and nothing is released.
         TimeSpan declared = await cluster.WaitForStatusAsync(

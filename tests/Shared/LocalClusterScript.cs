@@ -82,16 +82,35 @@ internal sealed class LocalClusterScript : IAsyncDisposable
         return File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture, out int pid) ? pid : null;
     }
 
+    /// <summary>Whether the process exists and is not a zombie (killed, not reaped yet).</summary>
     public static bool IsRunning(int pid)
     {
         try
         {
-            using Process process = Process.GetProcessById(pid);
-            return !process.HasExited;
+            // /proc/<pid>/stat: "pid (name) S ...": the state follows the last ')'.
+            string stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X');
         }
-        catch (ArgumentException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return false;
+        }
+    }
+
+    /// <summary>kill -9 of a silo, returning once its process is gone (bounded).</summary>
+    public async Task KillAsync(string silo)
+    {
+        int pid = Pid(silo) ?? throw new InvalidOperationException($"{silo} has no pid file.");
+        await SignalAsync(silo, "KILL");
+        var clock = Stopwatch.StartNew();
+        while (IsRunning(pid))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                throw new TimeoutException($"{silo} (pid {pid}) still runs 15 s after SIGKILL.");
+            }
+
+            await Task.Delay(50);
         }
     }
 
