@@ -157,24 +157,25 @@ internal sealed record LoadCall(TimeSpan At, TimeSpan Duration, int Silo, bool W
 internal static class LoadCalls
 {
     /// <summary>
-    /// How long after <paramref name="fault"/> calls kept failing: the end of the last failed call that started after
-    /// the fault, minus the fault time; zero when none failed.
+    /// How long after <paramref name="fault"/> calls kept failing: the end of the last failed call that ended after
+    /// the fault (calls in flight at the fault count), minus the fault time; zero when none failed.
     /// </summary>
     public static TimeSpan RecoveryAfter(this IEnumerable<LoadCall> calls, TimeSpan fault)
     {
-        TimeSpan last = calls.Where(call => call.At >= fault && !call.Result.Succeeded).Select(call => call.End).DefaultIfEmpty(fault).Max();
+        TimeSpan last = calls.Where(call => call.End >= fault && !call.Result.Succeeded).Select(call => call.End).DefaultIfEmpty(fault).Max();
         return last - fault;
     }
 
+    /// <summary>Failed calls that ended after <paramref name="from"/> and started before <paramref name="to"/>.</summary>
     public static int Failures(this IEnumerable<LoadCall> calls, TimeSpan from, TimeSpan to) =>
-        calls.Count(call => call.At >= from && call.At < to && !call.Result.Succeeded);
+        calls.Count(call => call.End >= from && call.At < to && !call.Result.Succeeded);
 
     public static int Successes(this IEnumerable<LoadCall> calls, TimeSpan from, TimeSpan to) =>
         calls.Count(call => call.At >= from && call.At < to && call.Result.Succeeded);
 
     /// <summary>A short account of the failures (status: count, first detail) for messages and reports.</summary>
     public static string DescribeFailures(this IEnumerable<LoadCall> calls, TimeSpan from) =>
-        string.Join("; ", calls.Where(call => call.At >= from && !call.Result.Succeeded)
+        string.Join("; ", calls.Where(call => call.End >= from && !call.Result.Succeeded)
             .GroupBy(call => call.Result.Status)
             .Select(group => $"{group.Key}×{group.Count()} ({group.First().Result.Detail})"));
 }
