@@ -14,6 +14,11 @@ if (Kms.Benchmarks.Attestation.AttestationFloor.Handles(args))
     return await Kms.Benchmarks.Attestation.AttestationFloor.RunAsync(args);
 }
 
+if (Kms.Benchmarks.Cluster.ClusterLoadBenchmark.Handles(args))
+{
+    return await Kms.Benchmarks.Cluster.ClusterLoadBenchmark.RunAsync(args);
+}
+
 if (ReleaseBenchmarks.Handles(args))
 {
     return await ReleaseBenchmarks.RunAsync(args);

@@ -26,4 +26,22 @@ public static class DevModeBanner
         writer.WriteLine(rule);
         writer.Flush();
     }
+
+    /// <summary>The line a production silo that accepts dev evidence prints on start.</summary>
+    public const string DevEvidenceHeadline =
+        "WARNING: kms-silo accepts DEVELOPMENT attestation evidence (--insecure-dev-evidence-key). It is NOT SECURE.";
+
+    /// <summary>Writes the warning of a silo that runs outside development mode but accepts dev evidence.</summary>
+    public static void WriteDevEvidence(TextWriter writer, KmsSiloOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(options);
+        string rule = new('!', 100);
+        writer.WriteLine(rule);
+        writer.WriteLine("!! " + DevEvidenceHeadline);
+        writer.WriteLine($"!! Whoever holds {options.InsecureDevEvidenceKeyFile} passes attestation and can obtain keys.");
+        writer.WriteLine("!! Use it for local clusters and tests only; never for real keys or secrets.");
+        writer.WriteLine(rule);
+        writer.Flush();
+    }
 }

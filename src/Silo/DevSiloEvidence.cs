@@ -15,5 +15,5 @@ internal static class DevSiloEvidence
         .ToDictionary(name => name, name => SHA384.HashData(Encoding.ASCII.GetBytes("Orleans.Kms dev silo " + name)), StringComparer.Ordinal);
 
     public static DevEvidenceProvider CreateProvider(KmsSiloOptions options) =>
-        new(DevKeyFile.LoadOrCreate(Path.Combine(options.DataDirectory!, KmsSiloOptions.DevEvidenceKeyFileName)), Measurements);
+        new(DevKeyFile.LoadOrCreate(options.DevEvidenceKeyPath), Measurements);
 }

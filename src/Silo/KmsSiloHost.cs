@@ -55,6 +55,10 @@ public static class KmsSiloHost
         {
             DevModeBanner.Write(diagnostics, options);
         }
+        else if (options.AcceptsDevEvidence)
+        {
+            DevModeBanner.WriteDevEvidence(diagnostics, options);
+        }
 
         DataDirectoryLock dataLock = DataDirectoryLock.Acquire(options.DataDirectory!);
         ClusterTlsMaterial? tls = null;
@@ -176,6 +180,10 @@ public static class KmsSiloHost
         if (options.Dev)
         {
             SiloLog.DevelopmentMode(logger);
+        }
+        else if (options.AcceptsDevEvidence)
+        {
+            SiloLog.InsecureDevEvidence(logger, options.InsecureDevEvidenceKeyFile!);
         }
 
         if (storageKey.WasCreated)

@@ -102,6 +102,21 @@ public sealed class KmsSiloOptions
     public string? SealingKeyFile { get; set; }
 
     /// <summary>
+    /// Outside development mode: accept development attestation evidence (TEE type <c>dev</c>) signed by this P-256 key
+    /// (PKCS#8 PEM, mode 0600), and give evidence signed by it as this silo's own. It lets a multi-silo cluster run on
+    /// machines without a TEE (<c>infra/local/cluster.sh</c>): NOT SECURE — whoever holds the key passes attestation, so
+    /// the silo says so loudly on start. Default: none (dev evidence only with <see cref="Dev"/>).
+    /// </summary>
+    public string? InsecureDevEvidenceKeyFile { get; set; }
+
+    /// <summary>Whether this silo accepts dev evidence: in development mode, or with <see cref="InsecureDevEvidenceKeyFile"/>.</summary>
+    public bool AcceptsDevEvidence => Dev || InsecureDevEvidenceKeyFile is not null;
+
+    /// <summary>The file of the dev evidence key: <see cref="InsecureDevEvidenceKeyFile"/>, else in development mode
+    /// <c>dev-evidence.key</c> in the data directory.</summary>
+    internal string DevEvidenceKeyPath => InsecureDevEvidenceKeyFile ?? Path.Combine(DataDirectory!, DevEvidenceKeyFileName);
+
+    /// <summary>
     /// Directory of attestation collateral (Intel TCB info, QE identity, CRLs; AMD VCEKs; MAA JWKS) in the layout of
     /// the collateral cache. With it, TDX quotes are accepted; SEV-SNP and Azure confidential-VM evidence is accepted
     /// either way (their certificates travel with the evidence). Default: none.

@@ -81,12 +81,16 @@ public static class KmsSiloOptionsSetup
         tls.KeyFile = ResolvePath(tls.KeyFile, workingDirectory);
         tls.CaFile = ResolvePath(tls.CaFile, workingDirectory);
 
+        options.InsecureDevEvidenceKeyFile = ResolvePath(options.InsecureDevEvidenceKeyFile, workingDirectory);
         if (options.Dev)
         {
             options.DataDirectory ??= KmsSiloOptions.DefaultDevDataDirectory;
             options.ClusterId ??= KmsSiloOptions.DefaultDevClusterId;
+        }
 
-            // The Go registry front end's namespaces admit the dev evidence only a dev silo verifies.
+        if (options.AcceptsDevEvidence)
+        {
+            // The Go registry front end's namespaces admit the dev evidence only such a silo verifies.
             Kms.Grains.Hosting.RegistryFrontEndOptions registry = options.Grains.Registry;
             if (!registry.TeeTypes.Contains("dev", StringComparer.Ordinal))
             {

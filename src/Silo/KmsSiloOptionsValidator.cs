@@ -61,6 +61,12 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
             failures.Add($"Silo:Grains:{exception.ParamName} {problem}: {exception.Message.Split(" (Parameter", 2)[0]}");
         }
 
+        if (options.InsecureDevEvidenceKeyFile is { } devEvidenceKey && !File.Exists(devEvidenceKey))
+        {
+            // Never created here: a key nobody else holds would admit no workload, and a typo must not pass silently.
+            failures.Add($"{Describe("InsecureDevEvidenceKeyFile", "--insecure-dev-evidence-key")} '{devEvidenceKey}' does not exist.");
+        }
+
         if (options.CollateralDirectory is { } collateral && !Directory.Exists(collateral))
         {
             failures.Add($"{Describe("CollateralDirectory", "--collateral-dir")} '{collateral}' does not exist.");
@@ -152,6 +158,11 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
             failures.Add($"{Describe("Membership:ProbeTimeout", "config only")} must be between 00:00:00.2 and 00:01:00.");
         }
 
+        if (membership.MaxProbeTimeout < membership.ProbeTimeout || membership.MaxProbeTimeout > TimeSpan.FromMinutes(4))
+        {
+            failures.Add($"{Describe("Membership:MaxProbeTimeout", "config only")} must be between Membership:ProbeTimeout and 00:04:00.");
+        }
+
         if (membership.NumMissedProbesLimit is < 1 or > 10)
         {
             failures.Add($"{Describe("Membership:NumMissedProbesLimit", "config only")} must be between 1 and 10.");
@@ -166,6 +177,7 @@ public sealed partial class KmsSiloOptionsValidator : IValidateOptions<KmsSiloOp
         {
             (membership.IAmAliveTablePublishTimeout, "IAmAliveTablePublishTimeout"),
             (membership.TableRefreshTimeout, "TableRefreshTimeout"),
+            (membership.DeathVoteExpirationTimeout, "DeathVoteExpirationTimeout"),
         })
         {
             if (value < TimeSpan.FromSeconds(1) || value > TimeSpan.FromMinutes(10))

@@ -40,6 +40,8 @@ public sealed class SiloCommandLine
             "This silo's own key that seals its share of the root key. Default: silo-sealing.key in the data directory, created if missing."),
         new("--collateral-dir", "<path>", "Silo:CollateralDirectory",
             "Attestation collateral (Intel TCB info, QE identity, CRLs; AMD VCEKs). With it, TDX quotes are accepted."),
+        new("--insecure-dev-evidence-key", "<pem>", "Silo:InsecureDevEvidenceKeyFile",
+            "Without --dev: accept dev evidence signed by this P-256 key and use it as this silo's evidence (local clusters without a TEE). NOT SECURE."),
         new("--collateral-refresh", null, "Silo:Collateral:Refresh",
             "Renew the collateral directory from Intel PCS and AMD KDS before nextUpdate (what: Silo:Collateral:Items). Default: off."),
         new("--cluster-id", "<id>", "Silo:ClusterId",

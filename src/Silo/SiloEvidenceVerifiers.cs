@@ -15,7 +15,7 @@ internal static class SiloEvidenceVerifiers
     /// <summary>
     /// SEV-SNP and Azure confidential-VM evidence always (their certificate chains travel with the evidence or come from
     /// the collateral directory); TDX and SGX quotes when a collateral directory is configured; dev evidence only in development
-    /// mode, signed by the dev evidence key in the data directory.
+    /// mode (signed by the dev evidence key in the data directory) or with an explicit insecure dev evidence key.
     /// </summary>
     public static List<IEvidenceVerifier> Create(KmsSiloOptions options, ILoggerFactory loggers)
     {
@@ -30,11 +30,11 @@ internal static class SiloEvidenceVerifiers
 
         verifiers.Add(new SnpEvidenceVerifier(SnpPolicy.Default, TimeProvider.System, collateral));
         verifiers.Add(new AzureCvmEvidenceVerifier(new AzureCvmPolicy(), TimeProvider.System, collateral, tdx));
-        if (options.Dev)
+        if (options.AcceptsDevEvidence)
         {
-            using var key = DevKeyFile.LoadOrCreate(Path.Combine(options.DataDirectory!, KmsSiloOptions.DevEvidenceKeyFileName));
+            using var key = DevKeyFile.LoadOrCreate(options.DevEvidenceKeyPath);
             verifiers.Add(DevEvidenceVerifier.Create(
-                DevModeAcknowledgement.FromDevFlag(true), key.ExportSubjectPublicKeyInfo(), loggers.CreateLogger<DevEvidenceVerifier>()));
+                DevModeAcknowledgement.FromDevFlag(options.AcceptsDevEvidence), key.ExportSubjectPublicKeyInfo(), loggers.CreateLogger<DevEvidenceVerifier>()));
         }
 
         return verifiers;

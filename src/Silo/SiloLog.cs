@@ -17,4 +17,8 @@ internal static partial class SiloLog
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "KMS API listening on: {Urls}")]
     public static partial void ApiListening(ILogger logger, string urls);
+
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Warning,
+        Message = "Development attestation evidence signed by {KeyFile} is accepted outside development mode. This silo is NOT SECURE.")]
+    public static partial void InsecureDevEvidence(ILogger logger, string keyFile);
 }

@@ -61,7 +61,10 @@ internal static class SiloRuntime
                 if (options.Dev)
                 {
                     silo.Services.AddHostedService<DevClusterBootstrap>();
+                }
 
+                if (options.AcceptsDevEvidence)
+                {
                     // The silo's own evidence (onboarding requests, Go registry answers) is dev evidence under the dev
                     // key, unless the host registered a real provider.
                     silo.Services.TryAddSingleton<IEvidenceProvider>(_ => DevSiloEvidence.CreateProvider(options));
@@ -138,10 +141,12 @@ internal static class SiloRuntime
         {
             SiloMembershipOptions kms = options.Membership;
             membership.ProbeTimeout = kms.ProbeTimeout;
+            membership.MaxProbeTimeout = kms.MaxProbeTimeout;
             membership.NumMissedProbesLimit = kms.NumMissedProbesLimit;
             membership.NumVotesForDeathDeclaration = kms.NumVotesForDeathDeclaration;
             membership.IAmAliveTablePublishTimeout = kms.IAmAliveTablePublishTimeout;
             membership.TableRefreshTimeout = kms.TableRefreshTimeout;
+            membership.DeathVoteExpirationTimeout = kms.DeathVoteExpirationTimeout;
         });
     }
 

@@ -9,6 +9,7 @@ internal sealed class BenchArguments
     private static readonly HashSet<string> s_options = new(StringComparer.Ordinal)
     {
         "--url", "--data-dir", "--silo-root", "--warmup", "--identities", "--parallel", "--concurrency",
+        "--state-dir", "--writes", "--kill", "--kill-at",
     };
     private readonly List<string> _positional = [];
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);

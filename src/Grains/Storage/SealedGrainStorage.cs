@@ -23,7 +23,7 @@ public sealed class SealedGrainStorage(
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         var stored = new GrainState<SealedGrainState>(new SealedGrainState());
-        await store.ReadStateAsync(stateName, grainId, stored, cancellationToken).ConfigureAwait(false);
+        await Unavailable(store.ReadStateAsync(stateName, grainId, stored, cancellationToken)).ConfigureAwait(false);
         if (stored.RecordExists && stored.State is { Sealed.Length: > 0 } envelope)
         {
             byte[] plaintext = sealer.Open(envelope.Sealed, grainId, stateName);
@@ -70,7 +70,7 @@ public sealed class SealedGrainStorage(
         }
 
         var stored = new GrainState<SealedGrainState>(envelope, grainState.ETag) { RecordExists = grainState.RecordExists };
-        await store.WriteStateAsync(stateName, grainId, stored, cancellationToken).ConfigureAwait(false);
+        await Unavailable(store.WriteStateAsync(stateName, grainId, stored, cancellationToken)).ConfigureAwait(false);
         grainState.ETag = stored.ETag;
         grainState.RecordExists = stored.RecordExists;
     }
@@ -88,8 +88,26 @@ public sealed class SealedGrainStorage(
         {
             RecordExists = grainState.RecordExists || grainState.ETag is not null,
         };
-        await store.ClearStateAsync(stateName, grainId, stored, cancellationToken).ConfigureAwait(false);
+        await Unavailable(store.ClearStateAsync(stateName, grainId, stored, cancellationToken)).ConfigureAwait(false);
         grainState.ETag = stored.ETag;
         grainState.RecordExists = stored.RecordExists;
+    }
+
+    /// <summary>
+    /// Runs a call of the underlying store and turns its driver's failures (a database or storage service that does
+    /// not answer) into <see cref="KmsErrorKind.Unavailable"/>: the driver's exception types (Npgsql, Azure) have no
+    /// Orleans codec, so a grain on another silo could not even report them, and callers must see "unavailable" (503),
+    /// never an internal error. Version conflicts, corrupt states and cancellations pass unchanged; the store logs the cause.
+    /// </summary>
+    private static async Task Unavailable(Task call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not (InconsistentStateException or GrainStateCorruptedException or OperationCanceledException or KmsException))
+        {
+            throw new KmsException(KmsErrorKind.Unavailable, "The grain store did not answer; retry later.");
+        }
     }
 }

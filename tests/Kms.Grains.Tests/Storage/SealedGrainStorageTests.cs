@@ -85,6 +85,39 @@ public sealed class SealedGrainStorageTests : IDisposable
         Assert.Empty(holder.State!);
     }
 
+    [Fact]
+    public async Task AStoreThatDoesNotAnswer_IsReportedUnavailable_AndAVersionConflictPassesUnchanged()
+    {
+        // A driver's own exception type (as Npgsql's) has no Orleans codec: it must not travel to the caller.
+        var down = new SealedGrainStorage(new FailingStore(new DriverException("connection refused to 10.0.0.5:5432")), _sealer, Serializer, Activators);
+        foreach (Func<Task> call in new Func<Task>[]
+        {
+            () => down.ReadStateAsync(StateName, s_grain, new GrainState<List<string>>()),
+            () => down.WriteStateAsync(StateName, s_grain, new GrainState<List<string>>(["a"])),
+            () => down.ClearStateAsync(StateName, s_grain, new GrainState<List<string>>()),
+        })
+        {
+            KmsException error = await Assert.ThrowsAsync<KmsException>(call);
+            Assert.Equal(KmsErrorKind.Unavailable, error.Kind);
+            Assert.DoesNotContain("10.0.0.5", error.Message, StringComparison.Ordinal);
+            Assert.Null(error.InnerException);
+        }
+
+        var conflicting = new SealedGrainStorage(new FailingStore(new InconsistentStateException("etag mismatch")), _sealer, Serializer, Activators);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => conflicting.WriteStateAsync(StateName, s_grain, new GrainState<List<string>>(["a"])));
+    }
+
+    private sealed class DriverException(string message) : Exception(message);
+
+    private sealed class FailingStore(Exception failure) : IGrainStorage
+    {
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.FromException(failure);
+
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.FromException(failure);
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.FromException(failure);
+    }
+
     private SealedGrainStorage Create(GrainStateSealer sealer)
         => new(_store, sealer, Serializer, Activators);
 }
