@@ -25,6 +25,20 @@ public sealed class AzureTemplateTests
     }
 
     [Fact]
+    public async Task The_linter_configuration_turns_findings_into_errors()
+    {
+        using var root = new TempDirectory();
+        string azure = TemplateMutations.WriteCopy(root.Path, 0,
+            new TemplateMutation("unused parameter", "azure/main.bicep", "targetScope = 'resourceGroup'",
+                "targetScope = 'resourceGroup'\nparam unusedSetting string = 'x'", ""));
+
+        ToolResult lint = await BicepCli.LintAsync(Path.Combine(azure, "main.bicep"));
+
+        Assert.NotEqual(0, lint.ExitCode);
+        Assert.Contains("Error no-unused-params", lint.StandardOutput + lint.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_parameters_example_names_every_required_parameter_and_no_unknown_one()
     {
         JsonObject template = await BicepCli.MainTemplate;
