@@ -11,6 +11,12 @@ internal static class TemplateMutations
     [
         new("not a confidential VM", "azure/main.bicep", "securityType: 'ConfidentialVM'", "securityType: 'TrustedLaunch'", "securityType must be ConfidentialVM"),
         new("vTPM state not persisted", "azure/main.bicep", "securityEncryptionType: 'DiskWithVMGuestState'", "securityEncryptionType: 'NonPersistedTPM'", "NonPersistedTPM"),
+        new("guest state only", "azure/main.bicep", "securityEncryptionType: 'DiskWithVMGuestState'", "securityEncryptionType: 'VMGuestStateOnly'", "must be DiskWithVMGuestState"),
+        new("all silos in one zone", "azure/main.bicep", "zones: [\n      zones[i % length(zones)]\n    ]", "zones: [\n      '1'\n    ]", "take its zone from the zones parameter"),
+        new("a public IP on a silo", "azure/main.bicep", "privateIPAddress: siloIps[i]",
+            "privateIPAddress: siloIps[i]\n            publicIPAddress: {\n              id: resourceId('Microsoft.Network/publicIPAddresses', 'silo-ip')\n            }",
+            "uses a public IP address"),
+        new("no table role", "azure/main.bicep", "'0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'", "'76199698-9eea-4c19-bc75-cec21354c6b6'", "Storage Table Data Contributor"),
         new("vTPM off", "azure/main.bicep", "vTpmEnabled: true", "vTpmEnabled: false", "the vTPM must be on"),
         new("secure boot off", "azure/main.bicep", "secureBootEnabled: true", "secureBootEnabled: false", "secure boot must be on"),
         new("too many silos", "azure/main.bicep", "@maxValue(7)", "@maxValue(10)", "siloCount must be bounded"),
