@@ -248,65 +248,15 @@ resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   ]
 }
 
-resource lb 'Microsoft.Network/loadBalancers@2024-05-01' = {
-  name: lbName
-  location: location
-  sku: {
-    name: 'Standard'
-  }
-  properties: {
-    // Internal: the silo API is plain HTTP (TLS terminates in front of it), so it is never exposed on a public IP.
-    frontendIPConfigurations: [
-      {
-        name: 'api'
-        zones: zones
-        properties: {
-          privateIPAllocationMethod: 'Static'
-          privateIPAddress: lbFrontendIp
-          subnet: {
-            id: network.outputs.siloSubnetId
-          }
-        }
-      }
-    ]
-    backendAddressPools: [
-      {
-        name: 'silos'
-      }
-    ]
-    probes: [
-      {
-        name: 'readyz'
-        properties: {
-          protocol: 'Http'
-          port: apiPort
-          requestPath: '/readyz'
-          intervalInSeconds: 5
-          probeThreshold: 2
-        }
-      }
-    ]
-    loadBalancingRules: [
-      {
-        name: 'api'
-        properties: {
-          protocol: 'Tcp'
-          frontendPort: apiPort
-          backendPort: apiPort
-          enableTcpReset: true
-          idleTimeoutInMinutes: 4
-          frontendIPConfiguration: {
-            id: resourceId('Microsoft.Network/loadBalancers/frontendIPConfigurations', lbName, 'api')
-          }
-          backendAddressPool: {
-            id: resourceId('Microsoft.Network/loadBalancers/backendAddressPools', lbName, 'silos')
-          }
-          probe: {
-            id: resourceId('Microsoft.Network/loadBalancers/probes', lbName, 'readyz')
-          }
-        }
-      }
-    ]
+module loadBalancer 'modules/load-balancer.bicep' = {
+  name: '${namePrefix}-load-balancer'
+  params: {
+    lbName: lbName
+    location: location
+    zones: zones
+    frontendIp: lbFrontendIp
+    siloSubnetId: network.outputs.siloSubnetId
+    apiPort: apiPort
   }
 }
 
@@ -327,16 +277,13 @@ resource nics 'Microsoft.Network/networkInterfaces@2024-05-01' = [
             }
             loadBalancerBackendAddressPools: [
               {
-                id: resourceId('Microsoft.Network/loadBalancers/backendAddressPools', lbName, 'silos')
+                id: loadBalancer.outputs.backendPoolId
               }
             ]
           }
         }
       ]
     }
-    dependsOn: [
-      lb
-    ]
   }
 ]
 

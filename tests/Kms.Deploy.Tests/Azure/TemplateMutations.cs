@@ -22,7 +22,7 @@ internal static class TemplateMutations
         new("too many silos", "azure/main.bicep", "@maxValue(7)", "@maxValue(10)", "siloCount must be bounded"),
         new("a non-confidential size", "azure/main.bicep", "'Standard_DC16es_v6'", "'Standard_D16s_v5'", "vmSize must allow only"),
         new("extensions allowed", "azure/main.bicep", "allowExtensionOperations: false", "allowExtensionOperations: true", "extension operations must be off"),
-        new("probe on /livez", "azure/main.bicep", "requestPath: '/readyz'", "requestPath: '/livez'", "HTTP probe named readyz"),
+        new("probe on /livez", "azure/modules/load-balancer.bicep", "requestPath: '/readyz'", "requestPath: '/livez'", "HTTP probe named readyz"),
         new("settings on files", "azure/main.bicep", "Provider: 'AzureStorage'", "Provider: 'Files'", "the store must be AzureStorage"),
         new("wrong blob role", "azure/main.bicep", "'ba92f5b4-2d11-453d-a403-e96b0029c9fe'", "'acdd72a7-3385-48ef-bd42-f606fba81ae7'", "Storage Blob Data Contributor"),
         new("no NAT gateway", "azure/modules/network.bicep", "          natGateway: {\n            id: nat.id\n          }\n", "", "must egress through a NAT gateway"),
