@@ -3,7 +3,7 @@
 // endpoint and managed identity. See docs/deploy-azure.md; tests/Kms.Deploy.Tests checks the compiled template.
 targetScope = 'resourceGroup'
 
-@description('Prefix of every resource name (lowercase letters and digits).')
+@description('Prefix of every resource name and of the silo names (letters, digits and "-").')
 @minLength(3)
 @maxLength(12)
 param namePrefix string = 'kms'
@@ -119,7 +119,8 @@ var lbName = '${namePrefix}-lb'
 // Azure reserves .0-.3 of a subnet: the load balancer takes .4, silo i takes .10 + i.
 var lbFrontendIp = cidrHost(siloSubnetPrefix, 3)
 var siloIps = [for i in range(0, siloCount): cidrHost(siloSubnetPrefix, 9 + i)]
-var storageName = take('${namePrefix}st${uniqueString(resourceGroup().id, namePrefix)}', 24)
+// Storage account names are 3-24 lowercase letters and digits, unique in Azure.
+var storageName = take('${toLower(replace(namePrefix, '-', ''))}st${uniqueString(resourceGroup().id, namePrefix)}', 24)
 var storageSuffix = environment().suffixes.storage
 
 // Only images published for confidential VMs ("cvm" SKUs); a gallery image must be ConfidentialVMSupported.
