@@ -41,7 +41,7 @@ internal static class AttestationFloor
         bool allMet = true;
         foreach ((string name, Func<object> verify, double reference, string referenceName, double target) in rows)
         {
-            double micros = Measure(verify, seconds);
+            double micros = ThreadCpuTimer.Measure(verify, seconds);
             double ratio = micros / reference;
             allMet &= ratio <= target;
             Console.WriteLine($"{name,-36} {micros,9:F1} {referenceName,16} {ratio,7:F2} {"≤" + target.ToString("F1", CultureInfo.InvariantCulture),7}{(ratio <= target ? "" : "  (above target)")}");
@@ -50,73 +50,17 @@ internal static class AttestationFloor
         // RS256 itself hashes the whole signing input; openssl speed's RSA figure covers only the 32-byte digest.
         double sha256 = await OpenSslSpeed.MeasureSha256Async(targets.MaaSigningInputLength, (int)Math.Ceiling(seconds));
         double rs256 = openssl.Rsa2048VerifyMicroseconds + sha256;
-        Console.WriteLine($"MAA token against RS256 over its {targets.MaaSigningInputLength}-byte signing input (openssl SHA-256 {sha256:F1} µs + RSA-2048 verify): {rs256:F1} µs, ratio {Measure(targets.VerifyMaa, seconds) / rs256:F2}");
+        Console.WriteLine($"MAA token against RS256 over its {targets.MaaSigningInputLength}-byte signing input (openssl SHA-256 {sha256:F1} µs + RSA-2048 verify): {rs256:F1} µs, ratio {ThreadCpuTimer.Measure(targets.VerifyMaa, seconds) / rs256:F2}");
 
         Console.WriteLine();
         foreach ((string name, Func<object> run) in targets.Components())
         {
-            Console.WriteLine($"  component: {name,-50} {Measure(run, seconds / 2),9:F1} CPU µs");
+            Console.WriteLine($"  component: {name,-50} {ThreadCpuTimer.Measure(run, seconds / 2),9:F1} CPU µs");
         }
 
         Console.WriteLine();
         Console.WriteLine($"load average after: {LoadAverage.Read()}");
         return allMet ? 0 : 1;
-    }
-
-    /// <summary>
-    /// Median over 5 rounds of the CPU time per call of this thread (user + system), after a warm-up. CPU time, like
-    /// `openssl speed` (which reports user CPU time unless -elapsed is given), so that a busy machine stretches neither.
-    /// </summary>
-    private static double Measure(Func<object> verify, double seconds)
-    {
-        // Warm-up long enough for tiered JIT to reach its optimized code (tier 0 → tier 1 takes ~100 ms after 30 calls).
-        long warmUp = ThreadCpuNanoseconds();
-        while (ThreadCpuNanoseconds() - warmUp < 500_000_000)
-        {
-            GC.KeepAlive(verify());
-        }
-
-        double[] rounds = new double[5];
-        for (int r = 0; r < rounds.Length; r++)
-        {
-            long calls = 0;
-            long start = ThreadCpuNanoseconds();
-            long budget = (long)(seconds / rounds.Length * 1e9);
-            while (ThreadCpuNanoseconds() - start < budget)
-            {
-                for (int i = 0; i < 16; i++)
-                {
-                    GC.KeepAlive(verify());
-                }
-
-                calls += 16;
-            }
-
-            rounds[r] = (ThreadCpuNanoseconds() - start) / 1e3 / calls;
-        }
-
-        Array.Sort(rounds);
-        return rounds[rounds.Length / 2];
-    }
-
-    private static long ThreadCpuNanoseconds()
-    {
-        const int ClockThreadCpuTimeId = 3;
-        if (ClockGetTime(ClockThreadCpuTimeId, out TimeSpec time) != 0)
-        {
-            throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed.");
-        }
-
-        return (time.Seconds * 1_000_000_000L) + time.Nanoseconds;
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }
 
